@@ -1,0 +1,242 @@
+package pay
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Service is an organisation's service that takes payments. It has a test
+// (sandbox) account and, once it goes live, a live one.
+type Service struct {
+	ID         int64
+	ExternalID string
+	Name       string
+	NameWelsh  string
+	CreatedAt  time.Time
+}
+
+// AccountType is test (sandbox) or live.
+type AccountType string
+
+const (
+	AccountTest AccountType = "test"
+	AccountLive AccountType = "live"
+)
+
+// Provider names.
+const (
+	ProviderSandbox = "sandbox"
+	ProviderStripe  = "stripe"
+)
+
+// Account is a gateway account: where a service's payments of one type go.
+// API keys, payments and settings belong to an account.
+type Account struct {
+	ID          int64
+	ServiceID   int64
+	ServiceName string // read with the account, for pages and emails
+	Type        AccountType
+	Provider    string
+	Disabled    bool
+	Settings    AccountSettings
+	CreatedAt   time.Time
+}
+
+// IsLive reports whether real money moves through the account.
+func (a *Account) IsLive() bool { return a.Type == AccountLive }
+
+// EmailCollection says whether the card page asks for the payer's email.
+type EmailCollection string
+
+const (
+	EmailMandatory EmailCollection = "MANDATORY"
+	EmailOptional  EmailCollection = "OPTIONAL"
+	EmailOff       EmailCollection = "OFF"
+)
+
+// Default rate limits per account, per second (GOV.UK Pay's defaults).
+const (
+	DefaultRateLimitPost  = 15
+	DefaultRateLimitOther = 75
+)
+
+// AccountSettings are what a service chooses for one account. They are read
+// on every request, so a change takes effect at once.
+type AccountSettings struct {
+	CardTypes             []string        `json:"card_types"` // accepted card types, see CardTypes
+	CollectBillingAddress bool            `json:"collect_billing_address"`
+	DefaultBillingCountry string          `json:"default_billing_country"`
+	EmailCollection       EmailCollection `json:"email_collection"`
+	AllowZeroAmount       bool            `json:"allow_zero_amount"`
+	AllowMoto             bool            `json:"allow_moto"`
+	AllowMotoAPI          bool            `json:"allow_moto_api"`
+	RecurringEnabled      bool            `json:"recurring_enabled"`
+	RateLimitPost         int             `json:"rate_limit_post"`  // POST requests per second per bucket
+	RateLimitOther        int             `json:"rate_limit_other"` // other requests per second
+}
+
+// DefaultAccountSettings are the settings of a new account: every card type
+// but Maestro, billing address on with GB as the default country, email
+// mandatory, GOV.UK Pay's rate limits.
+func DefaultAccountSettings() AccountSettings {
+	var types []string
+	for _, ct := range CardTypes {
+		if ct.Brand != "maestro" {
+			types = append(types, ct.ID())
+		}
+	}
+	return AccountSettings{
+		CardTypes:             types,
+		CollectBillingAddress: true,
+		DefaultBillingCountry: "GB",
+		EmailCollection:       EmailMandatory,
+		RateLimitPost:         DefaultRateLimitPost,
+		RateLimitOther:        DefaultRateLimitOther,
+	}
+}
+
+// SettingNames lists the names Set accepts, for help texts.
+var SettingNames = []string{
+	"card_types", "collect_billing_address", "default_billing_country", "email_collection",
+	"allow_zero_amount", "allow_moto", "allow_moto_api", "recurring_enabled",
+	"rate_limit_post", "rate_limit_other",
+}
+
+// Set changes one setting from its text form, as operators type it
+// (for example "allow_moto=true" or "card_types=visa-debit,visa-credit").
+func (s *AccountSettings) Set(name, value string) error {
+	value = strings.TrimSpace(value)
+	var err error
+	switch name {
+	case "card_types":
+		s.CardTypes, err = parseCardTypes(value)
+	case "collect_billing_address":
+		s.CollectBillingAddress, err = parseBool(value)
+	case "default_billing_country":
+		if len(value) != 2 || strings.ToUpper(value) != value {
+			return Errorf(KindInvalid, "default_billing_country must be a two-letter country code such as GB")
+		}
+		s.DefaultBillingCountry = value
+	case "email_collection":
+		mode := EmailCollection(strings.ToUpper(value))
+		if !slices.Contains([]EmailCollection{EmailMandatory, EmailOptional, EmailOff}, mode) {
+			return Errorf(KindInvalid, "email_collection must be MANDATORY, OPTIONAL or OFF")
+		}
+		s.EmailCollection = mode
+	case "allow_zero_amount":
+		s.AllowZeroAmount, err = parseBool(value)
+	case "allow_moto":
+		s.AllowMoto, err = parseBool(value)
+	case "allow_moto_api":
+		s.AllowMotoAPI, err = parseBool(value)
+	case "recurring_enabled":
+		s.RecurringEnabled, err = parseBool(value)
+	case "rate_limit_post":
+		s.RateLimitPost, err = parseLimit(value)
+	case "rate_limit_other":
+		s.RateLimitOther, err = parseLimit(value)
+	default:
+		return Errorf(KindInvalid, "unknown setting %q (known: %s)", name, strings.Join(SettingNames, ", "))
+	}
+	if err != nil {
+		return Errorf(KindInvalid, "%s: %v", name, err)
+	}
+	return nil
+}
+
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "true", "yes", "on", "1":
+		return true, nil
+	case "false", "no", "off", "0":
+		return false, nil
+	}
+	return false, fmt.Errorf("want true or false, got %q", v)
+}
+
+func parseLimit(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 100000 {
+		return 0, fmt.Errorf("want a whole number from 1 to 100000, got %q", v)
+	}
+	return n, nil
+}
+
+func parseCardTypes(v string) ([]string, error) {
+	var out []string
+	for _, id := range strings.Split(v, ",") {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			continue
+		}
+		if _, ok := CardTypeByID(id); !ok {
+			return nil, fmt.Errorf("unknown card type %q", id)
+		}
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("choose at least one card type")
+	}
+	return out, nil
+}
+
+// AcceptsCard reports whether the account takes cards of this brand and type
+// ("debit" or "credit"); an empty type matches either.
+func (s *AccountSettings) AcceptsCard(brand, cardType string) bool {
+	for _, id := range s.CardTypes {
+		ct, ok := CardTypeByID(id)
+		if ok && ct.Brand == brand && (cardType == "" || ct.Type == cardType) {
+			return true
+		}
+	}
+	return false
+}
+
+// CardType is a brand and a debit/credit type that an account can accept.
+type CardType struct {
+	Brand string // brand id, as card brand detection names it
+	Label string // as shown to people and in the API's card_brand
+	Type  string // "debit" or "credit"
+}
+
+// ID is the card type's name in settings, e.g. "visa-debit".
+func (c CardType) ID() string { return c.Brand + "-" + c.Type }
+
+// CardTypes is every card type Pay knows (GOV.UK Pay's seed list).
+var CardTypes = []CardType{
+	{"visa", "Visa", "debit"},
+	{"visa", "Visa", "credit"},
+	{"master-card", "Mastercard", "debit"},
+	{"master-card", "Mastercard", "credit"},
+	{"american-express", "American Express", "credit"},
+	{"diners-club", "Diners Club", "credit"},
+	{"discover", "Discover", "credit"},
+	{"jcb", "Jcb", "credit"},
+	{"unionpay", "Union Pay", "credit"},
+	{"maestro", "Maestro", "debit"},
+}
+
+// CardTypeByID finds a card type by its settings name.
+func CardTypeByID(id string) (CardType, bool) {
+	for _, ct := range CardTypes {
+		if ct.ID() == id {
+			return ct, true
+		}
+	}
+	return CardType{}, false
+}
+
+// BrandLabel returns the label of a brand id ("visa" → "Visa"), or "" if unknown.
+func BrandLabel(brand string) string {
+	for _, ct := range CardTypes {
+		if ct.Brand == brand {
+			return ct.Label
+		}
+	}
+	return ""
+}

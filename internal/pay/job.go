@@ -1,0 +1,28 @@
+package pay
+
+import "time"
+
+// JobArgs is the payload of a background job. Kind must never change once
+// jobs of that kind may be queued: it is how a later release finds the worker.
+type JobArgs interface {
+	Kind() string
+}
+
+// Job is a background job to enqueue in the same transaction as the change
+// that causes it, so that it runs exactly when that change commits.
+type Job struct {
+	Args        JobArgs
+	ScheduledAt time.Time // zero: as soon as possible
+}
+
+// CaptureJob asks the provider to capture an approved payment.
+type CaptureJob struct {
+	PaymentID string `json:"payment_id"`
+}
+
+func (CaptureJob) Kind() string { return "capture_payment" }
+
+// CleanupJob deletes idempotency keys and payment tokens that have expired.
+type CleanupJob struct{}
+
+func (CleanupJob) Kind() string { return "cleanup" }

@@ -1,0 +1,139 @@
+package pay
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Store is everything the domain needs from a database. Both engines
+// (SQLite and PostgreSQL) implement it and pass the same contract suite.
+//
+// Methods return *Error values: KindNotFound when the thing does not exist
+// (or belongs to another account), KindConflict on a duplicate or a state
+// that forbids the change. Never nil, nil.
+type Store interface {
+	// Ping checks the database answers.
+	Ping(ctx context.Context) error
+	// Close releases the connections.
+	Close() error
+
+	// SettingGet returns an instance-wide setting; not found if unset.
+	SettingGet(ctx context.Context, name string) (string, error)
+	// SettingInsert stores a setting once; conflict if it is already set.
+	SettingInsert(ctx context.Context, name, value string) error
+
+	// ServiceInsert stores a new service and sets its ID and CreatedAt.
+	ServiceInsert(ctx context.Context, s *Service) error
+	// ServiceList returns every service, oldest first.
+	ServiceList(ctx context.Context) ([]*Service, error)
+
+	// AccountInsert stores a new gateway account and sets its ID and CreatedAt.
+	AccountInsert(ctx context.Context, a *Account) error
+	// AccountGet returns one account with its service's name.
+	AccountGet(ctx context.Context, id int64) (*Account, error)
+	// AccountList returns every account, oldest first.
+	AccountList(ctx context.Context) ([]*Account, error)
+	// AccountUpdate stores a's Disabled flag and settings.
+	AccountUpdate(ctx context.Context, a *Account) error
+
+	// UserInsert stores a new user and sets ID and CreatedAt; conflict if the
+	// email (ignoring case) is taken.
+	UserInsert(ctx context.Context, u *User) error
+	// UserGetByEmail finds a user by email, ignoring case.
+	UserGetByEmail(ctx context.Context, email string) (*User, error)
+
+	// APIKeyInsert stores a new key and sets ID and CreatedAt; conflict if the hash exists.
+	APIKeyInsert(ctx context.Context, k *APIKey) error
+	// APIKeyGetByHash finds a key, revoked or not, by its hash.
+	APIKeyGetByHash(ctx context.Context, hash string) (*APIKey, error)
+	// APIKeyList returns an account's keys (every key for account 0), newest first.
+	APIKeyList(ctx context.Context, accountID int64) ([]*APIKey, error)
+	// APIKeyRevoke revokes a key of the account (any account for 0); not
+	// found if there is no such key, conflict if it is already revoked.
+	APIKeyRevoke(ctx context.Context, accountID, id int64, at time.Time) error
+	// APIKeyTouch records that a key was used.
+	APIKeyTouch(ctx context.Context, id int64, at time.Time) error
+
+	// PaymentInsert stores a new payment in the CREATED status with its
+	// PAYMENT_CREATED event, its first next_url token, its idempotency key
+	// and its jobs, all in one transaction. It sets CreatedAt and UpdatedAt.
+	// A taken idempotency key is a conflict.
+	PaymentInsert(ctx context.Context, params *PaymentInsertParams) error
+	// PaymentGet returns a payment of the account (any account for 0).
+	PaymentGet(ctx context.Context, accountID int64, id string) (*Payment, error)
+	// PaymentGetByIdempotencyKey returns the payment created with key by the
+	// account since the given time, and the hash of the request that created it.
+	PaymentGetByIdempotencyKey(ctx context.Context, accountID int64, key string, since time.Time) (*Payment, string, error)
+	// PaymentSearch returns one page of an account's payments, newest first,
+	// and how many match in all.
+	PaymentSearch(ctx context.Context, s *PaymentSearch) (*PaymentPage, error)
+	// PaymentTransition changes a payment's status under a lock: it checks
+	// the transition with ApplyTransition, stores the payment, appends the
+	// event and enqueues the jobs in one transaction. Of two concurrent
+	// transitions of one payment, exactly one wins; the other gets a conflict
+	// wrapping a *TransitionError.
+	PaymentTransition(ctx context.Context, params *PaymentTransitionParams) (*Payment, error)
+	// PaymentEvents returns a payment's events, oldest first.
+	PaymentEvents(ctx context.Context, accountID int64, paymentID string) ([]*Event, error)
+
+	// TokenInsert stores a one-time token (its hash) for a payment's next_url.
+	TokenInsert(ctx context.Context, paymentID, hash string, at time.Time) error
+	// TokenUse marks a token used and returns its payment id: not found if
+	// there is no such token, conflict if it was used before.
+	TokenUse(ctx context.Context, hash string, at time.Time) (string, error)
+
+	// AgreementGet returns an agreement of the account.
+	AgreementGet(ctx context.Context, accountID int64, id string) (*Agreement, error)
+
+	// Cleanup deletes idempotency keys created before keysBefore and tokens
+	// created before tokensBefore, and reports how many rows went.
+	Cleanup(ctx context.Context, keysBefore, tokensBefore time.Time) (int, error)
+}
+
+// PaymentInsertParams is a new payment and what is created with it.
+type PaymentInsertParams struct {
+	Payment        *Payment
+	TokenHash      string // hash of the first next_url token; empty when there is none
+	IdempotencyKey string
+	RequestHash    string // canonical hash of the request body, kept with the key
+	Jobs           []Job
+}
+
+// PaymentTransitionParams describes one status change.
+type PaymentTransitionParams struct {
+	AccountID int64 // 0: any account (background jobs)
+	PaymentID string
+	From      []Status // if set, the payment must be in one of these
+	To        Status
+	Update    func(p *Payment) // more changes to make in the same transaction
+	Jobs      []Job
+}
+
+// TransitionError says a payment was not in a status that allows a change.
+type TransitionError struct {
+	PaymentID string
+	From, To  Status
+}
+
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("payment %s cannot go from %s to %s", e.PaymentID, e.From, e.To)
+}
+
+// ApplyTransition makes the change params describe to p, which the store has
+// read under a lock, and returns the event to append. Both stores call it, so
+// the state machine is enforced in one place.
+func ApplyTransition(p *Payment, params *PaymentTransitionParams, now time.Time) (*Event, error) {
+	ev, ok := TransitionEvent(p.Status, params.To)
+	if !ok || (len(params.From) > 0 && !slices.Contains(params.From, p.Status)) {
+		te := &TransitionError{PaymentID: p.ID, From: p.Status, To: params.To}
+		return nil, &Error{Kind: KindConflict, Message: te.Error(), Err: te}
+	}
+	p.Status = params.To
+	p.UpdatedAt = now
+	if params.Update != nil {
+		params.Update(p)
+	}
+	return &Event{PaymentID: p.ID, Type: ev, Status: params.To, At: now}, nil
+}

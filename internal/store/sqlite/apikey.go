@@ -1,0 +1,85 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"pay/internal/pay"
+)
+
+// APIKeyInsert stores a new key.
+func (s *Store) APIKeyInsert(ctx context.Context, k *pay.APIKey) error {
+	now := s.now()
+	res, err := s.write.ExecContext(ctx,
+		`INSERT INTO api_keys (account_id, description, hash, hint, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		k.AccountID, k.Description, k.Hash, k.Hint, k.CreatedBy, sc.TimeArg(now))
+	if err != nil {
+		return translate(err)
+	}
+	k.ID, err = res.LastInsertId()
+	k.CreatedAt = now
+	return err
+}
+
+const apiKeySelect = `SELECT id, account_id, description, hash, hint, created_by, created_at, last_used_at, revoked_at FROM api_keys`
+
+func scanAPIKey(scan func(...any) error) (*pay.APIKey, error) {
+	var k pay.APIKey
+	err := scan(&k.ID, &k.AccountID, &k.Description, &k.Hash, &k.Hint, &k.CreatedBy,
+		sc.Time(&k.CreatedAt), sc.NullTime(&k.LastUsedAt), sc.NullTime(&k.RevokedAt))
+	return &k, err
+}
+
+// APIKeyGetByHash finds a key by its hash.
+func (s *Store) APIKeyGetByHash(ctx context.Context, hash string) (*pay.APIKey, error) {
+	k, err := scanAPIKey(s.read.QueryRowContext(ctx, apiKeySelect+` WHERE hash = ?`, hash).Scan)
+	if err != nil {
+		return nil, notFound(err, "API key")
+	}
+	return k, nil
+}
+
+// APIKeyList returns an account's keys, newest first.
+func (s *Store) APIKeyList(ctx context.Context, accountID int64) ([]*pay.APIKey, error) {
+	rows, err := s.read.QueryContext(ctx, apiKeySelect+` WHERE ? = 0 OR account_id = ? ORDER BY id DESC`, accountID, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*pay.APIKey
+	for rows.Next() {
+		k, err := scanAPIKey(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// APIKeyRevoke revokes a key.
+func (s *Store) APIKeyRevoke(ctx context.Context, accountID, id int64, at time.Time) error {
+	return s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+		var revoked sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT revoked_at FROM api_keys WHERE id = ? AND (? = 0 OR account_id = ?)`,
+			id, accountID, accountID).Scan(&revoked)
+		if errors.Is(err, sql.ErrNoRows) {
+			return pay.ErrNotFound("API key")
+		} else if err != nil {
+			return err
+		}
+		if revoked.Valid {
+			return pay.ErrConflict("API key %d is already revoked", id)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = ? WHERE id = ?`, sc.TimeArg(at), id)
+		return err
+	})
+}
+
+// APIKeyTouch records that a key was used.
+func (s *Store) APIKeyTouch(ctx context.Context, id int64, at time.Time) error {
+	res, err := s.write.ExecContext(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, sc.TimeArg(at), id)
+	return affectedOne(res, err, "API key")
+}

@@ -1,0 +1,235 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"pay/internal/pay"
+	"pay/internal/store"
+)
+
+var (
+	paymentCols   = store.PaymentSelect("")
+	paymentInsert = `INSERT INTO payments (` + paymentCols + `) VALUES (` + store.Placeholders(sc, len(store.PaymentColumns)) + `)`
+	// paymentUpdate rewrites every column but the id, which comes last.
+	paymentUpdate = `UPDATE payments SET ` + store.SetList(sc, store.PaymentColumns[1:], 1) + ` WHERE id = ?`
+)
+
+// PaymentInsert stores a new payment with its first event, token,
+// idempotency key and jobs in one transaction.
+func (s *Store) PaymentInsert(ctx context.Context, params *pay.PaymentInsertParams) error {
+	return s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		p := params.Payment
+		p.CreatedAt, p.UpdatedAt = now, now
+		if _, err := tx.ExecContext(ctx, paymentInsert, store.PaymentArgs(p, sc)...); err != nil {
+			return translate(err)
+		}
+		if err := insertEvent(ctx, tx, &pay.Event{PaymentID: p.ID, Type: pay.EventPaymentCreated, Status: p.Status, At: now}); err != nil {
+			return err
+		}
+		if params.TokenHash != "" {
+			if err := insertToken(ctx, tx, p.ID, params.TokenHash, now); err != nil {
+				return err
+			}
+		}
+		if params.IdempotencyKey != "" {
+			if err := insertIdempotencyKey(ctx, tx, params, now); err != nil {
+				return err
+			}
+		}
+		return s.insertJobs(ctx, tx, params.Jobs)
+	})
+}
+
+func insertIdempotencyKey(ctx context.Context, tx *sql.Tx, params *pay.PaymentInsertParams, now time.Time) error {
+	p := params.Payment
+	// An expired key may be used again: drop the old row first.
+	_, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at < ?`,
+		p.AccountID, params.IdempotencyKey, sc.TimeArg(now.Add(-pay.IdempotencyKeyLifetime)))
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx,
+		`INSERT INTO idempotency_keys (account_id, key, payment_id, request_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+		p.AccountID, params.IdempotencyKey, p.ID, params.RequestHash, sc.TimeArg(now))
+	return translate(err)
+}
+
+func insertEvent(ctx context.Context, tx *sql.Tx, ev *pay.Event) error {
+	_, err := tx.ExecContext(ctx,
+		`INSERT INTO payment_events (payment_id, type, status, amount, occurred_at) VALUES (?, ?, ?, ?, ?)`,
+		ev.PaymentID, string(ev.Type), string(ev.Status), ev.Amount, sc.TimeArg(ev.At))
+	return translate(err)
+}
+
+type queryRower interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func getPayment(ctx context.Context, q queryRower, accountID int64, id string) (*pay.Payment, error) {
+	row := q.QueryRowContext(ctx, `SELECT `+paymentCols+` FROM payments WHERE id = ? AND (? = 0 OR account_id = ?)`,
+		id, accountID, accountID)
+	p, err := store.ScanPayment(row.Scan, sc)
+	if err != nil {
+		return nil, notFound(err, "payment")
+	}
+	return p, nil
+}
+
+// PaymentGet returns a payment of the account (any account for 0).
+func (s *Store) PaymentGet(ctx context.Context, accountID int64, id string) (*pay.Payment, error) {
+	return getPayment(ctx, s.read, accountID, id)
+}
+
+// PaymentGetByIdempotencyKey returns the payment a live idempotency key created.
+func (s *Store) PaymentGetByIdempotencyKey(ctx context.Context, accountID int64, key string, since time.Time) (*pay.Payment, string, error) {
+	var hash string
+	row := s.read.QueryRowContext(ctx, `SELECT `+store.PaymentSelect("p")+`, k.request_hash
+		FROM idempotency_keys k JOIN payments p ON p.id = k.payment_id
+		WHERE k.account_id = ? AND k.key = ? AND k.created_at >= ?`, accountID, key, sc.TimeArg(since))
+	p, err := store.ScanPayment(func(dest ...any) error { return row.Scan(append(dest, &hash)...) }, sc)
+	if err != nil {
+		return nil, "", notFound(err, "idempotency key")
+	}
+	return p, hash, nil
+}
+
+// PaymentSearch returns one page of payments, newest first, from one snapshot.
+func (s *Store) PaymentSearch(ctx context.Context, q *pay.PaymentSearch) (*pay.PaymentPage, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	w := store.PaymentSearchWhere(q, sc)
+	page := &pay.PaymentPage{}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM payments `+w.String(), w.Args...).Scan(&page.Total); err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+paymentCols+` FROM payments `+w.String()+
+		` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, append(w.Args, q.DisplaySize, q.Offset())...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := store.ScanPayment(rows.Scan, sc)
+		if err != nil {
+			return nil, err
+		}
+		page.Payments = append(page.Payments, p)
+	}
+	return page, rows.Err()
+}
+
+// PaymentTransition changes a payment's status, appends its event and
+// enqueues its jobs in one immediate transaction. SQLite's single writer
+// serialises concurrent transitions, so the loser sees the winner's status.
+func (s *Store) PaymentTransition(ctx context.Context, params *pay.PaymentTransitionParams) (*pay.Payment, error) {
+	var out *pay.Payment
+	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		p, err := getPayment(ctx, tx, params.AccountID, params.PaymentID)
+		if err != nil {
+			return err
+		}
+		ev, err := pay.ApplyTransition(p, params, now)
+		if err != nil {
+			return err
+		}
+		args := store.PaymentArgs(p, sc)
+		if _, err := tx.ExecContext(ctx, paymentUpdate, append(args[1:], p.ID)...); err != nil {
+			return translate(err)
+		}
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		out = p
+		return s.insertJobs(ctx, tx, params.Jobs)
+	})
+	return out, err
+}
+
+// PaymentEvents returns a payment's events, oldest first.
+func (s *Store) PaymentEvents(ctx context.Context, accountID int64, paymentID string) ([]*pay.Event, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var one int
+	err = tx.QueryRowContext(ctx, `SELECT 1 FROM payments WHERE id = ? AND (? = 0 OR account_id = ?)`,
+		paymentID, accountID, accountID).Scan(&one)
+	if err != nil {
+		return nil, notFound(err, "payment")
+	}
+	rows, err := tx.QueryContext(ctx,
+		`SELECT payment_id, type, status, amount, occurred_at FROM payment_events WHERE payment_id = ? ORDER BY id`, paymentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*pay.Event
+	for rows.Next() {
+		var ev pay.Event
+		if err := rows.Scan(&ev.PaymentID, &ev.Type, &ev.Status, &ev.Amount, sc.Time(&ev.At)); err != nil {
+			return nil, err
+		}
+		out = append(out, &ev)
+	}
+	return out, rows.Err()
+}
+
+func insertToken(ctx context.Context, tx *sql.Tx, paymentID, hash string, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO payment_tokens (hash, payment_id, created_at) VALUES (?, ?, ?)`,
+		hash, paymentID, sc.TimeArg(at))
+	return translate(err)
+}
+
+// TokenInsert stores a one-time next_url token for a payment.
+func (s *Store) TokenInsert(ctx context.Context, paymentID, hash string, at time.Time) error {
+	return s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+		return insertToken(ctx, tx, paymentID, hash, at)
+	})
+}
+
+// TokenUse spends a token and returns its payment id.
+func (s *Store) TokenUse(ctx context.Context, hash string, at time.Time) (string, error) {
+	var paymentID string
+	err := s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+		var used sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT payment_id, used_at FROM payment_tokens WHERE hash = ?`, hash).Scan(&paymentID, &used)
+		if err != nil {
+			return notFound(err, "token")
+		}
+		if used.Valid {
+			return pay.ErrConflict("token already used")
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE payment_tokens SET used_at = ? WHERE hash = ?`, sc.TimeArg(at), hash)
+		return err
+	})
+	return paymentID, err
+}
+
+// Cleanup deletes expired idempotency keys and old tokens.
+func (s *Store) Cleanup(ctx context.Context, keysBefore, tokensBefore time.Time) (int, error) {
+	var n int64
+	err := s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+		for _, q := range []struct {
+			sql    string
+			before time.Time
+		}{
+			{`DELETE FROM idempotency_keys WHERE created_at < ?`, keysBefore},
+			{`DELETE FROM payment_tokens WHERE created_at < ?`, tokensBefore},
+		} {
+			res, err := tx.ExecContext(ctx, q.sql, sc.TimeArg(q.before))
+			if err != nil {
+				return err
+			}
+			c, _ := res.RowsAffected()
+			n += c
+		}
+		return nil
+	})
+	return int(n), err
+}

@@ -1,0 +1,225 @@
+// Package sqlite is Pay's embedded store: SQLite through modernc.org/sqlite
+// (pure Go), in WAL mode, with one writer connection shared by the app and
+// River and a separate pool of read-only connections, so reads never queue
+// behind writes.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"pay/internal/pay"
+	"pay/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+var _ pay.Store = (*Store)(nil)
+
+// Store is the SQLite implementation of pay.Store.
+type Store struct {
+	write *sql.DB // exactly one connection: SQLite has one writer
+	read  *sql.DB // read-only connections
+	jobs  *river.Client[*sql.Tx]
+	// Now is the store's clock; tests may replace it. A transaction reads it once.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the database file at path and runs the
+// migrations.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" || path == ":memory:" {
+		return nil, errors.New("sqlite: a file path is required (the read pool needs a shared file)")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("sqlite: create %s: %w", dir, err)
+		}
+	}
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	write, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?_txlock=immediate&_pragma=journal_mode(WAL)&"+pragmas)
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?mode=ro&"+pragmas)
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	s := &Store{write: write, read: read, Now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.jobs, err = river.NewClient(riversqlite.New(write), &river.Config{}); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: river insert client: %w", err)
+	}
+	return s, nil
+}
+
+// DB returns the writer connection, for River's workers.
+func (s *Store) DB() *sql.DB { return s.write }
+
+func (s *Store) migrate(ctx context.Context) error {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.write, fsys)
+	if err != nil {
+		return fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	m, err := rivermigrate.New(riversqlite.New(s.write), nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: river migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("sqlite: river migrate: %w", err)
+	}
+	return nil
+}
+
+// Ping checks both pools answer.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.write.PingContext(ctx); err != nil {
+		return err
+	}
+	return s.read.PingContext(ctx)
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.read.Close(), s.write.Close())
+}
+
+func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+// withTx runs fn in one immediate (write-locked) transaction.
+func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx, s.now()); err != nil {
+		return err
+	}
+	return translate(tx.Commit())
+}
+
+// insertJobs enqueues jobs in tx, so they exist exactly when tx commits.
+func (s *Store) insertJobs(ctx context.Context, tx *sql.Tx, jobs []pay.Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, len(jobs))
+	for i, j := range jobs {
+		params[i] = river.InsertManyParams{Args: j.Args}
+		if !j.ScheduledAt.IsZero() {
+			params[i].InsertOpts = &river.InsertOpts{ScheduledAt: j.ScheduledAt}
+		}
+	}
+	if _, err := s.jobs.InsertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("sqlite: insert jobs: %w", err)
+	}
+	return nil
+}
+
+// translate turns driver errors into domain errors by code, never by text.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var serr *sqlite.Error
+	if errors.As(err, &serr) {
+		switch serr.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return &pay.Error{Kind: pay.KindConflict, Message: "already exists", Err: err}
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return &pay.Error{Kind: pay.KindNotFound, Message: "referenced row not found", Err: err}
+		}
+	}
+	return err
+}
+
+// notFound maps sql.ErrNoRows to a domain not-found error naming what.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return pay.ErrNotFound(what)
+	}
+	return translate(err)
+}
+
+// timeLayout is fixed-width, so stored times sort as text.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+type codec struct{}
+
+func (codec) Time(t *time.Time) any      { return timeScanner{t: t} }
+func (codec) NullTime(t **time.Time) any { return nullTimeScanner{t: t} }
+func (codec) TimeArg(t time.Time) any    { return t.UTC().Format(timeLayout) }
+func (codec) NullTimeArg(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC().Format(timeLayout)
+}
+func (codec) Placeholder(int) string { return "?" }
+
+var sc codec
+
+type timeScanner struct{ t *time.Time }
+
+func (s timeScanner) Scan(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("sqlite: time column holds %T", v)
+	}
+	t, err := time.Parse(timeLayout, str)
+	if err != nil {
+		return err
+	}
+	*s.t = t
+	return nil
+}
+
+type nullTimeScanner struct{ t **time.Time }
+
+func (s nullTimeScanner) Scan(v any) error {
+	if v == nil {
+		*s.t = nil
+		return nil
+	}
+	var t time.Time
+	if err := (timeScanner{&t}).Scan(v); err != nil {
+		return err
+	}
+	*s.t = &t
+	return nil
+}
+
+var _ store.Codec = codec{}

@@ -1,0 +1,253 @@
+// Package store holds what the SQLite and PostgreSQL stores share: the
+// conversion between rows and domain types and small query builders. Each
+// engine writes its own SQL; only helpers live here.
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"pay/internal/pay"
+)
+
+// Codec says how an engine stores the values the engines disagree on.
+type Codec interface {
+	// Time returns a scan destination that fills t.
+	Time(t *time.Time) any
+	// NullTime returns a scan destination that fills t, nil for NULL.
+	NullTime(t **time.Time) any
+	// TimeArg returns t as a query argument.
+	TimeArg(t time.Time) any
+	// NullTimeArg returns t as a query argument, NULL for nil.
+	NullTimeArg(t *time.Time) any
+	// Placeholder returns the n-th (from 1) argument placeholder.
+	Placeholder(n int) string
+}
+
+// PaymentColumns lists the payments table's columns in the order ScanPayment
+// reads them and PaymentArgs writes them.
+var PaymentColumns = []string{
+	"id", "account_id", "amount", "reference", "description", "return_url", "email", "language",
+	"delayed_capture", "moto", "authorisation_mode", "source", "metadata", "status", "provider", "provider_id",
+	"card_first_digits", "card_last_digits", "cardholder_name", "card_expiry", "card_brand", "card_type", "wallet_type",
+	"address_line1", "address_line2", "address_city", "address_postcode", "address_country",
+	"agreement_id", "set_up_agreement", "agreement_payment_type", "three_ds_required", "can_retry",
+	"corporate_surcharge", "fee", "refunded_amount",
+	"created_at", "updated_at", "capture_submitted_at", "captured_at", "settled_at",
+}
+
+// PaymentSelect is the column list for SELECTs, with an optional table alias.
+func PaymentSelect(alias string) string {
+	if alias == "" {
+		return strings.Join(PaymentColumns, ", ")
+	}
+	cols := make([]string, len(PaymentColumns))
+	for i, c := range PaymentColumns {
+		cols[i] = alias + "." + c
+	}
+	return strings.Join(cols, ", ")
+}
+
+// ScanPayment reads one row of PaymentColumns.
+func ScanPayment(scan func(dest ...any) error, c Codec) (*pay.Payment, error) {
+	var p pay.Payment
+	var metadata *string
+	var canRetry *bool
+	err := scan(&p.ID, &p.AccountID, &p.Amount, &p.Reference, &p.Description, &p.ReturnURL, &p.Email, &p.Language,
+		&p.DelayedCapture, &p.Moto, &p.AuthorisationMode, &p.Source, &metadata, &p.Status, &p.Provider, &p.ProviderID,
+		&p.Card.FirstDigits, &p.Card.LastDigits, &p.Card.CardholderName, &p.Card.ExpiryDate, &p.Card.Brand, &p.Card.CardType, &p.Card.WalletType,
+		&p.Card.BillingAddress.Line1, &p.Card.BillingAddress.Line2, &p.Card.BillingAddress.City, &p.Card.BillingAddress.Postcode, &p.Card.BillingAddress.Country,
+		&p.AgreementID, &p.SetUpAgreement, &p.AgreementPaymentType, &p.ThreeDSRequired, &canRetry,
+		&p.CorporateSurcharge, &p.Fee, &p.RefundedAmount,
+		c.Time(&p.CreatedAt), c.Time(&p.UpdatedAt), c.NullTime(&p.CaptureSubmittedAt), c.NullTime(&p.CapturedAt), c.NullTime(&p.SettledAt))
+	if err != nil {
+		return nil, err
+	}
+	p.CanRetry = canRetry
+	if metadata != nil {
+		if p.Metadata, err = DecodeMetadata(*metadata); err != nil {
+			return nil, fmt.Errorf("payment %s: %w", p.ID, err)
+		}
+	}
+	return &p, nil
+}
+
+// PaymentArgs returns p's values in PaymentColumns order.
+func PaymentArgs(p *pay.Payment, c Codec) []any {
+	var metadata *string
+	if len(p.Metadata) > 0 {
+		s := EncodeJSON(p.Metadata)
+		metadata = &s
+	}
+	return []any{p.ID, p.AccountID, p.Amount, p.Reference, p.Description, p.ReturnURL, p.Email, string(p.Language),
+		p.DelayedCapture, p.Moto, string(p.AuthorisationMode), string(p.Source), metadata, string(p.Status), p.Provider, p.ProviderID,
+		p.Card.FirstDigits, p.Card.LastDigits, p.Card.CardholderName, p.Card.ExpiryDate, p.Card.Brand, p.Card.CardType, p.Card.WalletType,
+		p.Card.BillingAddress.Line1, p.Card.BillingAddress.Line2, p.Card.BillingAddress.City, p.Card.BillingAddress.Postcode, p.Card.BillingAddress.Country,
+		p.AgreementID, p.SetUpAgreement, string(p.AgreementPaymentType), p.ThreeDSRequired, p.CanRetry,
+		p.CorporateSurcharge, p.Fee, p.RefundedAmount,
+		c.TimeArg(p.CreatedAt), c.TimeArg(p.UpdatedAt), c.NullTimeArg(p.CaptureSubmittedAt), c.NullTimeArg(p.CapturedAt), c.NullTimeArg(p.SettledAt)}
+}
+
+// Placeholders returns n placeholders from the first, comma-separated.
+func Placeholders(c Codec, n int) string {
+	ph := make([]string, n)
+	for i := range ph {
+		ph[i] = c.Placeholder(i + 1)
+	}
+	return strings.Join(ph, ", ")
+}
+
+// SetList returns "col1 = ph(from), col2 = ph(from+1), …" for an UPDATE.
+func SetList(c Codec, cols []string, from int) string {
+	parts := make([]string, len(cols))
+	for i, col := range cols {
+		parts[i] = col + " = " + c.Placeholder(from+i)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// EncodeJSON marshals v, which must be a value that always marshals.
+func EncodeJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("store: cannot encode " + fmt.Sprintf("%T", v) + ": " + err.Error())
+	}
+	return string(b)
+}
+
+// DecodeMetadata reads stored metadata, keeping numbers exactly as written.
+func DecodeMetadata(s string) (pay.Metadata, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var m pay.Metadata
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("decode metadata: %w", err)
+	}
+	return m, nil
+}
+
+// DecodeSettings reads stored account settings over the defaults, so a
+// setting added later reads as its default on old rows.
+func DecodeSettings(s string) (pay.AccountSettings, error) {
+	settings := pay.DefaultAccountSettings()
+	if err := json.Unmarshal([]byte(s), &settings); err != nil {
+		return settings, fmt.Errorf("decode account settings: %w", err)
+	}
+	return settings, nil
+}
+
+// LikeEscape escapes the LIKE wildcards in s; use with ESCAPE '\'.
+func LikeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Where collects the conditions and arguments of a query.
+type Where struct {
+	c     Codec
+	conds []string
+	Args  []any
+}
+
+// NewWhere starts an empty WHERE clause whose first placeholder is number from.
+func NewWhere(c Codec, args ...any) *Where { return &Where{c: c, Args: args} }
+
+// Add appends a condition; each "?" in cond is replaced by the next placeholder.
+func (w *Where) Add(cond string, args ...any) {
+	var b strings.Builder
+	for _, r := range cond {
+		if r == '?' {
+			w.Args = append(w.Args, args[0])
+			args = args[1:]
+			b.WriteString(w.c.Placeholder(len(w.Args)))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	w.conds = append(w.conds, b.String())
+}
+
+// In appends "col IN (…)" for the values.
+func (w *Where) In(col string, values []any) {
+	ph := make([]string, len(values))
+	for i, v := range values {
+		ph[i] = w.Next(v)
+	}
+	w.conds = append(w.conds, col+" IN ("+strings.Join(ph, ", ")+")")
+}
+
+// String returns "WHERE a AND b", or "" when there are no conditions.
+func (w *Where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return "WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// Next returns the placeholder for the next argument and appends it.
+func (w *Where) Next(arg any) string {
+	w.Args = append(w.Args, arg)
+	return w.c.Placeholder(len(w.Args))
+}
+
+// PaymentSearchWhere builds the WHERE clause of a payment search. Both
+// engines index payments by (account_id, created_at).
+func PaymentSearchWhere(s *pay.PaymentSearch, c Codec) *Where {
+	w := NewWhere(c)
+	w.Add("account_id = ?", s.AccountID)
+	if s.Reference != "" {
+		w.Add("lower(reference) = lower(?)", s.Reference)
+	}
+	if s.Email != "" {
+		w.Add(`lower(email) LIKE lower(?) ESCAPE '\'`, "%"+LikeEscape(s.Email)+"%")
+	}
+	if len(s.Statuses) > 0 {
+		statuses := make([]any, len(s.Statuses))
+		for i, st := range s.Statuses {
+			statuses[i] = string(st)
+		}
+		w.In("status", statuses)
+	}
+	if s.CardBrand != "" {
+		w.In("card_brand", brandIDs(s.CardBrand))
+	}
+	if s.CardholderName != "" {
+		w.Add(`lower(cardholder_name) LIKE lower(?) ESCAPE '\'`, "%"+LikeEscape(s.CardholderName)+"%")
+	}
+	if s.FirstDigits != "" {
+		w.Add("card_first_digits = ?", s.FirstDigits)
+	}
+	if s.LastDigits != "" {
+		w.Add("card_last_digits = ?", s.LastDigits)
+	}
+	if s.AgreementID != "" {
+		w.Add("agreement_id = ?", s.AgreementID)
+	}
+	if s.FromDate != nil {
+		w.Add("created_at >= ?", c.TimeArg(*s.FromDate))
+	}
+	if s.ToDate != nil {
+		w.Add("created_at < ?", c.TimeArg(*s.ToDate))
+	}
+	if s.FromSettled != nil {
+		w.Add("settled_at >= ?", c.TimeArg(*s.FromSettled))
+	}
+	if s.ToSettled != nil {
+		w.Add("settled_at < ?", c.TimeArg(s.ToSettled.AddDate(0, 0, 1)))
+	}
+	return w
+}
+
+// brandIDs resolves a card_brand filter to brand ids: people and clients
+// type either the id ("master-card") or the label ("Mastercard"), in any case.
+func brandIDs(brand string) []any {
+	ids := []any{strings.ToLower(brand)}
+	for _, ct := range pay.CardTypes {
+		if strings.EqualFold(ct.Label, brand) && ct.Brand != ids[0] {
+			ids = append(ids, ct.Brand)
+			break
+		}
+	}
+	return ids
+}

@@ -1,0 +1,138 @@
+// Package storetest is the contract suite every pay.Store implementation
+// must pass. Each engine's tests call Run with a function that opens a fresh,
+// empty store; the suite asserts the same semantics for all of them.
+package storetest
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"pay/internal/pay"
+)
+
+// Harness is one fresh store under test, with the hooks the suite needs.
+type Harness struct {
+	Store pay.Store
+	// Clock is the store's clock; tests move it to create rows at known times.
+	Clock *Clock
+	// JobCount counts the River jobs of a kind in the store's database.
+	JobCount func(t *testing.T, kind string) int
+}
+
+// Opener opens a fresh, empty, migrated store whose clock is clock.Now.
+type Opener func(t *testing.T, clock *Clock) *Harness
+
+// Clock is a settable clock, safe for concurrent use.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock set to a fixed, microsecond-precise instant.
+func NewClock() *Clock {
+	return &Clock{now: time.Date(2026, 3, 14, 9, 26, 53, 589793000, time.UTC)}
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t.UTC()
+}
+
+// Advance moves the clock on by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Run runs the whole contract suite.
+func Run(t *testing.T, open Opener) {
+	t.Run("Setting", func(t *testing.T) { t.Parallel(); testSetting(t, open) })
+	t.Run("Account", func(t *testing.T) { t.Parallel(); testAccount(t, open) })
+	t.Run("User", func(t *testing.T) { t.Parallel(); testUser(t, open) })
+	t.Run("APIKey", func(t *testing.T) { t.Parallel(); testAPIKey(t, open) })
+	t.Run("PaymentInsert", func(t *testing.T) { t.Parallel(); testPaymentInsert(t, open) })
+	t.Run("PaymentIdempotency", func(t *testing.T) { t.Parallel(); testPaymentIdempotency(t, open) })
+	t.Run("PaymentTransition", func(t *testing.T) { t.Parallel(); testPaymentTransition(t, open) })
+	t.Run("PaymentTransitionConcurrent", func(t *testing.T) { t.Parallel(); testPaymentTransitionConcurrent(t, open) })
+	t.Run("PaymentSearch", func(t *testing.T) { t.Parallel(); testPaymentSearch(t, open) })
+	t.Run("Token", func(t *testing.T) { t.Parallel(); testToken(t, open) })
+	t.Run("Agreement", func(t *testing.T) { t.Parallel(); testAgreement(t, open) })
+	t.Run("Cleanup", func(t *testing.T) { t.Parallel(); testCleanup(t, open) })
+}
+
+// fixture is a store with a service and two accounts.
+type fixture struct {
+	*Harness
+	ctx        context.Context
+	account    *pay.Account
+	other      *pay.Account
+	service    *pay.Service
+	paymentSeq int
+}
+
+func setup(t *testing.T, open Opener) *fixture {
+	t.Helper()
+	h := open(t, NewClock())
+	f := &fixture{Harness: h, ctx: context.Background()}
+	f.service = &pay.Service{ExternalID: pay.NewID(), Name: "Apply for a licence", NameWelsh: "Gwneud cais am drwydded"}
+	mustOK(t, h.Store.ServiceInsert(f.ctx, f.service))
+	f.account = &pay.Account{ServiceID: f.service.ID, Type: pay.AccountTest, Provider: pay.ProviderSandbox, Settings: pay.DefaultAccountSettings()}
+	mustOK(t, h.Store.AccountInsert(f.ctx, f.account))
+	f.other = &pay.Account{ServiceID: f.service.ID, Type: pay.AccountLive, Provider: pay.ProviderStripe, Settings: pay.DefaultAccountSettings()}
+	mustOK(t, h.Store.AccountInsert(f.ctx, f.other))
+	return f
+}
+
+// newPayment returns an unsaved payment of the fixture's account.
+func (f *fixture) newPayment() *pay.Payment {
+	f.paymentSeq++
+	return &pay.Payment{
+		ID:                pay.NewID(),
+		AccountID:         f.account.ID,
+		Amount:            int64(1000 + f.paymentSeq),
+		Reference:         "REF-" + strconv.Itoa(f.paymentSeq),
+		Description:       "Payment " + strconv.Itoa(f.paymentSeq),
+		ReturnURL:         "https://service.example/return",
+		Language:          pay.LanguageEnglish,
+		AuthorisationMode: pay.ModeWeb,
+		Source:            pay.SourceAPI,
+		Status:            pay.StatusCreated,
+		Provider:          pay.ProviderSandbox,
+	}
+}
+
+func (f *fixture) insert(t *testing.T, p *pay.Payment) *pay.Payment {
+	t.Helper()
+	mustOK(t, f.Store.PaymentInsert(f.ctx, &pay.PaymentInsertParams{Payment: p}))
+	return p
+}
+
+func mustOK(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func wantKind(t *testing.T, err error, kind pay.Kind) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("got no error, want kind %d", kind)
+	}
+	if got := pay.ErrorKind(err); got != kind {
+		t.Fatalf("got error %v of kind %d, want kind %d", err, got, kind)
+	}
+}

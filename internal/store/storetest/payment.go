@@ -320,10 +320,12 @@ func testToken(t *testing.T, open Opener) {
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		wins := 0
+		start := make(chan struct{}) // release all racers at once, or they may run one after another
 		for i := 0; i < 8; i++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				<-start
 				_, err := f.Store.TokenUse(f.ctx, pay.HashToken("race"), f.Clock.Now())
 				mu.Lock()
 				defer mu.Unlock()
@@ -334,6 +336,7 @@ func testToken(t *testing.T, open Opener) {
 				}
 			}()
 		}
+		close(start)
 		wg.Wait()
 		if wins != 1 {
 			t.Fatalf("%d uses of one token succeeded, want 1", wins)

@@ -1,0 +1,87 @@
+package postgres
+
+import (
+	"context"
+
+	"pay/internal/pay"
+	"pay/internal/store"
+)
+
+// ServiceInsert stores a new service and sets its ID and CreatedAt; conflict
+// if the external id is taken.
+func (s *Store) ServiceInsert(ctx context.Context, svc *pay.Service) error {
+	now := s.now()
+	err := s.pool.QueryRow(ctx,
+		`INSERT INTO services (external_id, name, name_cy, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		svc.ExternalID, svc.Name, svc.NameWelsh, now).Scan(&svc.ID)
+	if err != nil {
+		return translate(err)
+	}
+	svc.CreatedAt = now
+	return nil
+}
+
+func scanService(scan func(...any) error) (*pay.Service, error) {
+	var svc pay.Service
+	err := scan(&svc.ID, &svc.ExternalID, &svc.Name, &svc.NameWelsh, pc.Time(&svc.CreatedAt))
+	return &svc, err
+}
+
+// ServiceList returns every service, oldest first.
+func (s *Store) ServiceList(ctx context.Context) ([]*pay.Service, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, external_id, name, name_cy, created_at FROM services ORDER BY id`)
+	return collect(rows, err, scanService)
+}
+
+// AccountInsert stores a new gateway account and sets its ID and CreatedAt;
+// not found if its service does not exist.
+func (s *Store) AccountInsert(ctx context.Context, a *pay.Account) error {
+	now := s.now()
+	err := s.pool.QueryRow(ctx,
+		`INSERT INTO accounts (service_id, type, provider, disabled, settings, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		a.ServiceID, string(a.Type), a.Provider, a.Disabled, store.EncodeJSON(a.Settings), now).Scan(&a.ID)
+	if err != nil {
+		return translate(err)
+	}
+	a.CreatedAt = now
+	return nil
+}
+
+const accountSelect = `SELECT a.id, a.service_id, s.name, a.type, a.provider, a.disabled, a.settings, a.created_at
+	FROM accounts a JOIN services s ON s.id = a.service_id`
+
+func scanAccount(scan func(...any) error) (*pay.Account, error) {
+	var a pay.Account
+	var settings string
+	if err := scan(&a.ID, &a.ServiceID, &a.ServiceName, &a.Type, &a.Provider, &a.Disabled, &settings, pc.Time(&a.CreatedAt)); err != nil {
+		return nil, err
+	}
+	var err error
+	a.Settings, err = store.DecodeSettings(settings)
+	return &a, err
+}
+
+// AccountGet returns one account with its service's name; not found if there
+// is no such account.
+func (s *Store) AccountGet(ctx context.Context, id int64) (*pay.Account, error) {
+	a, err := scanAccount(s.pool.QueryRow(ctx, accountSelect+` WHERE a.id = $1`, id).Scan)
+	if err != nil {
+		return nil, notFound(err, "account")
+	}
+	return a, nil
+}
+
+// AccountList returns every account, oldest first.
+func (s *Store) AccountList(ctx context.Context) ([]*pay.Account, error) {
+	rows, err := s.pool.Query(ctx, accountSelect+` ORDER BY a.id`)
+	return collect(rows, err, scanAccount)
+}
+
+// AccountUpdate stores the account's Disabled flag and settings; not found if
+// there is no such account.
+func (s *Store) AccountUpdate(ctx context.Context, a *pay.Account) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE accounts SET disabled = $1, settings = $2 WHERE id = $3`,
+		a.Disabled, store.EncodeJSON(a.Settings), a.ID)
+	return affectedOne(tag, err, "account")
+}

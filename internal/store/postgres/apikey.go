@@ -1,0 +1,75 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"pay/internal/pay"
+)
+
+// APIKeyInsert stores a new key and sets ID and CreatedAt; conflict if the
+// hash exists, not found if the account does not.
+func (s *Store) APIKeyInsert(ctx context.Context, k *pay.APIKey) error {
+	now := s.now()
+	err := s.pool.QueryRow(ctx,
+		`INSERT INTO api_keys (account_id, description, hash, hint, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		k.AccountID, k.Description, k.Hash, k.Hint, k.CreatedBy, now).Scan(&k.ID)
+	if err != nil {
+		return translate(err)
+	}
+	k.CreatedAt = now
+	return nil
+}
+
+const apiKeySelect = `SELECT id, account_id, description, hash, hint, created_by, created_at, last_used_at, revoked_at FROM api_keys`
+
+func scanAPIKey(scan func(...any) error) (*pay.APIKey, error) {
+	var k pay.APIKey
+	err := scan(&k.ID, &k.AccountID, &k.Description, &k.Hash, &k.Hint, &k.CreatedBy,
+		pc.Time(&k.CreatedAt), pc.NullTime(&k.LastUsedAt), pc.NullTime(&k.RevokedAt))
+	return &k, err
+}
+
+// APIKeyGetByHash finds a key, revoked or not, by its hash; not found if
+// there is none.
+func (s *Store) APIKeyGetByHash(ctx context.Context, hash string) (*pay.APIKey, error) {
+	k, err := scanAPIKey(s.pool.QueryRow(ctx, apiKeySelect+` WHERE hash = $1`, hash).Scan)
+	if err != nil {
+		return nil, notFound(err, "API key")
+	}
+	return k, nil
+}
+
+// APIKeyList returns an account's keys (every key for account 0), newest first.
+func (s *Store) APIKeyList(ctx context.Context, accountID int64) ([]*pay.APIKey, error) {
+	rows, err := s.pool.Query(ctx, apiKeySelect+` WHERE $1::bigint = 0 OR account_id = $1 ORDER BY id DESC`, accountID)
+	return collect(rows, err, scanAPIKey)
+}
+
+// APIKeyRevoke revokes a key of the account (any account for 0): not found
+// if there is no such key, conflict if it is already revoked. The key's row
+// is locked, so of two concurrent revocations exactly one succeeds.
+func (s *Store) APIKeyRevoke(ctx context.Context, accountID, id int64, at time.Time) error {
+	return s.withTx(ctx, func(tx pgx.Tx, _ time.Time) error {
+		var revoked bool
+		err := tx.QueryRow(ctx, `SELECT revoked_at IS NOT NULL FROM api_keys
+			WHERE id = $1 AND ($2::bigint = 0 OR account_id = $2) FOR UPDATE`, id, accountID).Scan(&revoked)
+		if err != nil {
+			return notFound(err, "API key")
+		}
+		if revoked {
+			return pay.ErrConflict("API key %d is already revoked", id)
+		}
+		_, err = tx.Exec(ctx, `UPDATE api_keys SET revoked_at = $1 WHERE id = $2`, at, id)
+		return translate(err)
+	})
+}
+
+// APIKeyTouch records that a key was used; not found if there is no such key.
+func (s *Store) APIKeyTouch(ctx context.Context, id int64, at time.Time) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE api_keys SET last_used_at = $1 WHERE id = $2`, at, id)
+	return affectedOne(tag, err, "API key")
+}

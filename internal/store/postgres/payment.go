@@ -1,0 +1,252 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"pay/internal/pay"
+	"pay/internal/store"
+)
+
+var (
+	paymentCols   = store.PaymentSelect("")
+	paymentInsert = `INSERT INTO payments (` + paymentCols + `) VALUES (` + store.Placeholders(pc, len(store.PaymentColumns)) + `)`
+	// paymentUpdate rewrites every column but the id, which comes last.
+	paymentUpdate = `UPDATE payments SET ` + store.SetList(pc, store.PaymentColumns[1:], 1) +
+		` WHERE id = ` + pc.Placeholder(len(store.PaymentColumns))
+	// paymentByID takes the account as $2; 0 matches any account.
+	paymentByID = `SELECT ` + paymentCols + ` FROM payments WHERE id = $1 AND ($2::bigint = 0 OR account_id = $2)`
+)
+
+// PaymentInsert stores a new payment with its PAYMENT_CREATED event, its
+// first token, its idempotency key and its jobs in one transaction, and sets
+// CreatedAt and UpdatedAt. A taken id or idempotency key is a conflict, and
+// then nothing is written.
+func (s *Store) PaymentInsert(ctx context.Context, params *pay.PaymentInsertParams) error {
+	return s.withTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		p := params.Payment
+		p.CreatedAt, p.UpdatedAt = now, now
+		if _, err := tx.Exec(ctx, paymentInsert, store.PaymentArgs(p, pc)...); err != nil {
+			return translate(err)
+		}
+		if err := insertEvent(ctx, tx, &pay.Event{PaymentID: p.ID, Type: pay.EventPaymentCreated, Status: p.Status, At: now}); err != nil {
+			return err
+		}
+		if params.TokenHash != "" {
+			if err := insertToken(ctx, tx, p.ID, params.TokenHash, now); err != nil {
+				return err
+			}
+		}
+		if params.IdempotencyKey != "" {
+			if err := insertIdempotencyKey(ctx, tx, params, now); err != nil {
+				return err
+			}
+		}
+		return s.insertJobs(ctx, tx, params.Jobs)
+	})
+}
+
+func insertIdempotencyKey(ctx context.Context, tx pgx.Tx, params *pay.PaymentInsertParams, now time.Time) error {
+	p := params.Payment
+	// An expired key may be used again: drop the old row first.
+	_, err := tx.Exec(ctx, `DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND created_at < $3`,
+		p.AccountID, params.IdempotencyKey, now.Add(-pay.IdempotencyKeyLifetime))
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx,
+		`INSERT INTO idempotency_keys (account_id, key, payment_id, request_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		p.AccountID, params.IdempotencyKey, p.ID, params.RequestHash, now)
+	return translate(err)
+}
+
+func insertEvent(ctx context.Context, tx pgx.Tx, ev *pay.Event) error {
+	_, err := tx.Exec(ctx,
+		`INSERT INTO payment_events (payment_id, type, status, amount, occurred_at) VALUES ($1, $2, $3, $4, $5)`,
+		ev.PaymentID, string(ev.Type), string(ev.Status), ev.Amount, ev.At)
+	return translate(err)
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func getPayment(ctx context.Context, q querier, query string, accountID int64, id string) (*pay.Payment, error) {
+	p, err := store.ScanPayment(q.QueryRow(ctx, query, id, accountID).Scan, pc)
+	if err != nil {
+		return nil, notFound(err, "payment")
+	}
+	return p, nil
+}
+
+// PaymentGet returns a payment of the account (any account for 0); not found
+// if there is no such payment or it belongs to another account.
+func (s *Store) PaymentGet(ctx context.Context, accountID int64, id string) (*pay.Payment, error) {
+	return getPayment(ctx, s.pool, paymentByID, accountID, id)
+}
+
+// PaymentGetByIdempotencyKey returns the payment the account created with key
+// since the given time, and the hash of the request that created it; not
+// found if there is no such live key.
+func (s *Store) PaymentGetByIdempotencyKey(ctx context.Context, accountID int64, key string, since time.Time) (*pay.Payment, string, error) {
+	var hash string
+	row := s.pool.QueryRow(ctx, `SELECT `+store.PaymentSelect("p")+`, k.request_hash
+		FROM idempotency_keys k JOIN payments p ON p.id = k.payment_id
+		WHERE k.account_id = $1 AND k.key = $2 AND k.created_at >= $3`, accountID, key, since)
+	p, err := store.ScanPayment(func(dest ...any) error { return row.Scan(append(dest, &hash)...) }, pc)
+	if err != nil {
+		return nil, "", notFound(err, "idempotency key")
+	}
+	return p, hash, nil
+}
+
+// PaymentSearch returns one page of an account's payments, newest first, and
+// how many match in all, both read from one snapshot.
+func (s *Store) PaymentSearch(ctx context.Context, q *pay.PaymentSearch) (*pay.PaymentPage, error) {
+	w := store.PaymentSearchWhere(q, pc)
+	page := &pay.PaymentPage{}
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM payments `+w.String(), w.Args...).Scan(&page.Total); err != nil {
+			return err
+		}
+		limit, offset := w.Next(q.DisplaySize), w.Next(q.Offset())
+		rows, err := tx.Query(ctx, `SELECT `+paymentCols+` FROM payments `+w.String()+
+			` ORDER BY created_at DESC, id DESC LIMIT `+limit+` OFFSET `+offset, w.Args...)
+		page.Payments, err = collect(rows, err, func(scan func(...any) error) (*pay.Payment, error) {
+			return store.ScanPayment(scan, pc)
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// PaymentTransition changes a payment's status, appends its event and
+// enqueues its jobs in one transaction. It locks the payment's row first, so
+// of two concurrent transitions the second waits and then sees the first's
+// status: exactly one wins, the other gets a conflict wrapping a
+// *pay.TransitionError. Not found if there is no such payment of the account.
+func (s *Store) PaymentTransition(ctx context.Context, params *pay.PaymentTransitionParams) (*pay.Payment, error) {
+	var out *pay.Payment
+	err := s.withTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		p, err := getPayment(ctx, tx, paymentByID+` FOR UPDATE`, params.AccountID, params.PaymentID)
+		if err != nil {
+			return err
+		}
+		ev, err := pay.ApplyTransition(p, params, now)
+		if err != nil {
+			return err
+		}
+		args := store.PaymentArgs(p, pc)
+		if _, err := tx.Exec(ctx, paymentUpdate, append(args[1:], p.ID)...); err != nil {
+			return translate(err)
+		}
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		out = p
+		return s.insertJobs(ctx, tx, params.Jobs)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PaymentEvents returns a payment's events, oldest first; not found if there
+// is no such payment of the account (any account for 0).
+func (s *Store) PaymentEvents(ctx context.Context, accountID int64, paymentID string) ([]*pay.Event, error) {
+	var out []*pay.Event
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		var one int
+		err := tx.QueryRow(ctx, `SELECT 1 FROM payments WHERE id = $1 AND ($2::bigint = 0 OR account_id = $2)`,
+			paymentID, accountID).Scan(&one)
+		if err != nil {
+			return notFound(err, "payment")
+		}
+		rows, err := tx.Query(ctx,
+			`SELECT payment_id, type, status, amount, occurred_at FROM payment_events WHERE payment_id = $1 ORDER BY id`, paymentID)
+		out, err = collect(rows, err, scanEvent)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func scanEvent(scan func(...any) error) (*pay.Event, error) {
+	var ev pay.Event
+	err := scan(&ev.PaymentID, &ev.Type, &ev.Status, &ev.Amount, pc.Time(&ev.At))
+	return &ev, err
+}
+
+func insertToken(ctx context.Context, tx pgx.Tx, paymentID, hash string, at time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO payment_tokens (hash, payment_id, created_at) VALUES ($1, $2, $3)`,
+		hash, paymentID, at)
+	return translate(err)
+}
+
+// TokenInsert stores a one-time next_url token (its hash) for a payment:
+// conflict if the hash exists, not found if the payment does not.
+func (s *Store) TokenInsert(ctx context.Context, paymentID, hash string, at time.Time) error {
+	return s.withTx(ctx, func(tx pgx.Tx, _ time.Time) error {
+		return insertToken(ctx, tx, paymentID, hash, at)
+	})
+}
+
+// TokenUse marks a token used and returns its payment id: not found if there
+// is no such token, conflict if it was used before. The token's row is
+// locked, so of concurrent uses exactly one succeeds.
+func (s *Store) TokenUse(ctx context.Context, hash string, at time.Time) (string, error) {
+	var paymentID string
+	err := s.withTx(ctx, func(tx pgx.Tx, _ time.Time) error {
+		var used bool
+		err := tx.QueryRow(ctx, `SELECT payment_id, used_at IS NOT NULL FROM payment_tokens WHERE hash = $1 FOR UPDATE`,
+			hash).Scan(&paymentID, &used)
+		if err != nil {
+			return notFound(err, "token")
+		}
+		if used {
+			return pay.ErrConflict("token already used")
+		}
+		_, err = tx.Exec(ctx, `UPDATE payment_tokens SET used_at = $1 WHERE hash = $2`, at, hash)
+		return translate(err)
+	})
+	if err != nil {
+		return "", err
+	}
+	return paymentID, nil
+}
+
+// Cleanup deletes idempotency keys created before keysBefore and tokens
+// created before tokensBefore in one transaction, and reports how many rows
+// went.
+func (s *Store) Cleanup(ctx context.Context, keysBefore, tokensBefore time.Time) (int, error) {
+	var n int64
+	err := s.withTx(ctx, func(tx pgx.Tx, _ time.Time) error {
+		for _, q := range []struct {
+			sql    string
+			before time.Time
+		}{
+			{`DELETE FROM idempotency_keys WHERE created_at < $1`, keysBefore},
+			{`DELETE FROM payment_tokens WHERE created_at < $1`, tokensBefore},
+		} {
+			tag, err := tx.Exec(ctx, q.sql, q.before)
+			if err != nil {
+				return err
+			}
+			n += tag.RowsAffected()
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return int(n), nil
+}

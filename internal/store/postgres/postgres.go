@@ -1,0 +1,294 @@
+// Package postgres is Pay's PostgreSQL store: pgx through one pgxpool shared
+// by the app and River. Changes to one row are serialised with row locks
+// (SELECT … FOR UPDATE), so several Pay instances may share one database.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"pay/internal/pay"
+	"pay/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+var _ pay.Store = (*Store)(nil)
+
+// Store is the PostgreSQL implementation of pay.Store.
+type Store struct {
+	pool *pgxpool.Pool
+	jobs *river.Client[pgx.Tx]
+	// Now is the store's clock; tests may replace it. A transaction reads it once.
+	Now func() time.Time
+}
+
+// migrationLock is the advisory lock key held while migrating ("paymigr").
+const migrationLock int64 = 0x7061796d69677200
+
+// SQLSTATE codes the store translates into domain errors.
+const (
+	uniqueViolation     = "23505"
+	foreignKeyViolation = "23503"
+)
+
+// Open connects to the database at url (a postgres:// URL or a key=value
+// connection string), runs Pay's and River's migrations under an advisory
+// lock, so instances starting together migrate one at a time, and prepares
+// an insert-only River client. It returns an error if the URL is invalid,
+// the database cannot be reached or a migration fails.
+func Open(ctx context.Context, url string) (*Store, error) {
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	s := &Store{pool: pool, Now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if s.jobs, err = river.NewClient(riverpgxv5.New(pool), &river.Config{}); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: river insert client: %w", err)
+	}
+	return s, nil
+}
+
+// Pool returns the connection pool, for River's workers.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+// Close closes the pool, waiting for connections in use to be returned. It
+// always returns nil.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+func (s *Store) migrate(ctx context.Context) (err error) {
+	unlock, err := s.lockMigrations(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, unlock()) }()
+	if err := s.migrateSchema(ctx); err != nil {
+		return err
+	}
+	return s.migrateRiver(ctx)
+}
+
+// lockMigrations takes the migration lock on a connection of its own, outside
+// the pool, so the migrations can use the pool's connections meanwhile.
+func (s *Store) lockMigrations(ctx context.Context) (unlock func() error, err error) {
+	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+		conn.Close(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("postgres: take migration lock: %w", err)
+	}
+	return func() error {
+		// Unlock even when ctx is done; closing the session would release the
+		// lock anyway, so a failed unlock cannot leave it held.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		_, err := conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, migrationLock)
+		if err != nil {
+			err = fmt.Errorf("postgres: release migration lock: %w", err)
+		}
+		return errors.Join(err, conn.Close(ctx))
+	}, nil
+}
+
+func (s *Store) migrateSchema(ctx context.Context) error {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	db := stdlib.OpenDBFromPool(s.pool)
+	defer db.Close() // closes the adapter only, not the pool
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys)
+	if err != nil {
+		return fmt.Errorf("postgres: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) migrateRiver(ctx context.Context) error {
+	m, err := rivermigrate.New(riverpgxv5.New(s.pool), nil)
+	if err != nil {
+		return fmt.Errorf("postgres: river migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("postgres: river migrate: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+// withTx runs fn in one read-committed transaction and commits it if fn
+// succeeds. Writers that must see the latest row lock it with FOR UPDATE.
+func (s *Store) withTx(ctx context.Context, fn func(tx pgx.Tx, now time.Time) error) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	if err := fn(tx, s.now()); err != nil {
+		return err
+	}
+	return translate(tx.Commit(ctx))
+}
+
+// readTx runs fn in a read-only repeatable-read transaction, so every query
+// in fn reads the same snapshot.
+func (s *Store) readTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// insertJobs enqueues jobs in tx, so they exist exactly when tx commits.
+func (s *Store) insertJobs(ctx context.Context, tx pgx.Tx, jobs []pay.Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, len(jobs))
+	for i, j := range jobs {
+		params[i] = river.InsertManyParams{Args: j.Args}
+		if !j.ScheduledAt.IsZero() {
+			params[i].InsertOpts = &river.InsertOpts{ScheduledAt: j.ScheduledAt}
+		}
+	}
+	if _, err := s.jobs.InsertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("postgres: insert jobs: %w", err)
+	}
+	return nil
+}
+
+// collect scans every row with scan. No rows is a nil slice, as in the
+// SQLite engine.
+func collect[T any](rows pgx.Rows, err error, scan func(func(...any) error) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// affectedOne turns "no row changed" into not found.
+func affectedOne(tag pgconn.CommandTag, err error, what string) error {
+	if err != nil {
+		return translate(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return pay.ErrNotFound(what)
+	}
+	return nil
+}
+
+// translate turns driver errors into domain errors by SQLSTATE, never by
+// text. Other errors pass through unchanged.
+func translate(err error) error {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return err
+	}
+	switch pgErr.Code {
+	case uniqueViolation:
+		return &pay.Error{Kind: pay.KindConflict, Message: "already exists", Err: err}
+	case foreignKeyViolation:
+		return &pay.Error{Kind: pay.KindNotFound, Message: "referenced row not found", Err: err}
+	}
+	return err
+}
+
+// notFound maps pgx.ErrNoRows to a domain not-found error naming what.
+func notFound(err error, what string) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return pay.ErrNotFound(what)
+	}
+	return translate(err)
+}
+
+// codec passes times to pgx as time.Time (timestamptz) and reads them back in UTC.
+type codec struct{}
+
+func (codec) Time(t *time.Time) any      { return timeDest{t: t} }
+func (codec) NullTime(t **time.Time) any { return nullTimeDest{t: t} }
+func (codec) TimeArg(t time.Time) any    { return t }
+func (codec) NullTimeArg(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return *t
+}
+func (codec) Placeholder(n int) string { return "$" + strconv.Itoa(n) }
+
+var pc codec
+
+var _ store.Codec = codec{}
+
+// timeDest scans a NOT NULL timestamptz in UTC; pgx would use the local zone.
+type timeDest struct{ t *time.Time }
+
+func (d timeDest) ScanTimestamptz(v pgtype.Timestamptz) error {
+	if !v.Valid || v.InfinityModifier != pgtype.Finite {
+		return fmt.Errorf("postgres: cannot scan %v into time.Time", v)
+	}
+	*d.t = v.Time.UTC()
+	return nil
+}
+
+// nullTimeDest scans a nullable timestamptz in UTC, nil for NULL.
+type nullTimeDest struct{ t **time.Time }
+
+func (d nullTimeDest) ScanTimestamptz(v pgtype.Timestamptz) error {
+	if !v.Valid {
+		*d.t = nil
+		return nil
+	}
+	var t time.Time
+	if err := (timeDest{t: &t}).ScanTimestamptz(v); err != nil {
+		return err
+	}
+	*d.t = &t
+	return nil
+}

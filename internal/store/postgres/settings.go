@@ -1,0 +1,16 @@
+package postgres
+
+import "context"
+
+// SettingGet returns an instance-wide setting; not found if it is unset.
+func (s *Store) SettingGet(ctx context.Context, name string) (string, error) {
+	var v string
+	err := s.pool.QueryRow(ctx, `SELECT value FROM settings WHERE name = $1`, name).Scan(&v)
+	return v, notFound(err, "setting")
+}
+
+// SettingInsert stores a setting once; conflict if it is already set.
+func (s *Store) SettingInsert(ctx context.Context, name, value string) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO settings (name, value) VALUES ($1, $2)`, name, value)
+	return translate(err)
+}

@@ -147,7 +147,10 @@ func (s *Store) PaymentTransition(ctx context.Context, params *pay.PaymentTransi
 		out = p
 		return s.insertJobs(ctx, tx, params.Jobs)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // PaymentEvents returns a payment's events, oldest first.
@@ -208,7 +211,10 @@ func (s *Store) TokenUse(ctx context.Context, hash string, at time.Time) (string
 		_, err = tx.ExecContext(ctx, `UPDATE payment_tokens SET used_at = ? WHERE hash = ?`, sc.TimeArg(at), hash)
 		return err
 	})
-	return paymentID, err
+	if err != nil {
+		return "", err
+	}
+	return paymentID, nil
 }
 
 // Cleanup deletes expired idempotency keys and old tokens.

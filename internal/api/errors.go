@@ -1,0 +1,89 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"pay/internal/pay"
+)
+
+// codes are an endpoint's error codes for the kinds whose code depends on
+// the endpoint rather than on the error (GOV.UK Pay gives every endpoint its
+// own 404 and 500 codes).
+type codes struct {
+	notFound   string // 404
+	conflict   string // 409 for a conflict the domain did not code itself
+	downstream string // 500
+}
+
+// Each endpoint's codes.
+var (
+	createPaymentCodes = codes{notFound: pay.CodeAccountError, downstream: pay.CodeCreatePaymentDownstream}
+	getPaymentCodes    = codes{notFound: "P0200", downstream: "P0298"}
+	getEventsCodes     = codes{notFound: "P0300", downstream: "P0398"}
+	searchPaymentCodes = codes{notFound: pay.CodeSearchPaymentsPageNotFound, downstream: "P0498"}
+	cancelCodes        = codes{notFound: pay.CodeCancelNotFound, conflict: pay.CodeCancelConflict, downstream: "P0598"}
+	captureCodes       = codes{notFound: "P1000", conflict: pay.CodeCaptureNotPossible, downstream: "P1098"}
+)
+
+// statusOf is the one table from error kinds to HTTP statuses.
+var statusOf = map[pay.Kind]int{
+	pay.KindBadRequest:      http.StatusBadRequest,
+	pay.KindInvalid:         http.StatusUnprocessableEntity,
+	pay.KindUnauthorised:    http.StatusUnauthorized,
+	pay.KindForbidden:       http.StatusForbidden,
+	pay.KindNotFound:        http.StatusNotFound,
+	pay.KindConflict:        http.StatusConflict,
+	pay.KindPrecondition:    http.StatusPreconditionFailed,
+	pay.KindTooManyRequests: http.StatusTooManyRequests,
+}
+
+// errorBody is GOV.UK Pay's error shape; empty keys are left out.
+type errorBody struct {
+	Field       string `json:"field,omitempty"`
+	Header      string `json:"header,omitempty"`
+	Code        string `json:"code"`
+	Description string `json:"description"`
+}
+
+// fail writes err in GOV.UK Pay's error format. Errors the domain did not
+// classify, and provider failures, are logged with their cause and shown
+// only as the endpoint's "Downstream system error".
+func (a *API) fail(w http.ResponseWriter, r *http.Request, err error, c codes) {
+	var e *pay.Error
+	if !errors.As(err, &e) {
+		e = &pay.Error{Kind: pay.KindInternal, Err: err}
+	}
+	status, ok := statusOf[e.Kind]
+	body := errorBody{Field: e.Field, Header: e.Header, Code: e.Code, Description: e.Message}
+	switch {
+	case !ok: // internal and provider errors
+		status, body = http.StatusInternalServerError, errorBody{Code: c.downstream, Description: "Downstream system error"}
+	case e.Kind == pay.KindNotFound && e.Code == "":
+		body = errorBody{Code: c.notFound, Description: "Not found"}
+		if c.notFound == pay.CodeAccountError {
+			status = http.StatusInternalServerError
+			body.Description = "There is an error with this account. Contact support with your error code - https://www.payments.service.gov.uk/support/ ."
+		}
+	case e.Kind == pay.KindConflict && e.Code == "" && c.conflict != "":
+		body.Code = c.conflict
+	case e.Code == "":
+		// A classified error without a code for this endpoint is our bug.
+		status, body = http.StatusInternalServerError, errorBody{Code: c.downstream, Description: "Downstream system error"}
+	}
+	if status == http.StatusInternalServerError {
+		a.Logger.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.Any("error", err))
+	}
+	writeJSON(w, status, body)
+}
+
+// unauthorised answers 401 with a JSON body that clients of GOV.UK Pay can parse.
+func unauthorised(w http.ResponseWriter) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="Pay"`)
+	writeJSON(w, http.StatusUnauthorized, map[string]any{
+		"code":    http.StatusUnauthorized,
+		"message": "Credentials are required to access this resource.",
+	})
+}

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"pay/internal/app"
+	"pay/internal/config"
+	"pay/internal/pay"
+)
+
+// openApp opens the database for an operator command (no server, no jobs).
+func openApp(ctx context.Context, cfg config.Config) (*app.App, error) {
+	return app.Open(ctx, cfg, app.Options{})
+}
+
+func keys(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
+	sub, args, err := subcommand(args, stderr)
+	if err != nil {
+		return err
+	}
+	fs := newFlags("keys "+sub, stderr)
+	accountID := fs.Int64("account", 0, "gateway account id (default: the first test account)")
+	description := fs.String("description", "", "what the key is for")
+	positional, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Shutdown(ctx)
+	switch sub {
+	case "create":
+		if len(positional) > 0 {
+			return fmt.Errorf("keys create takes no arguments, got %q", positional)
+		}
+		if strings.TrimSpace(*description) == "" {
+			*description = "Created with pay keys create"
+		}
+		acct, err := chooseAccount(ctx, a.Store, *accountID)
+		if err != nil {
+			return err
+		}
+		key, err := app.CreateAPIKey(ctx, a.Store, a.Secret, acct, *description, "pay keys create")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, key)
+		return nil
+	case "list":
+		return listKeys(ctx, a.Store, *accountID, stdout)
+	case "revoke":
+		if len(positional) != 1 {
+			return fmt.Errorf("keys revoke takes one key ID")
+		}
+		id, err := strconv.ParseInt(positional[0], 10, 64)
+		if err != nil {
+			return fmt.Errorf("key ID %q is not a number", positional[0])
+		}
+		if err := a.Store.APIKeyRevoke(ctx, *accountID, id, time.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Revoked API key %d.\n", id)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown keys command %q", sub)
+}
+
+// chooseAccount returns the account with the given id, or by default the
+// first test account.
+func chooseAccount(ctx context.Context, st pay.Store, id int64) (*pay.Account, error) {
+	if id != 0 {
+		return st.AccountGet(ctx, id)
+	}
+	list, err := st.AccountList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range list {
+		if a.Type == pay.AccountTest {
+			return a, nil
+		}
+	}
+	return nil, fmt.Errorf("there is no test account: name one with --account")
+}
+
+func listKeys(ctx context.Context, st pay.Store, accountID int64, stdout io.Writer) error {
+	list, err := st.APIKeyList(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tACCOUNT\tKEY\tDESCRIPTION\tCREATED\tLAST USED\tREVOKED")
+	for _, k := range list {
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.AccountID, k.Hint, k.Description,
+			k.CreatedAt.Format(time.DateTime), formatOptional(k.LastUsedAt), formatOptional(k.RevokedAt))
+	}
+	return tw.Flush()
+}
+
+func formatOptional(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.Format(time.DateTime)
+}
+
+func accounts(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
+	sub, args, err := subcommand(args, stderr)
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Shutdown(ctx)
+	switch sub {
+	case "list":
+		return listAccounts(ctx, a.Store, stdout)
+	case "set":
+		if len(args) < 2 {
+			return fmt.Errorf("usage: pay accounts set ACCOUNT NAME=VALUE... (settings: %s)", strings.Join(pay.SettingNames, ", "))
+		}
+		id, err := strconv.ParseInt(args[0], 10, 64)
+		if err != nil {
+			return fmt.Errorf("account %q is not a number", args[0])
+		}
+		return setAccount(ctx, a.Store, id, args[1:], stdout)
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown accounts command %q", sub)
+}
+
+func listAccounts(ctx context.Context, st pay.Store, stdout io.Writer) error {
+	list, err := st.AccountList(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range list {
+		s := a.Settings
+		fmt.Fprintf(stdout, "Account %d: %s, %s, provider %s%s\n", a.ID, a.ServiceName, a.Type, a.Provider,
+			map[bool]string{true: ", DISABLED", false: ""}[a.Disabled])
+		for _, line := range []struct{ name, value string }{
+			{"card_types", strings.Join(s.CardTypes, ",")},
+			{"collect_billing_address", strconv.FormatBool(s.CollectBillingAddress)},
+			{"default_billing_country", s.DefaultBillingCountry},
+			{"email_collection", string(s.EmailCollection)},
+			{"allow_zero_amount", strconv.FormatBool(s.AllowZeroAmount)},
+			{"allow_moto", strconv.FormatBool(s.AllowMoto)},
+			{"allow_moto_api", strconv.FormatBool(s.AllowMotoAPI)},
+			{"recurring_enabled", strconv.FormatBool(s.RecurringEnabled)},
+			{"rate_limit_post", strconv.Itoa(s.RateLimitPost)},
+			{"rate_limit_other", strconv.Itoa(s.RateLimitOther)},
+		} {
+			fmt.Fprintf(stdout, "  %s=%s\n", line.name, line.value)
+		}
+	}
+	return nil
+}
+
+// setAccount applies NAME=VALUE settings; all are checked before any is stored.
+func setAccount(ctx context.Context, st pay.Store, id int64, assignments []string, stdout io.Writer) error {
+	a, err := st.AccountGet(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, as := range assignments {
+		name, value, ok := strings.Cut(as, "=")
+		if !ok {
+			return fmt.Errorf("%q: want NAME=VALUE", as)
+		}
+		if name == "disabled" {
+			if a.Disabled, err = strconv.ParseBool(value); err != nil {
+				return fmt.Errorf("disabled: want true or false")
+			}
+			continue
+		}
+		if err := a.Settings.Set(name, value); err != nil {
+			return err
+		}
+	}
+	if err := st.AccountUpdate(ctx, a); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Updated account %d.\n", id)
+	return nil
+}
+
+func users(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
+	sub, args, err := subcommand(args, stderr)
+	if err != nil {
+		return err
+	}
+	fs := newFlags("users "+sub, stderr)
+	email := fs.String("email", "", "the user's email address")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if sub != "create" {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown users command %q", sub)
+	}
+	if !strings.Contains(*email, "@") {
+		return fmt.Errorf("users create needs --email with an email address")
+	}
+	a, err := openApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Shutdown(ctx)
+	password := pay.NewPassword()
+	if err := a.Store.UserInsert(ctx, &pay.User{Email: *email, PasswordHash: pay.HashPassword(password)}); err != nil {
+		if pay.IsKind(err, pay.KindConflict) {
+			return fmt.Errorf("a user with email %s already exists", *email)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "Created user %s with password %s\n", *email, password)
+	return nil
+}

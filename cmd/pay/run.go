@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"pay/internal/app"
+	"pay/internal/config"
+	"pay/internal/jobs"
+)
+
+const usage = `Usage: pay [command]
+
+Commands:
+  serve                                 run Pay (the default)
+  migrate                               bring the database schema up to date
+  keys create [--account ID] [--description TEXT]
+                                        create an API key; prints only the key
+  keys list [--account ID]              list API keys (never the keys themselves)
+  keys revoke ID                        revoke an API key at once
+  accounts list                         list gateway accounts and their settings
+  accounts set ACCOUNT NAME=VALUE...    change account settings
+  users create --email EMAIL            create an admin user; prints a new password
+
+Configuration comes from the environment: ` + "PAY_ADDR, PAY_PUBLIC_URL, DATABASE_URL, PAY_SECRET, SMTP_URL, REDIS_URL, PAY_ADMIN_EMAIL, PAY_LOG_LEVEL" + `
+`
+
+// errUsage reports a command line that does not parse; usage has been printed.
+var errUsage = errors.New("see usage above")
+
+// run is the whole program, with its environment passed in, so tests can run it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := config.FromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	cmd, rest := "serve", args
+	if len(args) > 0 {
+		cmd, rest = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, cfg, stdout)
+	case "keys":
+		return keys(ctx, cfg, rest, stdout, stderr)
+	case "accounts":
+		return accounts(ctx, cfg, rest, stdout, stderr)
+	case "users":
+		return users(ctx, cfg, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel)) // validated by config
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// serve migrates, sets up an empty database, and serves until ctx ends.
+func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) error {
+	logger := newLogger(cfg, stderr)
+	a, err := app.Open(ctx, cfg, app.Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	creds, err := a.Bootstrap(ctx)
+	if err != nil {
+		a.Shutdown(ctx)
+		return err
+	}
+	if err := a.Start(ctx, jobs.Options{}); err != nil {
+		a.Shutdown(ctx)
+		return err
+	}
+	logger.Info("pay started", slog.String("config", cfg.String()), slog.String("listening", a.Addr()))
+	fmt.Fprintf(stdout, "Pay is running at %s\n", cfg.PublicURL)
+	if creds != nil {
+		creds.Print(stdout, cfg.PublicURL)
+	}
+	return a.Wait(ctx)
+}
+
+func migrate(ctx context.Context, cfg config.Config, stdout io.Writer) error {
+	st, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintln(stdout, "The database schema is up to date.")
+	return nil
+}
+
+// newFlags returns a flag set that reports errors to stderr, not by exiting.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	return fs
+}
+
+// parseFlags parses flags that may come before or after positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, errUsage
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+func subcommand(args []string, stderr io.Writer) (string, []string, error) {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprint(stderr, usage)
+		return "", nil, errUsage
+	}
+	return args[0], args[1:], nil
+}

@@ -1,0 +1,223 @@
+// Package app wires Pay together: the store for the configured database,
+// the domain, the HTTP surfaces and the background jobs. The binary and the
+// end-to-end tests boot exactly this.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
+	"pay/internal/api"
+	"pay/internal/config"
+	"pay/internal/jobs"
+	"pay/internal/pay"
+	"pay/internal/provider/sandbox"
+	"pay/internal/store/postgres"
+	"pay/internal/store/sqlite"
+	"pay/internal/telemetry"
+)
+
+// App is a running (or ready to run) Pay instance.
+type App struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	Store    pay.Store
+	Payments *pay.Payments
+	Secret   []byte
+	Metrics  *telemetry.Metrics
+
+	startJobs func(ctx context.Context, deps jobs.Deps, opts jobs.Options) (*jobs.Runner, error)
+	jobs      *jobs.Runner
+	server    *http.Server
+	listener  net.Listener
+	served    chan error
+}
+
+// Options are what tests and the binary may set beyond Config.
+type Options struct {
+	Logger *slog.Logger
+	Jobs   jobs.Options
+	Now    func() time.Time
+}
+
+// OpenStore opens the store that cfg.DatabaseURL names and runs its migrations.
+func OpenStore(ctx context.Context, cfg config.Config) (pay.Store, error) {
+	s, _, err := openStore(ctx, cfg)
+	return s, err
+}
+
+func openStore(ctx context.Context, cfg config.Config) (pay.Store, func(context.Context, jobs.Deps, jobs.Options) (*jobs.Runner, error), error) {
+	engine, source, err := cfg.Database()
+	if err != nil {
+		return nil, nil, err
+	}
+	switch engine {
+	case config.SQLite:
+		s, err := sqlite.Open(ctx, source)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, func(ctx context.Context, d jobs.Deps, o jobs.Options) (*jobs.Runner, error) {
+			return jobs.Start(ctx, riversqlite.New(s.DB()), d, o)
+		}, nil
+	default:
+		s, err := postgres.Open(ctx, source)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, func(ctx context.Context, d jobs.Deps, o jobs.Options) (*jobs.Runner, error) {
+			return jobs.Start(ctx, riverpgxv5.New(s.Pool()), d, o)
+		}, nil
+	}
+}
+
+// Open opens the database (migrating it), loads or creates the instance
+// secret and builds the domain. It does not listen or run jobs yet.
+func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	st, startJobs, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Logger: logger, Store: st, startJobs: startJobs, Metrics: telemetry.NewMetrics()}
+	if a.Secret, err = loadSecret(ctx, st, cfg.Secret); err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.Payments = &pay.Payments{Store: st, Now: opts.Now,
+		Providers: map[string]pay.Provider{pay.ProviderSandbox: sandbox.New()}}
+	return a, nil
+}
+
+// secretSetting is where a generated instance secret is kept.
+const secretSetting = "secret"
+
+// loadSecret returns PAY_SECRET if set, else the secret stored in the
+// database, creating it on first start. Every instance on one database
+// must share it: it checks API key checksums.
+func loadSecret(ctx context.Context, st pay.Store, configured string) ([]byte, error) {
+	if configured != "" {
+		return []byte(configured), nil
+	}
+	for range 2 {
+		s, err := st.SettingGet(ctx, secretSetting)
+		if err == nil {
+			return []byte(s), nil
+		}
+		if !pay.IsKind(err, pay.KindNotFound) {
+			return nil, err
+		}
+		fresh := newSecret()
+		err = st.SettingInsert(ctx, secretSetting, fresh)
+		if err == nil {
+			return []byte(fresh), nil
+		}
+		if !pay.IsKind(err, pay.KindConflict) {
+			return nil, err
+		}
+		// Another instance stored its secret first: read that one.
+	}
+	return nil, errors.New("app: could not load or create the instance secret")
+}
+
+// newSecret returns 256 random bits in hex.
+func newSecret() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Handler returns everything Pay serves over HTTP.
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+	(&api.API{Payments: a.Payments, Store: a.Store, Secret: a.Secret, PublicURL: a.Config.PublicURL,
+		Logger: a.Logger}).Register(mux)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"status":"ok"}`+"\n")
+	})
+	mux.HandleFunc("GET /readyz", a.ready)
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	return telemetry.Middleware(a.Logger, a.Metrics, mux)
+}
+
+// ready reports whether the database answers.
+func (a *App) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "application/json")
+	if err := a.Store.Ping(ctx); err != nil {
+		a.Logger.WarnContext(ctx, "not ready", slog.Any("error", err))
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, `{"status":"unavailable","database":"unreachable"}`+"\n")
+		return
+	}
+	io.WriteString(w, `{"status":"ok","database":"ok"}`+"\n")
+}
+
+// Start listens on the configured address, starts the jobs and serves in
+// the background. Addr tells where it listens.
+func (a *App) Start(ctx context.Context, jobOpts jobs.Options) error {
+	var err error
+	a.jobs, err = a.startJobs(context.WithoutCancel(ctx), jobs.Deps{Payments: a.Payments, Store: a.Store, Logger: a.Logger}, jobOpts)
+	if err != nil {
+		return err
+	}
+	if a.listener, err = net.Listen("tcp", a.Config.Addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
+	}
+	a.server = &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+	}
+	a.served = make(chan error, 1)
+	go func() { a.served <- a.server.Serve(a.listener) }()
+	return nil
+}
+
+// Addr is the address the server listens on, once started.
+func (a *App) Addr() string { return a.listener.Addr().String() }
+
+// Wait blocks until ctx is done or the server fails, then shuts down.
+func (a *App) Wait(ctx context.Context) error {
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-a.served:
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	defer cancel()
+	return errors.Join(err, a.Shutdown(shutdownCtx))
+}
+
+// Shutdown stops accepting requests, lets those in flight finish, stops the
+// jobs and closes the store.
+func (a *App) Shutdown(ctx context.Context) error {
+	var errs []error
+	if a.server != nil {
+		errs = append(errs, a.server.Shutdown(ctx))
+	}
+	if a.jobs != nil {
+		errs = append(errs, a.jobs.Stop(ctx))
+	}
+	errs = append(errs, a.Store.Close())
+	return errors.Join(errs...)
+}

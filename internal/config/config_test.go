@@ -1,0 +1,64 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.PublicURL != "http://127.0.0.1:8080" || c.DatabaseURL != "sqlite:./pay-data/pay.db" {
+		t.Fatalf("defaults: %+v", c)
+	}
+	engine, path, _ := c.Database()
+	if engine != SQLite || path != "./pay-data/pay.db" {
+		t.Fatalf("Database() = %s %s", engine, path)
+	}
+	if c.SecureCookies() {
+		t.Fatal("http public URL must not ask for Secure cookies")
+	}
+}
+
+func TestPostgresAndMasking(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{
+		"DATABASE_URL":   "postgres://pay:hunter2@db.internal:5432/pay",
+		"PAY_PUBLIC_URL": "https://pay.example.org/",
+		"PAY_SECRET":     strings.Repeat("s", 40),
+		"SMTP_URL":       "smtp://mailer:mailpass@smtp.example.org:587",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if engine, _, _ := c.Database(); engine != Postgres {
+		t.Fatalf("engine = %s", engine)
+	}
+	if c.PublicURL != "https://pay.example.org" || !c.SecureCookies() {
+		t.Fatalf("public URL %q secure %v", c.PublicURL, c.SecureCookies())
+	}
+	s := c.String()
+	for _, secret := range []string{"hunter2", "mailpass", strings.Repeat("s", 40)} {
+		if strings.Contains(s, secret) {
+			t.Fatalf("String() shows a secret: %s", s)
+		}
+	}
+}
+
+func TestInvalid(t *testing.T) {
+	for name, e := range map[string]map[string]string{
+		"addr":       {"PAY_ADDR": "8080"},
+		"public url": {"PAY_PUBLIC_URL": "ftp://x"},
+		"database":   {"DATABASE_URL": "mysql://x"},
+		"empty path": {"DATABASE_URL": "sqlite:"},
+		"secret":     {"PAY_SECRET": "short"},
+		"log level":  {"PAY_LOG_LEVEL": "loud"},
+	} {
+		if _, err := FromEnv(env(e)); err == nil {
+			t.Errorf("%s: %v accepted", name, e)
+		}
+	}
+}

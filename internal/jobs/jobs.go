@@ -1,0 +1,119 @@
+// Package jobs runs Pay's background work on River: the workers for the
+// jobs the domain enqueues, and the periodic jobs, which River's leader
+// election runs on one instance only.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+
+	"pay/internal/pay"
+)
+
+// Lifetimes of what the cleanup job deletes.
+const (
+	TokenLifetime = 7 * 24 * time.Hour // GOV.UK Pay's TOKEN_EXPIRY_WINDOW_SECONDS
+)
+
+// Deps are what the workers need.
+type Deps struct {
+	Payments *pay.Payments
+	Store    pay.Store
+	Logger   *slog.Logger
+	Now      func() time.Time
+}
+
+// Options tune the runner; zero values take the defaults.
+type Options struct {
+	CleanupInterval time.Duration // default 1 hour
+	PollInterval    time.Duration // how often idle workers look for jobs; default 1 s
+	Workers         int           // concurrent jobs per instance; default 20
+}
+
+// Runner is a started River client.
+type Runner struct {
+	client interface {
+		Stop(ctx context.Context) error
+	}
+}
+
+// Start registers the workers and periodic jobs and starts working.
+func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], deps Deps, opts Options) (*Runner, error) {
+	if opts.CleanupInterval == 0 {
+		opts.CleanupInterval = time.Hour
+	}
+	if opts.PollInterval == 0 {
+		opts.PollInterval = time.Second
+	}
+	if opts.Workers == 0 {
+		opts.Workers = 20
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &captureWorker{payments: deps.Payments})
+	river.AddWorker(workers, &cleanupWorker{store: deps.Store, now: deps.Now, logger: deps.Logger})
+	client, err := river.NewClient(driver, &river.Config{
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}},
+		Workers:           workers,
+		FetchPollInterval: opts.PollInterval,
+		FetchCooldown:     min(opts.PollInterval, river.FetchCooldownDefault),
+		Logger:            deps.Logger,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(opts.CleanupInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return pay.CleanupJob{}, nil },
+				&river.PeriodicJobOpts{ID: "cleanup", RunOnStart: true}),
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	if err := client.Start(ctx); err != nil {
+		return nil, fmt.Errorf("jobs: start: %w", err)
+	}
+	return &Runner{client: client}, nil
+}
+
+// Stop lets running jobs finish (until ctx is done) and stops the client.
+func (r *Runner) Stop(ctx context.Context) error { return r.client.Stop(ctx) }
+
+// captureWorker asks the provider to capture an approved payment.
+type captureWorker struct {
+	river.WorkerDefaults[pay.CaptureJob]
+	payments *pay.Payments
+}
+
+func (w *captureWorker) Work(ctx context.Context, job *river.Job[pay.CaptureJob]) error {
+	err := w.payments.ProcessCapture(ctx, job.Args.PaymentID)
+	if err != nil && job.Attempt >= job.MaxAttempts {
+		// River gives up after this attempt: record that capture failed for good.
+		if aerr := w.payments.AbandonCapture(ctx, job.Args.PaymentID); aerr != nil {
+			return fmt.Errorf("%w; and recording the failure: %v", err, aerr)
+		}
+	}
+	return err
+}
+
+// cleanupWorker deletes expired idempotency keys and old next_url tokens.
+type cleanupWorker struct {
+	river.WorkerDefaults[pay.CleanupJob]
+	store  pay.Store
+	now    func() time.Time
+	logger *slog.Logger
+}
+
+func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[pay.CleanupJob]) error {
+	now := w.now()
+	n, err := w.store.Cleanup(ctx, now.Add(-pay.IdempotencyKeyLifetime), now.Add(-TokenLifetime))
+	if err != nil {
+		return err
+	}
+	w.logger.InfoContext(ctx, "cleanup", slog.Int("deleted", n))
+	return nil
+}

@@ -35,14 +35,15 @@ const (
 // Account is a gateway account: where a service's payments of one type go.
 // API keys, payments and settings belong to an account.
 type Account struct {
-	ID          int64
-	ServiceID   int64
-	ServiceName string // read with the account, for pages and emails
-	Type        AccountType
-	Provider    string
-	Disabled    bool
-	Settings    AccountSettings
-	CreatedAt   time.Time
+	ID               int64
+	ServiceID        int64
+	ServiceName      string // read with the account, for pages and emails
+	ServiceNameWelsh string
+	Type             AccountType
+	Provider         string
+	Disabled         bool
+	Settings         AccountSettings
+	CreatedAt        time.Time
 }
 
 // IsLive reports whether real money moves through the account.

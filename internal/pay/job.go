@@ -26,3 +26,8 @@ func (CaptureJob) Kind() string { return "capture_payment" }
 type CleanupJob struct{}
 
 func (CleanupJob) Kind() string { return "cleanup" }
+
+// ExpiryJob expires payments that were not finished in time.
+type ExpiryJob struct{}
+
+func (ExpiryJob) Kind() string { return "expire_payments" }

@@ -311,58 +311,6 @@ func (s *Payments) AbandonCapture(ctx context.Context, id string) error {
 	return err
 }
 
-// Authorise sends the payer's card to the provider and records the outcome.
-// A decline is an outcome (the payment fails), not an error.
-func (s *Payments) Authorise(ctx context.Context, id string, card *Card) (*Payment, error) {
-	details := card.Details()
-	p, err := s.Store.PaymentTransition(ctx, &PaymentTransitionParams{
-		PaymentID: id, From: []Status{StatusCreated, StatusEnteringCardDetails}, To: StatusAuthorisationReady,
-		Update: func(p *Payment) { p.Card = details },
-	})
-	if err != nil {
-		return nil, err
-	}
-	prov, err := s.provider(p.Provider)
-	if err != nil {
-		return nil, err
-	}
-	res, perr := prov.Authorise(ctx, &AuthoriseRequest{Payment: p, Card: card, SaveCard: p.SetUpAgreement})
-	if perr != nil {
-		return s.transition(ctx, 0, id, StatusAuthorisationUnexpectedError, nil)
-	}
-	setProviderID := func(p *Payment) { p.ProviderID = res.ProviderID }
-	switch res.Outcome {
-	case AuthAuthorised:
-		return s.transition(ctx, 0, id, StatusAuthorisationSuccess, setProviderID)
-	case AuthRejected:
-		return s.transition(ctx, 0, id, StatusAuthorisationRejected, setProviderID)
-	case AuthRequires3DS:
-		return s.transition(ctx, 0, id, StatusAuthorisation3DSRequired, func(p *Payment) {
-			p.ProviderID = res.ProviderID
-			p.ThreeDSRequired = true
-		})
-	default:
-		return s.transition(ctx, 0, id, StatusAuthorisationError, setProviderID)
-	}
-}
-
-// Confirm is the payer confirming an authorised payment: it is captured, or
-// with delayed capture waits for the service.
-func (s *Payments) Confirm(ctx context.Context, id string) (*Payment, error) {
-	p, err := s.Store.PaymentGet(ctx, 0, id)
-	if err != nil {
-		return nil, err
-	}
-	params := &PaymentTransitionParams{PaymentID: id, From: []Status{StatusAuthorisationSuccess}}
-	if p.DelayedCapture {
-		params.To = StatusAwaitingCaptureRequest
-	} else {
-		params.To = StatusCaptureApproved
-		params.Jobs = []Job{{Args: CaptureJob{PaymentID: id}}}
-	}
-	return s.Store.PaymentTransition(ctx, params)
-}
-
 func (s *Payments) transition(ctx context.Context, accountID int64, id string, to Status, update func(*Payment)) (*Payment, error) {
 	return s.Store.PaymentTransition(ctx, &PaymentTransitionParams{AccountID: accountID, PaymentID: id, To: to, Update: update})
 }

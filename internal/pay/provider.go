@@ -16,6 +16,9 @@ type Provider interface {
 	// with the agreement's saved instrument when Card is nil. A declined card
 	// is an outcome, not an error; an error means the provider could not answer.
 	Authorise(ctx context.Context, req *AuthoriseRequest) (*AuthoriseResult, error)
+	// Complete3DS finishes an authorisation that needed 3-D Secure, with the
+	// result of the payer's challenge (passed or failed).
+	Complete3DS(ctx context.Context, p *Payment, passed bool) (*AuthoriseResult, error)
 	// Capture takes the authorised money.
 	Capture(ctx context.Context, p *Payment) (*CaptureResult, error)
 	// Cancel voids an authorisation that has not been captured.

@@ -81,8 +81,14 @@ type Store interface {
 	// TokenInsert stores a one-time token (its hash) for a payment's next_url.
 	TokenInsert(ctx context.Context, paymentID, hash string, at time.Time) error
 	// TokenUse marks a token used and returns its payment id: not found if
-	// there is no such token, conflict if it was used before.
+	// there is no such token, and if it was used before a conflict wrapping a
+	// *TokenUsedError that names the payment.
 	TokenUse(ctx context.Context, hash string, at time.Time) (string, error)
+
+	// PaymentListExpirable returns the ids of payments (at most Limit, oldest
+	// first) in one of Statuses, created before CreatedBefore and not
+	// changed since UpdatedBefore.
+	PaymentListExpirable(ctx context.Context, params *PaymentExpirableParams) ([]string, error)
 
 	// AgreementGet returns an agreement of the account.
 	AgreementGet(ctx context.Context, accountID int64, id string) (*Agreement, error)
@@ -100,6 +106,22 @@ type PaymentInsertParams struct {
 	RequestHash    string // canonical hash of the request body, kept with the key
 	Jobs           []Job
 }
+
+// PaymentExpirableParams selects payments that have run out of time.
+type PaymentExpirableParams struct {
+	Statuses      []Status
+	CreatedBefore time.Time
+	UpdatedBefore time.Time
+	Limit         int
+}
+
+// TokenUsedError says a next_url token was already used, and for which
+// payment: the payer's own browser may go back to it.
+type TokenUsedError struct {
+	PaymentID string
+}
+
+func (e *TokenUsedError) Error() string { return "token already used for payment " + e.PaymentID }
 
 // PaymentTransitionParams describes one status change.
 type PaymentTransitionParams struct {

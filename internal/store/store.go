@@ -251,3 +251,17 @@ func brandIDs(brand string) []any {
 	}
 	return ids
 }
+
+// PaymentExpirableWhere builds the WHERE clause that finds payments out of
+// time; both engines index payments by (status, created_at).
+func PaymentExpirableWhere(q *pay.PaymentExpirableParams, c Codec) *Where {
+	w := NewWhere(c)
+	statuses := make([]any, len(q.Statuses))
+	for i, st := range q.Statuses {
+		statuses[i] = string(st)
+	}
+	w.In("status", statuses)
+	w.Add("created_at < ?", c.TimeArg(q.CreatedBefore))
+	w.Add("updated_at < ?", c.TimeArg(q.UpdatedBefore))
+	return w
+}

@@ -94,6 +94,14 @@ func authoriseInstrument(req *pay.AuthoriseRequest, res *pay.AuthoriseResult) *p
 	return res
 }
 
+// Complete3DS authorises when the payer passed the sandbox's challenge.
+func (*Provider) Complete3DS(_ context.Context, p *pay.Payment, passed bool) (*pay.AuthoriseResult, error) {
+	if !passed {
+		return &pay.AuthoriseResult{Outcome: pay.AuthRejected, ProviderID: p.ProviderID, Message: "3-D Secure failed"}, nil
+	}
+	return &pay.AuthoriseResult{Outcome: pay.AuthAuthorised, ProviderID: p.ProviderID}, nil
+}
+
 // Capture succeeds at once.
 func (*Provider) Capture(context.Context, *pay.Payment) (*pay.CaptureResult, error) {
 	return &pay.CaptureResult{}, nil

@@ -48,13 +48,13 @@ func (s *Store) AccountInsert(ctx context.Context, a *pay.Account) error {
 	return nil
 }
 
-const accountSelect = `SELECT a.id, a.service_id, s.name, a.type, a.provider, a.disabled, a.settings, a.created_at
+const accountSelect = `SELECT a.id, a.service_id, s.name, s.name_cy, a.type, a.provider, a.disabled, a.settings, a.created_at
 	FROM accounts a JOIN services s ON s.id = a.service_id`
 
 func scanAccount(scan func(...any) error) (*pay.Account, error) {
 	var a pay.Account
 	var settings string
-	if err := scan(&a.ID, &a.ServiceID, &a.ServiceName, &a.Type, &a.Provider, &a.Disabled, &settings, pc.Time(&a.CreatedAt)); err != nil {
+	if err := scan(&a.ID, &a.ServiceID, &a.ServiceName, &a.ServiceNameWelsh, &a.Type, &a.Provider, &a.Disabled, &settings, pc.Time(&a.CreatedAt)); err != nil {
 		return nil, err
 	}
 	var err error

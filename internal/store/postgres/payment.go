@@ -213,7 +213,7 @@ func (s *Store) TokenUse(ctx context.Context, hash string, at time.Time) (string
 			return notFound(err, "token")
 		}
 		if used {
-			return pay.ErrConflict("token already used")
+			return &pay.Error{Kind: pay.KindConflict, Message: "token already used", Err: &pay.TokenUsedError{PaymentID: paymentID}}
 		}
 		_, err = tx.Exec(ctx, `UPDATE payment_tokens SET used_at = $1 WHERE hash = $2`, at, hash)
 		return translate(err)
@@ -249,4 +249,15 @@ func (s *Store) Cleanup(ctx context.Context, keysBefore, tokensBefore time.Time)
 		return 0, err
 	}
 	return int(n), nil
+}
+
+// PaymentListExpirable returns the ids of payments that have run out of time, oldest first.
+func (s *Store) PaymentListExpirable(ctx context.Context, q *pay.PaymentExpirableParams) ([]string, error) {
+	w := store.PaymentExpirableWhere(q, pc)
+	limit := w.Next(q.Limit)
+	rows, err := s.pool.Query(ctx, `SELECT id FROM payments `+w.String()+` ORDER BY created_at LIMIT `+limit, w.Args...)
+	return collect(rows, err, func(scan func(...any) error) (string, error) {
+		var id string
+		return id, scan(&id)
+	})
 }

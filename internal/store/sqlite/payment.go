@@ -206,7 +206,7 @@ func (s *Store) TokenUse(ctx context.Context, hash string, at time.Time) (string
 			return notFound(err, "token")
 		}
 		if used.Valid {
-			return pay.ErrConflict("token already used")
+			return &pay.Error{Kind: pay.KindConflict, Message: "token already used", Err: &pay.TokenUsedError{PaymentID: paymentID}}
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE payment_tokens SET used_at = ? WHERE hash = ?`, sc.TimeArg(at), hash)
 		return err
@@ -238,4 +238,23 @@ func (s *Store) Cleanup(ctx context.Context, keysBefore, tokensBefore time.Time)
 		return nil
 	})
 	return int(n), err
+}
+
+// PaymentListExpirable returns the ids of payments that have run out of time, oldest first.
+func (s *Store) PaymentListExpirable(ctx context.Context, q *pay.PaymentExpirableParams) ([]string, error) {
+	w := store.PaymentExpirableWhere(q, sc)
+	rows, err := s.read.QueryContext(ctx, `SELECT id FROM payments `+w.String()+` ORDER BY created_at LIMIT ?`, append(w.Args, q.Limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

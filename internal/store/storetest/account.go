@@ -44,7 +44,7 @@ func testAccount(t *testing.T, open Opener) {
 		got, err := f.Store.AccountGet(f.ctx, f.account.ID)
 		mustOK(t, err)
 		want := *f.account
-		want.ServiceName = f.service.Name
+		want.ServiceName, want.ServiceNameWelsh = f.service.Name, f.service.NameWelsh
 		if diff := cmp.Diff(&want, got); diff != "" {
 			t.Fatalf("AccountGet (-want +got):\n%s", diff)
 		}

@@ -309,6 +309,10 @@ func testToken(t *testing.T, open Opener) {
 	}
 	_, err = f.Store.TokenUse(f.ctx, pay.HashToken("one"), f.Clock.Now())
 	wantKind(t, err, pay.KindConflict)
+	var used *pay.TokenUsedError
+	if !errors.As(err, &used) || used.PaymentID != p.ID {
+		t.Fatalf("a used token's error %v does not name its payment", err)
+	}
 	_, err = f.Store.TokenUse(f.ctx, pay.HashToken("unknown"), f.Clock.Now())
 	wantKind(t, err, pay.KindNotFound)
 	if id, err := f.Store.TokenUse(f.ctx, pay.HashToken("two"), f.Clock.Now()); err != nil || id != p.ID {
@@ -380,5 +384,45 @@ func testCleanup(t *testing.T, open Opener) {
 	}
 	if _, err := f.Store.PaymentGet(f.ctx, 0, old.ID); err != nil {
 		t.Fatalf("cleanup removed a payment: %v", err)
+	}
+}
+
+func testPaymentExpirable(t *testing.T, open Opener) {
+	f := setup(t, open)
+	old := f.insert(t, f.newPayment()) // created first, then left alone
+	f.Clock.Advance(time.Minute)
+	touched := f.insert(t, f.newPayment())
+	f.Clock.Advance(time.Minute)
+	finished := f.insert(t, f.newPayment())
+	_, err := f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{PaymentID: finished.ID, To: pay.StatusSystemCancelled})
+	mustOK(t, err)
+	f.Clock.Advance(time.Minute)
+	_, err = f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{PaymentID: touched.ID, To: pay.StatusEnteringCardDetails})
+	mustOK(t, err)
+	young := f.insert(t, f.newPayment())
+
+	q := &pay.PaymentExpirableParams{
+		Statuses:      []pay.Status{pay.StatusCreated, pay.StatusEnteringCardDetails},
+		CreatedBefore: young.CreatedAt, // young is not old enough
+		UpdatedBefore: f.Clock.Now().Add(time.Second),
+		Limit:         10,
+	}
+	ids, err := f.Store.PaymentListExpirable(f.ctx, q)
+	mustOK(t, err)
+	if diff := cmp.Diff([]string{old.ID, touched.ID}, ids); diff != "" {
+		t.Fatalf("expirable (-want +got):\n%s", diff)
+	}
+	q.UpdatedBefore = f.Clock.Now() // touched changed at this instant: skip it
+	if ids, _ = f.Store.PaymentListExpirable(f.ctx, q); len(ids) != 1 || ids[0] != old.ID {
+		t.Fatalf("recently changed payments must be skipped: %v", ids)
+	}
+	q.Limit = 1
+	q.UpdatedBefore = f.Clock.Now().Add(time.Second)
+	if ids, _ = f.Store.PaymentListExpirable(f.ctx, q); len(ids) != 1 || ids[0] != old.ID {
+		t.Fatalf("limit 1 must give the oldest: %v", ids)
+	}
+	q.Statuses = []pay.Status{pay.StatusAwaitingCaptureRequest}
+	if ids, _ = f.Store.PaymentListExpirable(f.ctx, q); len(ids) != 0 {
+		t.Fatalf("status filter: %v", ids)
 	}
 }

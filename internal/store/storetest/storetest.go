@@ -69,6 +69,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("PaymentTransitionConcurrent", func(t *testing.T) { t.Parallel(); testPaymentTransitionConcurrent(t, open) })
 	t.Run("PaymentSearch", func(t *testing.T) { t.Parallel(); testPaymentSearch(t, open) })
 	t.Run("Token", func(t *testing.T) { t.Parallel(); testToken(t, open) })
+	t.Run("PaymentExpirable", func(t *testing.T) { t.Parallel(); testPaymentExpirable(t, open) })
 	t.Run("Agreement", func(t *testing.T) { t.Parallel(); testAgreement(t, open) })
 	t.Run("Cleanup", func(t *testing.T) { t.Parallel(); testCleanup(t, open) })
 }

@@ -1,0 +1,92 @@
+package web
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestLocalesMatch(t *testing.T) {
+	en, cy := LocaleFor("en").Keys(), LocaleFor("cy").Keys()
+	slices.Sort(en)
+	slices.Sort(cy)
+	if !slices.Equal(en, cy) {
+		t.Fatalf("English and Welsh have different keys:\nen %v\ncy %v", en, cy)
+	}
+	for _, k := range en {
+		e, c := LocaleFor("en").T(k), LocaleFor("cy").T(k)
+		if e == "" || c == "" || strings.Count(e, "%s") != strings.Count(c, "%s") {
+			t.Errorf("%s: %q / %q", k, e, c)
+		}
+	}
+}
+
+// keyUse finds text keys in templates ({{.L.T "key"}}) and Go code (l.T("key")).
+var keyUse = regexp.MustCompile(`\bT[ (]"([a-zA-Z0-9]+(?:\.[a-zA-Z0-9]+)+)"`)
+
+func TestEveryUsedKeyExists(t *testing.T) {
+	n := 0
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".html") || strings.HasSuffix(path, ".go")) {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range keyUse.FindAllStringSubmatch(string(b), -1) {
+			n++
+			if !LocaleFor("en").Has(m[1]) {
+				t.Errorf("%s uses %q, which the locales lack", path, m[1])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 50 {
+		t.Fatalf("found only %d uses of text keys: the pattern no longer matches the code", n)
+	}
+}
+
+func TestCountries(t *testing.T) {
+	en, cy := Countries("en"), Countries("cy")
+	if len(en) != 250 || len(cy) != len(en) {
+		t.Fatalf("%d English and %d Welsh countries, want 249 ISO 3166-1 countries and Kosovo", len(en), len(cy))
+	}
+	for _, code := range []string{"GB", "IE", "FR", "XK", "US"} {
+		if !ValidCountry(code) {
+			t.Errorf("%s missing", code)
+		}
+	}
+	for _, code := range []string{"UK", "EU", "ZZ", "AC", ""} {
+		if ValidCountry(code) {
+			t.Errorf("%s listed", code)
+		}
+	}
+	if en[0].Name != "Afghanistan" || countryName(cy, "GB") != "Y Deyrnas Unedig" {
+		t.Errorf("first %q, Welsh GB %q", en[0].Name, countryName(cy, "GB"))
+	}
+}
+
+func countryName(list []Country, code string) string {
+	for _, c := range list {
+		if c.Code == code {
+			return c.Name
+		}
+	}
+	return ""
+}
+
+func TestFormatPounds(t *testing.T) {
+	for pence, want := range map[int64]string{0: "0.00", 5: "0.05", 12000: "120.00", 123456: "1234.56", -250: "-2.50"} {
+		if got := FormatPounds(pence); got != want {
+			t.Errorf("%d: %q, want %q", pence, got, want)
+		}
+	}
+}

@@ -26,6 +26,8 @@ import (
 	"pay/internal/store/postgres"
 	"pay/internal/store/sqlite"
 	"pay/internal/telemetry"
+	"pay/internal/web"
+	"pay/internal/web/card"
 )
 
 // App is a running (or ready to run) Pay instance.
@@ -42,6 +44,7 @@ type App struct {
 	server    *http.Server
 	listener  net.Listener
 	served    chan error
+	now       func() time.Time
 }
 
 // Options are what tests and the binary may set beyond Config.
@@ -93,12 +96,15 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Logger: logger, Store: st, startJobs: startJobs, Metrics: telemetry.NewMetrics()}
+	a := &App{Config: cfg, Logger: logger, Store: st, startJobs: startJobs, Metrics: telemetry.NewMetrics(), now: opts.Now}
 	if a.Secret, err = loadSecret(ctx, st, cfg.Secret); err != nil {
 		st.Close()
 		return nil, err
 	}
-	a.Payments = &pay.Payments{Store: st, Now: opts.Now,
+	if a.now == nil {
+		a.now = time.Now
+	}
+	a.Payments = &pay.Payments{Store: st, Now: a.now,
 		Providers: map[string]pay.Provider{pay.ProviderSandbox: sandbox.New()}}
 	return a, nil
 }
@@ -142,17 +148,25 @@ func newSecret() string {
 }
 
 // Handler returns everything Pay serves over HTTP.
-func (a *App) Handler() http.Handler {
+func (a *App) Handler() (http.Handler, error) {
 	mux := http.NewServeMux()
 	(&api.API{Payments: a.Payments, Store: a.Store, Secret: a.Secret, PublicURL: a.Config.PublicURL,
 		Logger: a.Logger}).Register(mux)
+	cards, err := card.New(card.Config{Payments: a.Payments, Store: a.Store, Secret: a.Secret,
+		SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now})
+	if err != nil {
+		return nil, err
+	}
+	cards.Register(mux)
+	mux.Handle("GET /static/", web.Static())
+	mux.Handle("/", cards.NotFound())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"status":"ok"}`+"\n")
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
-	return telemetry.Middleware(a.Logger, a.Metrics, mux)
+	return telemetry.Middleware(a.Logger, a.Metrics, mux), nil
 }
 
 // ready reports whether the database answers.
@@ -180,8 +194,17 @@ func (a *App) Start(ctx context.Context, jobOpts jobs.Options) error {
 	if a.listener, err = net.Listen("tcp", a.Config.Addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
 	}
+	if a.Config.PublicURL == "http://"+a.Config.Addr {
+		// The public URL was derived from PAY_ADDR: use the port actually
+		// bound (PAY_ADDR may ask for any free port with :0).
+		a.Config.PublicURL = "http://" + a.listener.Addr().String()
+	}
+	handler, err := a.Handler()
+	if err != nil {
+		return err
+	}
 	a.server = &http.Server{
-		Handler:           a.Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

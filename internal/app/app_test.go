@@ -24,6 +24,12 @@ var fastJobs = jobs.Options{PollInterval: 20 * time.Millisecond, CleanupInterval
 // start boots a real App on a free port.
 func start(t *testing.T, databaseURL string) (*app.App, *app.Credentials, string) {
 	t.Helper()
+	return startWith(t, databaseURL, app.Options{})
+}
+
+// startWith boots a real App on a free port with the given options.
+func startWith(t *testing.T, databaseURL string, opts app.Options) (*app.App, *app.Credentials, string) {
+	t.Helper()
 	cfg, err := config.FromEnv(func(k string) string {
 		return map[string]string{"PAY_ADDR": "127.0.0.1:0", "DATABASE_URL": databaseURL}[k]
 	})
@@ -31,7 +37,7 @@ func start(t *testing.T, databaseURL string) (*app.App, *app.Credentials, string
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	a, err := app.Open(ctx, cfg, app.Options{})
+	a, err := app.Open(ctx, cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +105,7 @@ func testLifecycle(t *testing.T, databaseURL string) {
 			"return_url": "https://example.org/done", "delayed_capture": true})
 		id := res.Str("payment_id")
 		card := &pay.Card{Number: "4444333322221111", CVC: "123", ExpiryMonth: 1, ExpiryYear: 2090, Brand: "visa"}
-		if _, err := a.Payments.Authorise(context.Background(), id, card); err != nil {
+		if _, err := a.Payments.Authorise(context.Background(), id, card, ""); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := a.Payments.Confirm(context.Background(), id); err != nil {
@@ -116,8 +122,9 @@ func testLifecycle(t *testing.T, databaseURL string) {
 			return jobCount(t, a, pay.CaptureJob{}.Kind(), "completed") == 1
 		})
 	})
-	t.Run("PeriodicCleanup", func(t *testing.T) {
+	t.Run("PeriodicJobs", func(t *testing.T) {
 		eventually(t, "the periodic cleanup job to run", func() bool { return jobCount(t, a, pay.CleanupJob{}.Kind(), "completed") >= 1 })
+		eventually(t, "the periodic expiry job to run", func() bool { return jobCount(t, a, pay.ExpiryJob{}.Kind(), "completed") >= 1 })
 	})
 	t.Run("Metrics", func(t *testing.T) {
 		res := c.Do("GET", "/metrics", nil)

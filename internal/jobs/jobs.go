@@ -31,6 +31,7 @@ type Deps struct {
 // Options tune the runner; zero values take the defaults.
 type Options struct {
 	CleanupInterval time.Duration // default 1 hour
+	ExpiryInterval  time.Duration // how often unfinished payments are expired; default 1 minute
 	PollInterval    time.Duration // how often idle workers look for jobs; default 1 s
 	Workers         int           // concurrent jobs per instance; default 20
 }
@@ -47,6 +48,9 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], deps De
 	if opts.CleanupInterval == 0 {
 		opts.CleanupInterval = time.Hour
 	}
+	if opts.ExpiryInterval == 0 {
+		opts.ExpiryInterval = time.Minute
+	}
 	if opts.PollInterval == 0 {
 		opts.PollInterval = time.Second
 	}
@@ -59,6 +63,7 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], deps De
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &captureWorker{payments: deps.Payments})
 	river.AddWorker(workers, &cleanupWorker{store: deps.Store, now: deps.Now, logger: deps.Logger})
+	river.AddWorker(workers, &expiryWorker{payments: deps.Payments, logger: deps.Logger})
 	client, err := river.NewClient(driver, &river.Config{
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}},
 		Workers:           workers,
@@ -69,6 +74,9 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], deps De
 			river.NewPeriodicJob(river.PeriodicInterval(opts.CleanupInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return pay.CleanupJob{}, nil },
 				&river.PeriodicJobOpts{ID: "cleanup", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(opts.ExpiryInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return pay.ExpiryJob{}, nil },
+				&river.PeriodicJobOpts{ID: "expiry", RunOnStart: true}),
 		},
 	})
 	if err != nil {
@@ -116,4 +124,19 @@ func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[pay.CleanupJob]) 
 	}
 	w.logger.InfoContext(ctx, "cleanup", slog.Int("deleted", n))
 	return nil
+}
+
+// expiryWorker expires payments that were not finished in time.
+type expiryWorker struct {
+	river.WorkerDefaults[pay.ExpiryJob]
+	payments *pay.Payments
+	logger   *slog.Logger
+}
+
+func (w *expiryWorker) Work(ctx context.Context, _ *river.Job[pay.ExpiryJob]) error {
+	n, err := w.payments.ExpireStale(ctx)
+	if n > 0 {
+		w.logger.InfoContext(ctx, "expired payments", slog.Int("expired", n))
+	}
+	return err
 }

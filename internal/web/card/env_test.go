@@ -1,0 +1,205 @@
+package card_test
+
+import (
+	"context"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"pay/internal/pay"
+	"pay/internal/provider/sandbox"
+	"pay/internal/store/sqlite"
+	"pay/internal/store/storetest"
+	"pay/internal/web"
+	"pay/internal/web/browsertest"
+	"pay/internal/web/card"
+)
+
+func TestMain(m *testing.M) { browsertest.Main(m) }
+
+// env is the card pages on a real SQLite store with the sandbox provider,
+// and a stand-in for the service the payer returns to.
+type env struct {
+	t        *testing.T
+	ctx      context.Context
+	store    *sqlite.Store
+	clock    *storetest.Clock
+	payments *pay.Payments
+	account  *pay.Account
+	server   *httptest.Server
+	service  *httptest.Server
+	logs     *strings.Builder
+}
+
+func newEnv(t *testing.T, options ...func(*card.Config)) *env {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "pay.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := &env{t: t, ctx: ctx, store: st, clock: storetest.NewClock(), logs: &strings.Builder{}}
+	e.clock.Set(time.Now().UTC())
+	st.Now = e.clock.Now
+	e.payments = &pay.Payments{Store: st, Now: e.clock.Now, Providers: map[string]pay.Provider{pay.ProviderSandbox: sandbox.New()}}
+	svc := &pay.Service{ExternalID: pay.NewID(), Name: "Licence service", NameWelsh: "Gwasanaeth trwyddedau"}
+	must(t, st.ServiceInsert(ctx, svc))
+	e.account = &pay.Account{ServiceID: svc.ID, Type: pay.AccountTest, Provider: pay.ProviderSandbox, Settings: pay.DefaultAccountSettings()}
+	must(t, st.AccountInsert(ctx, e.account))
+	cfg := card.Config{Payments: e.payments, Store: st, Secret: []byte("card pages test secret, 32 bytes+"),
+		Logger: slog.New(slog.NewTextHandler(e.logs, nil)), Now: e.clock.Now}
+	for _, o := range options {
+		o(&cfg)
+	}
+	h, err := card.New(cfg)
+	must(t, err)
+	mux := http.NewServeMux()
+	h.Register(mux)
+	mux.Handle("GET /static/", web.Static())
+	mux.Handle("/", h.NotFound())
+	e.server = httptest.NewServer(mux)
+	t.Cleanup(e.server.Close)
+	e.service = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "<!DOCTYPE html><html lang=en><title>Service</title><h1 id=service>Back at the service</h1></html>")
+	}))
+	t.Cleanup(e.service.Close)
+	return e
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// setting changes the account's settings.
+func (e *env) setting(change func(*pay.AccountSettings)) {
+	e.t.Helper()
+	a, err := e.store.AccountGet(e.ctx, e.account.ID)
+	must(e.t, err)
+	change(&a.Settings)
+	must(e.t, e.store.AccountUpdate(e.ctx, a))
+}
+
+// newPayment creates a payment through the domain, as the API would, and
+// returns it with its next_url token.
+func (e *env) newPayment(change func(*pay.CreatePaymentRequest)) (*pay.Payment, string) {
+	e.t.Helper()
+	ret := e.service.URL + "/return"
+	req := &pay.CreatePaymentRequest{Amount: 12000, Reference: "12345", Description: "New passport application", ReturnURL: &ret}
+	if change != nil {
+		change(req)
+	}
+	c, err := e.payments.Create(e.ctx, e.account, req)
+	must(e.t, err)
+	return c.Payment, c.Token
+}
+
+func (e *env) status(id string) pay.Status {
+	e.t.Helper()
+	p, err := e.store.PaymentGet(e.ctx, 0, id)
+	must(e.t, err)
+	return p.Status
+}
+
+// browser is a cookie-keeping HTTP client that does not follow redirects.
+type browser struct {
+	t      *testing.T
+	base   string
+	client *http.Client
+}
+
+func (e *env) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: e.t, base: e.server.URL, client: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+type page struct {
+	status   int
+	location string
+	header   http.Header
+	body     string
+}
+
+func (b *browser) do(req *http.Request) *page {
+	b.t.Helper()
+	res, err := b.client.Do(req)
+	must(b.t, err)
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return &page{status: res.StatusCode, location: res.Header.Get("Location"), header: res.Header, body: string(body)}
+}
+
+func (b *browser) get(path string) *page {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
+	return b.do(req)
+}
+
+func (b *browser) post(path string, form url.Values) *page {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// open follows next_url into the card form.
+func (b *browser) open(token string) *page {
+	b.t.Helper()
+	p := b.get("/secure/" + token)
+	if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/card_details/") {
+		b.t.Fatalf("next_url: %d %s", p.status, p.location)
+	}
+	return b.get(p.location)
+}
+
+// goodCard is a complete, valid card form for a sandbox card number.
+func goodCard(number string) url.Values {
+	return url.Values{"cardNo": {number}, "expiryMonth": {"12"}, "expiryYear": {"2030"}, "cardholderName": {"J Bloggs"},
+		"cvc": {"123"}, "addressLine1": {"1 High Street"}, "addressCity": {"London"}, "addressPostcode": {"SW1A 1AA"},
+		"addressCountry": {"GB"}, "email": {"payer@example.org"}}
+}
+
+var (
+	summaryLink = regexp.MustCompile(`<li><a href="#([a-z0-9-]+)" id="[a-z0-9-]+-error">([^<]+)</a></li>`)
+	inlineError = regexp.MustCompile(`<p class="error-message" id="error-([a-z0-9-]+)"><span class="visually-hidden">[^<]*</span> ([^<]+)</p>`)
+	heading     = regexp.MustCompile(`<h1[^>]*>([^<]+)</h1>`)
+)
+
+// summary returns the error summary's links as "id: message".
+func (p *page) summary() []string {
+	var out []string
+	for _, m := range summaryLink.FindAllStringSubmatch(p.body, -1) {
+		out = append(out, m[1]+": "+html.UnescapeString(m[2]))
+	}
+	return out
+}
+
+// inline returns the inline messages by field id.
+func (p *page) inline() map[string]string {
+	out := map[string]string{}
+	for _, m := range inlineError.FindAllStringSubmatch(p.body, -1) {
+		out[m[1]] = html.UnescapeString(m[2])
+	}
+	return out
+}
+
+func (p *page) heading() string {
+	m := heading.FindStringSubmatch(p.body)
+	if m == nil {
+		return ""
+	}
+	return html.UnescapeString(m[1])
+}

@@ -1,0 +1,233 @@
+package card
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"pay/internal/pay"
+	"pay/internal/web"
+)
+
+// pageData is what every card page shows: the payment's amount and
+// description, and its service.
+type pageData struct {
+	web.Page
+	ID          string
+	Amount      int64
+	Description string
+	Message     *message // for the state pages
+}
+
+// formData is the card details page.
+type formData struct {
+	pageData
+	Form           *cardForm
+	Errors         []fieldError
+	ErrorFor       map[string]string // inline message by field name
+	Brands         []string          // accepted brand labels
+	BrandIDs       []string
+	Withdrawal     string // which card types are accepted, in words
+	ExpiryExample  string
+	CollectAddress bool
+	Email          pay.EmailCollection
+	Countries      []web.Country
+}
+
+// confirmData is the confirm page.
+type confirmData struct {
+	pageData
+	CardNumber string
+	Expiry     string
+	Name       string
+	Address    string
+	Email      string
+}
+
+// message is a page that tells the payer where the payment stands.
+type message struct {
+	Class   string // names the state for tests and styling, as GOV.UK Pay's pages do
+	Heading string
+	Lines   []string
+	Link    *link // a link or button, usually back to the service
+	Either  *link // "continue with your payment", offered before Link
+}
+
+type link struct {
+	Href   string
+	Text   string
+	Button bool
+}
+
+func (h *Handler) page(q *request, title string) pageData {
+	serviceName := q.account.ServiceName
+	if q.locale.Lang == "cy" && q.account.ServiceNameWelsh != "" {
+		serviceName = q.account.ServiceNameWelsh
+	}
+	return pageData{
+		Page: web.Page{L: q.locale, Title: title, ServiceName: serviceName, TestBanner: !q.account.IsLive()},
+		ID:   q.payment.ID, Amount: q.payment.TotalAmount(), Description: q.payment.Description,
+	}
+}
+
+func (h *Handler) render(q *request, name string, data any) {
+	if data == nil {
+		title := map[string]string{"auth_waiting": "authorisation.checkingDetails", "three_ds": "authorisation.bankCheckingDetails"}[name]
+		data = h.page(q, q.locale.T(title))
+	}
+	h.templates.Render(q.w, q.r, http.StatusOK, name, data)
+}
+
+func (h *Handler) formRules(q *request) formRules {
+	s := q.account.Settings
+	return formRules{settings: s, collectAddress: s.CollectBillingAddress, email: s.EmailCollection, now: h.now()}
+}
+
+// prefilledForm starts the form with what the service sent.
+func (h *Handler) prefilledForm(q *request) *cardForm {
+	c := q.payment.Card
+	f := &cardForm{CardholderName: c.CardholderName, AddressLine1: c.BillingAddress.Line1, AddressLine2: c.BillingAddress.Line2,
+		AddressCity: c.BillingAddress.City, AddressPostcode: c.BillingAddress.Postcode, AddressCountry: c.BillingAddress.Country,
+		Email: q.payment.Email}
+	if f.AddressCountry == "" {
+		f.AddressCountry = q.account.Settings.DefaultBillingCountry
+	}
+	return f
+}
+
+func (h *Handler) renderCardForm(q *request, status int, form *cardForm, errs []fieldError) {
+	rules := h.formRules(q)
+	d := &formData{
+		pageData: h.page(q, q.locale.T("cardDetails.enterCardDetails")), Form: form, Errors: errs,
+		ErrorFor: map[string]string{}, ExpiryExample: strconv.Itoa((h.now().Year() + 1) % 100),
+		CollectAddress: rules.collectAddress, Email: rules.email, Countries: web.Countries(q.locale.Lang),
+	}
+	for _, e := range errs {
+		d.ErrorFor[e.Field] = e.Inline
+	}
+	debit, credit := false, false
+	for _, ct := range pay.CardTypes {
+		if !rules.settings.AcceptsCard(ct.Brand, ct.Type) {
+			continue
+		}
+		debit, credit = debit || ct.Type == "debit", credit || ct.Type == "credit"
+		if len(d.BrandIDs) == 0 || d.BrandIDs[len(d.BrandIDs)-1] != ct.Brand {
+			d.Brands, d.BrandIDs = append(d.Brands, ct.Label), append(d.BrandIDs, ct.Brand)
+		}
+	}
+	switch {
+	case debit && !credit:
+		d.Withdrawal = q.locale.T("cardDetails.acceptedDebitOnly")
+	case credit && !debit:
+		d.Withdrawal = q.locale.T("cardDetails.acceptedCreditOnly")
+	default:
+		d.Withdrawal = q.locale.T("cardDetails.acceptedCards")
+	}
+	web.AllowFormTarget(q.w, q.payment.ReturnURL)
+	h.templates.Render(q.w, q.r, status, "card_details", d)
+}
+
+// showState shows the page for where the payment is now. Every action that
+// finds the payment in a status it does not handle ends here: this is what
+// makes the back button, a refresh and a second submit safe.
+func (h *Handler) showState(q *request) {
+	p, l := q.payment, q.locale
+	back := &link{Href: "/return/" + p.ID}
+	switch {
+	case p.Status.In(pay.StatusCreated, pay.StatusEnteringCardDetails):
+		q.to("")
+		return
+	case p.Status.In(pay.StatusAuthorisationReady, pay.StatusAuthorisation3DSReady):
+		q.to("/auth_waiting")
+		return
+	case p.Status == pay.StatusAuthorisation3DSRequired:
+		q.to("/3ds_required")
+		return
+	}
+	var m *message
+	switch st := p.State(); {
+	case p.Status == pay.StatusAuthorisationSuccess:
+		m = &message{Class: "in-progress", Heading: l.T("commonHeadings.inProgress"),
+			Either: &link{Href: "/card_details/" + p.ID + "/confirm", Text: l.T("errorViews.continue")},
+			Link:   &link{Href: back.Href, Text: l.T("errorViews.tryAgain")}}
+	case st.Status == pay.StateSuccess || st.Status == pay.StateCapturable:
+		m = &message{Class: "successful", Heading: l.T("errorViews.paymentSuccessful"), Lines: []string{l.T("errorViews.toMakeChanges")},
+			Link: &link{Href: back.Href, Text: l.T("errorViews.viewSummary")}}
+	case st.Code == "P0010":
+		m = &message{Class: "declined", Heading: l.T("errorViews.declined"), Lines: []string{l.T("errorViews.contactYourBank")},
+			Link: &link{Href: back.Href, Text: l.T("commonButtons.startAgain"), Button: true}}
+	case st.Code == "P0020":
+		m = &message{Class: "session-expired", Heading: l.T("errorViews.sessionExpired"), Lines: []string{l.T("errorViews.sessionExpiredNoMoneyTaken")},
+			Link: &link{Href: back.Href, Text: l.T("errorViews.tryAgain")}}
+	case st.Code == "P0030":
+		m = &message{Class: "user-cancelled", Heading: l.T("authorisation.userCancelledPayment"), Lines: []string{l.T("errorViews.noMoneyTaken")},
+			Link: &link{Href: back.Href, Text: l.T("commonButtons.continueButton"), Button: true}}
+	case st.Code == "P0040":
+		m = &message{Class: "system-cancelled", Heading: l.T("errorViews.paymentCancelledTitle"), Lines: []string{l.T("errorViews.paymentCancelledDescription")},
+			Link: &link{Href: back.Href, Text: l.T("commonButtons.continueButton"), Button: true}}
+	default:
+		m = &message{Class: "system-error", Heading: l.T("errorViews.technicalProblems"), Lines: []string{l.T("errorViews.noMoneyTaken")},
+			Link: &link{Href: back.Href, Text: l.T("errorViews.tryAgain")}}
+	}
+	d := h.page(q, m.Heading)
+	d.Message = m
+	h.templates.Render(q.w, q.r, http.StatusOK, "message", d)
+}
+
+// sessionExpired answers a browser that has no right to a payment: a used
+// or unknown token, or a payment it did not open.
+func (h *Handler) sessionExpired(w http.ResponseWriter, r *http.Request, lang pay.Language) {
+	l := web.LocaleFor(string(lang))
+	m := &message{Class: "session-expired", Heading: l.T("errorViews.sessionExpired"), Lines: []string{l.T("errorViews.sessionExpiredNoMoneyTaken")}}
+	h.templates.Render(w, r, http.StatusForbidden, "message", pageData{Page: web.Page{L: l, Title: m.Heading}, Message: m})
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	l := web.LocaleFor("en")
+	m := &message{Class: "not-found", Heading: l.T("layout.pageNotFound"), Lines: []string{l.T("layout.pageNotFoundBody")}}
+	h.templates.Render(w, r, http.StatusNotFound, "message", pageData{Page: web.Page{L: l, Title: m.Heading}, Message: m})
+}
+
+// systemError logs what went wrong and tells the payer no money was taken.
+func (h *Handler) systemError(w http.ResponseWriter, r *http.Request, err error) {
+	h.logger.ErrorContext(r.Context(), "card page failed", slog.String("route", r.Pattern), slog.Any("error", err))
+	l := web.LocaleFor("en")
+	m := &message{Class: "system-error", Heading: l.T("errorViews.technicalProblems"), Lines: []string{l.T("errorViews.noMoneyTaken")}}
+	h.templates.Render(w, r, http.StatusInternalServerError, "message", pageData{Page: web.Page{L: l, Title: m.Heading}, Message: m})
+}
+
+func (h *Handler) confirmData(q *request) *confirmData {
+	p := q.payment
+	c := p.Card
+	var addr []string
+	for _, part := range []string{c.BillingAddress.Line1, c.BillingAddress.Line2, c.BillingAddress.City, c.BillingAddress.Postcode, countryName(c.BillingAddress.Country, q.locale.Lang)} {
+		if part != "" {
+			addr = append(addr, part)
+		}
+	}
+	return &confirmData{
+		pageData:   h.page(q, q.locale.T("confirmDetails.title")),
+		CardNumber: strings.Repeat("•", 12) + c.LastDigits, Expiry: c.ExpiryDate, Name: c.CardholderName,
+		Address: strings.Join(addr, ", "), Email: p.Email,
+	}
+}
+
+func countryName(code, lang string) string {
+	for _, c := range web.Countries(lang) {
+		if c.Code == code {
+			return c.Name
+		}
+	}
+	return code
+}
+
+// fieldArgs are a text field's parameters for the "text-field" template.
+type fieldArgs struct {
+	Page                                            *formData
+	Name, ID, Label, Value, Autocomplete, MaxLength string
+}
+
+func newFieldArgs(page *formData, name, id, label, value, autocomplete, maxLength string) fieldArgs {
+	return fieldArgs{page, name, id, label, value, autocomplete, maxLength}
+}

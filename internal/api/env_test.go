@@ -136,7 +136,7 @@ func (e *env) create(body map[string]any) *apitest.Response {
 func (e *env) pay(id, card string) *pay.Payment {
 	e.t.Helper()
 	c := &pay.Card{Number: card, CVC: "123", ExpiryMonth: 12, ExpiryYear: 2099, CardholderName: "J Payer", Brand: pay.DetectBrand(card)}
-	p, err := e.payments.Authorise(e.ctx, id, c)
+	p, err := e.payments.Authorise(e.ctx, id, c, "")
 	must(e.t, err)
 	if p.Status != pay.StatusAuthorisationSuccess {
 		return p

@@ -76,18 +76,19 @@ func (q *paymentQuery) text(name string, max int) string {
 	return v
 }
 
-// number reads a whole number of at least lo (and at most hi when hi > 0).
+// number reads a whole number of at least lo (and at most hi when hi > 0)
+// that fits in 32 bits, as GOV.UK Pay's parsing requires.
 func (q *paymentQuery) number(name string, def, lo, hi int) int {
 	v := q.get(name)
 	if v == "" {
 		return def
 	}
-	n, err := strconv.Atoi(v)
-	if !digits.MatchString(v) || err != nil || n < lo || (hi > 0 && n > hi) {
+	n, err := strconv.ParseInt(v, 10, 32)
+	if !digits.MatchString(v) || err != nil || int(n) < lo || (hi > 0 && int(n) > hi) {
 		q.bad(name)
 		return def
 	}
-	return n
+	return int(n)
 }
 
 func (q *paymentQuery) fixedDigits(name string, n int) string {

@@ -30,6 +30,7 @@ func TestSearchValidation(t *testing.T) {
 		{"page=-1", "page"},
 		{"page=two", "page"},
 		{"page=99999999999999999999", "page"},
+		{"page=2147483648", "page"},
 		{"display_size=0", "display_size"},
 		{"display_size=501", "display_size"},
 		{"first_digits_card_number=12345", "first_digits_card_number"},

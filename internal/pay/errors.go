@@ -22,6 +22,7 @@ const (
 	KindPrecondition                // a stated expectation did not hold (412)
 	KindTooManyRequests             // rate limited (429)
 	KindProvider                    // the payment provider failed (500 with the endpoint's downstream code)
+	KindPaymentRequired             // the card was refused (402)
 )
 
 // Error is Pay's application error. Code is the API error code (for example

@@ -31,3 +31,10 @@ func (CleanupJob) Kind() string { return "cleanup" }
 type ExpiryJob struct{}
 
 func (ExpiryJob) Kind() string { return "expire_payments" }
+
+// AgreementPaymentJob authorises a payment on an agreement's saved card.
+type AgreementPaymentJob struct {
+	PaymentID string `json:"payment_id"`
+}
+
+func (AgreementPaymentJob) Kind() string { return "authorise_agreement_payment" }

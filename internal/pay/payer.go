@@ -42,29 +42,34 @@ func (s *Payments) Authorise(ctx context.Context, id string, card *Card, email s
 	if perr != nil {
 		return s.transition(ctx, 0, id, StatusAuthorisationUnexpectedError, nil)
 	}
-	return s.recordAuthorisation(ctx, id, res)
+	return s.recordAuthorisation(ctx, p, res)
 }
 
 // recordAuthorisation moves a payment that waits for the provider to the
-// status the provider's answer means.
-func (s *Payments) recordAuthorisation(ctx context.Context, id string, res *AuthoriseResult) (*Payment, error) {
-	to := StatusAuthorisationError
-	switch res.Outcome {
-	case AuthAuthorised:
-		to = StatusAuthorisationSuccess
-	case AuthRejected:
-		to = StatusAuthorisationRejected
-	case AuthRequires3DS:
-		to = StatusAuthorisation3DSRequired
-	}
-	return s.transition(ctx, 0, id, to, func(p *Payment) {
+// status the provider's answer means. A set-up payment's card is saved to
+// its agreement with the authorisation; the agreement becomes active when
+// the payment is approved for capture.
+func (s *Payments) recordAuthorisation(ctx context.Context, p *Payment, res *AuthoriseResult) (*Payment, error) {
+	params := &PaymentTransitionParams{PaymentID: p.ID, To: StatusAuthorisationError, Update: func(p *Payment) {
 		if res.ProviderID != "" {
 			p.ProviderID = res.ProviderID
 		}
 		if res.Outcome == AuthRequires3DS {
 			p.ThreeDSRequired = true
 		}
-	})
+	}}
+	switch res.Outcome {
+	case AuthAuthorised:
+		params.To = StatusAuthorisationSuccess
+		if p.SetUpAgreement {
+			params.Agreement = &AgreementChange{ID: p.AgreementID, Instrument: instrumentFrom(p, res.InstrumentRef, s.now())}
+		}
+	case AuthRejected:
+		params.To = StatusAuthorisationRejected
+	case AuthRequires3DS:
+		params.To = StatusAuthorisation3DSRequired
+	}
+	return s.Store.PaymentTransition(ctx, params)
 }
 
 // Complete3DS records the payer's 3-D Secure challenge and the provider's
@@ -84,7 +89,7 @@ func (s *Payments) Complete3DS(ctx context.Context, id string, passed bool) (*Pa
 	if perr != nil {
 		return s.transition(ctx, 0, id, StatusAuthorisationError, nil)
 	}
-	return s.recordAuthorisation(ctx, id, res)
+	return s.recordAuthorisation(ctx, p, res)
 }
 
 // Confirm is the payer confirming an authorised payment: it is captured, or
@@ -95,6 +100,9 @@ func (s *Payments) Confirm(ctx context.Context, id string) (*Payment, error) {
 		return nil, err
 	}
 	params := &PaymentTransitionParams{PaymentID: id, From: []Status{StatusAuthorisationSuccess}}
+	if p.SetUpAgreement {
+		params.Agreement = &AgreementChange{ID: p.AgreementID, Status: AgreementActive}
+	}
 	if p.DelayedCapture {
 		params.To = StatusAwaitingCaptureRequest
 	} else {

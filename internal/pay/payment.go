@@ -47,11 +47,11 @@ const (
 
 // Address is a billing address.
 type Address struct {
-	Line1    string
-	Line2    string
-	City     string
-	Postcode string
-	Country  string // ISO 3166-1 alpha-2
+	Line1    string `json:"line1,omitempty"`
+	Line2    string `json:"line2,omitempty"`
+	City     string `json:"city,omitempty"`
+	Postcode string `json:"postcode,omitempty"`
+	Country  string `json:"country,omitempty"` // ISO 3166-1 alpha-2
 }
 
 // IsZero reports whether no part of the address is set.
@@ -59,14 +59,14 @@ func (a Address) IsZero() bool { return a == Address{} }
 
 // CardDetails is what Pay keeps of a card: never the full number or the CVC.
 type CardDetails struct {
-	FirstDigits    string // first 6 digits
-	LastDigits     string // last 4 digits
-	CardholderName string
-	ExpiryDate     string // MM/YY
-	Brand          string // brand id, e.g. "visa"; see CardBrands
-	CardType       string // "debit", "credit" or ""
-	BillingAddress Address
-	WalletType     string
+	FirstDigits    string  `json:"first_digits,omitempty"` // first 6 digits
+	LastDigits     string  `json:"last_digits,omitempty"`  // last 4 digits
+	CardholderName string  `json:"cardholder_name,omitempty"`
+	ExpiryDate     string  `json:"expiry_date,omitempty"` // MM/YY
+	Brand          string  `json:"brand,omitempty"`       // brand id, e.g. "visa"; see CardTypes
+	CardType       string  `json:"card_type,omitempty"`   // "debit", "credit" or ""
+	BillingAddress Address `json:"billing_address"`
+	WalletType     string  `json:"wallet_type,omitempty"`
 }
 
 // IsZero reports whether nothing is known of the card yet.
@@ -128,6 +128,16 @@ func (p *Payment) AwaitingCapture() bool { return p.Status == StatusAwaitingCapt
 func (p *Payment) NeedsPayer() bool {
 	return !p.Status.Finished() && !p.AwaitingCapture() && p.AuthorisationMode == ModeWeb
 }
+
+// NeedsAuthToken reports whether the service still has to send the card
+// details to POST /v1/auth (a moto_api payment not yet authorised).
+func (p *Payment) NeedsAuthToken() bool {
+	return p.AuthorisationMode == ModeMotoAPI && p.Status == StatusCreated
+}
+
+// NeedsToken reports whether answers about the payment carry a fresh
+// one-time token: for next_url, or for POST /v1/auth.
+func (p *Payment) NeedsToken() bool { return p.NeedsPayer() || p.NeedsAuthToken() }
 
 // ShowsCancelLink reports whether the API offers the cancel link.
 func (p *Payment) ShowsCancelLink() bool {

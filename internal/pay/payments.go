@@ -65,9 +65,12 @@ func (s *Payments) Create(ctx context.Context, acct *Account, req *CreatePayment
 	p := req.newPayment(acct)
 	token := ""
 	params := &PaymentInsertParams{Payment: p, IdempotencyKey: req.IdempotencyKey, RequestHash: req.RequestHash}
-	if p.NeedsPayer() {
+	if p.NeedsToken() {
 		token = NewToken()
 		params.TokenHash = HashToken(token)
+	}
+	if p.AuthorisationMode == ModeAgreement {
+		params.Jobs = []Job{{Args: AgreementPaymentJob{PaymentID: p.ID}}}
 	}
 	err := s.Store.PaymentInsert(ctx, params)
 	if IsKind(err, KindConflict) && req.IdempotencyKey != "" {
@@ -94,7 +97,7 @@ func (s *Payments) replay(ctx context.Context, acct *Account, req *CreatePayment
 		return nil, &Error{Kind: KindConflict, Code: CodeIdempotencyKeyUsed, Message: msgIdempotencyUsed}
 	}
 	c := &Created{Payment: p}
-	if p.NeedsPayer() {
+	if p.NeedsToken() {
 		if c.Token, err = s.IssueToken(ctx, p); err != nil {
 			return nil, err
 		}

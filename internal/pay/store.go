@@ -90,8 +90,16 @@ type Store interface {
 	// changed since UpdatedBefore.
 	PaymentListExpirable(ctx context.Context, params *PaymentExpirableParams) ([]string, error)
 
+	// AgreementInsert stores a new agreement and sets its CreatedAt.
+	AgreementInsert(ctx context.Context, a *Agreement) error
 	// AgreementGet returns an agreement of the account.
 	AgreementGet(ctx context.Context, accountID int64, id string) (*Agreement, error)
+	// AgreementSearch returns one page of an account's agreements, newest
+	// first, and how many match in all.
+	AgreementSearch(ctx context.Context, s *AgreementSearch) (*AgreementPage, error)
+	// AgreementCancel cancels an active agreement at the given time: not
+	// found if the account has no such agreement, conflict if it is not active.
+	AgreementCancel(ctx context.Context, accountID int64, id string, at time.Time) error
 
 	// Cleanup deletes idempotency keys created before keysBefore and tokens
 	// created before tokensBefore, and reports how many rows went.
@@ -130,7 +138,17 @@ type PaymentTransitionParams struct {
 	From      []Status // if set, the payment must be in one of these
 	To        Status
 	Update    func(p *Payment) // more changes to make in the same transaction
+	Agreement *AgreementChange // a change to the payment's agreement, in the same transaction
 	Jobs      []Job
+}
+
+// AgreementChange is what a payment's progress changes on its agreement:
+// the saved card when a set-up payment is authorised, the status when it
+// is approved or when the card may no longer be charged.
+type AgreementChange struct {
+	ID         string
+	Status     AgreementStatus    // "" leaves the status as it is
+	Instrument *PaymentInstrument // nil leaves the instrument as it is
 }
 
 // TransitionError says a payment was not in a status that allows a change.

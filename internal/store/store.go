@@ -265,3 +265,46 @@ func PaymentExpirableWhere(q *pay.PaymentExpirableParams, c Codec) *Where {
 	w.Add("updated_at < ?", c.TimeArg(q.UpdatedBefore))
 	return w
 }
+
+// AgreementColumns lists the agreements table's columns in ScanAgreement's order.
+const AgreementColumns = "id, account_id, reference, description, user_identifier, status, instrument, created_at, cancelled_at"
+
+// ScanAgreement reads one row of AgreementColumns.
+func ScanAgreement(scan func(dest ...any) error, c Codec) (*pay.Agreement, error) {
+	var a pay.Agreement
+	var instrument *string
+	if err := scan(&a.ID, &a.AccountID, &a.Reference, &a.Description, &a.UserIdentifier, &a.Status,
+		&instrument, c.Time(&a.CreatedAt), c.NullTime(&a.CancelledAt)); err != nil {
+		return nil, err
+	}
+	if instrument != nil {
+		a.Instrument = new(pay.PaymentInstrument)
+		if err := json.Unmarshal([]byte(*instrument), a.Instrument); err != nil {
+			return nil, fmt.Errorf("agreement %s: decode instrument: %w", a.ID, err)
+		}
+		a.Instrument.CreatedAt = a.Instrument.CreatedAt.UTC()
+	}
+	return &a, nil
+}
+
+// InstrumentArg is an agreement's instrument as a query argument: JSON, or NULL.
+func InstrumentArg(in *pay.PaymentInstrument) *string {
+	if in == nil {
+		return nil
+	}
+	s := EncodeJSON(in)
+	return &s
+}
+
+// AgreementSearchWhere builds the WHERE clause of an agreement search.
+func AgreementSearchWhere(s *pay.AgreementSearch, c Codec) *Where {
+	w := NewWhere(c)
+	w.Add("account_id = ?", s.AccountID)
+	if s.Reference != "" {
+		w.Add("lower(reference) = lower(?)", s.Reference)
+	}
+	if s.Status != "" {
+		w.Add("status = ?", string(s.Status))
+	}
+	return w
+}

@@ -2,28 +2,91 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"pay/internal/pay"
+	"pay/internal/store"
 )
+
+// AgreementInsert stores a new agreement and sets its CreatedAt.
+func (s *Store) AgreementInsert(ctx context.Context, a *pay.Agreement) error {
+	return s.withTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		a.CreatedAt = now
+		_, err := tx.Exec(ctx, `INSERT INTO agreements (`+store.AgreementColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			a.ID, a.AccountID, a.Reference, a.Description, a.UserIdentifier, string(a.Status),
+			store.InstrumentArg(a.Instrument), now, a.CancelledAt)
+		return translate(err)
+	})
+}
 
 // AgreementGet returns an agreement of the account; not found if there is no
 // such agreement or it belongs to another account.
 func (s *Store) AgreementGet(ctx context.Context, accountID int64, id string) (*pay.Agreement, error) {
-	var a pay.Agreement
-	var instrument *string
-	err := s.pool.QueryRow(ctx, `SELECT id, account_id, reference, description, user_identifier, status,
-		instrument, created_at, cancelled_at FROM agreements WHERE id = $1 AND account_id = $2`, id, accountID,
-	).Scan(&a.ID, &a.AccountID, &a.Reference, &a.Description, &a.UserIdentifier, &a.Status,
-		&instrument, pc.Time(&a.CreatedAt), pc.NullTime(&a.CancelledAt))
+	row := s.pool.QueryRow(ctx, `SELECT `+store.AgreementColumns+` FROM agreements WHERE id = $1 AND account_id = $2`, id, accountID)
+	a, err := store.ScanAgreement(row.Scan, pc)
 	if err != nil {
 		return nil, notFound(err, "agreement")
 	}
-	if instrument != nil {
-		a.Instrument = new(pay.PaymentInstrument)
-		if err := json.Unmarshal([]byte(*instrument), a.Instrument); err != nil {
-			return nil, err
+	return a, nil
+}
+
+// AgreementSearch returns one page of agreements, newest first, from one snapshot.
+func (s *Store) AgreementSearch(ctx context.Context, q *pay.AgreementSearch) (*pay.AgreementPage, error) {
+	page := &pay.AgreementPage{}
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		w := store.AgreementSearchWhere(q, pc)
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM agreements `+w.String(), w.Args...).Scan(&page.Total); err != nil {
+			return err
 		}
+		limit, offset := w.Next(q.DisplaySize), w.Next(q.Offset())
+		rows, err := tx.Query(ctx, `SELECT `+store.AgreementColumns+` FROM agreements `+w.String()+
+			` ORDER BY created_at DESC, id DESC LIMIT `+limit+` OFFSET `+offset, w.Args...)
+		page.Agreements, err = collect(rows, err, func(scan func(...any) error) (*pay.Agreement, error) {
+			return store.ScanAgreement(scan, pc)
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return &a, nil
+	return page, nil
+}
+
+// AgreementCancel cancels an active agreement: not found if the account has
+// no such agreement, conflict if it is not active. The row is locked, so of
+// concurrent cancels exactly one succeeds.
+func (s *Store) AgreementCancel(ctx context.Context, accountID int64, id string, at time.Time) error {
+	return s.withTx(ctx, func(tx pgx.Tx, _ time.Time) error {
+		var status string
+		err := tx.QueryRow(ctx, `SELECT status FROM agreements WHERE id = $1 AND account_id = $2 FOR UPDATE`, id, accountID).Scan(&status)
+		if err != nil {
+			return notFound(err, "agreement")
+		}
+		if status != string(pay.AgreementActive) {
+			return pay.ErrConflict("agreement %s is %s, not active", id, status)
+		}
+		_, err = tx.Exec(ctx, `UPDATE agreements SET status = $1, cancelled_at = $2 WHERE id = $3`,
+			string(pay.AgreementCancelled), at, id)
+		return translate(err)
+	})
+}
+
+// applyAgreementChange stores what a payment's progress changes on its
+// agreement, inside the payment's transaction.
+func applyAgreementChange(ctx context.Context, tx pgx.Tx, accountID int64, c *pay.AgreementChange) error {
+	if c == nil {
+		return nil
+	}
+	tag, err := tx.Exec(ctx, `UPDATE agreements SET status = CASE WHEN $1 = '' THEN status ELSE $1 END,
+		instrument = COALESCE($2::jsonb, instrument) WHERE id = $3 AND account_id = $4`,
+		string(c.Status), store.InstrumentArg(c.Instrument), c.ID, accountID)
+	if err != nil {
+		return translate(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return pay.ErrNotFound("agreement")
+	}
+	return nil
 }

@@ -2,27 +2,87 @@ package sqlite
 
 import (
 	"context"
-	"encoding/json"
+	"database/sql"
+	"time"
 
 	"pay/internal/pay"
+	"pay/internal/store"
 )
+
+// AgreementInsert stores a new agreement.
+func (s *Store) AgreementInsert(ctx context.Context, a *pay.Agreement) error {
+	return s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		a.CreatedAt = now
+		_, err := tx.ExecContext(ctx, `INSERT INTO agreements (`+store.AgreementColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.ID, a.AccountID, a.Reference, a.Description, a.UserIdentifier, string(a.Status),
+			store.InstrumentArg(a.Instrument), sc.TimeArg(now), sc.NullTimeArg(a.CancelledAt))
+		return translate(err)
+	})
+}
 
 // AgreementGet returns an agreement of the account.
 func (s *Store) AgreementGet(ctx context.Context, accountID int64, id string) (*pay.Agreement, error) {
-	var a pay.Agreement
-	var instrument *string
-	err := s.read.QueryRowContext(ctx, `SELECT id, account_id, reference, description, user_identifier, status,
-		instrument, created_at, cancelled_at FROM agreements WHERE id = ? AND account_id = ?`, id, accountID,
-	).Scan(&a.ID, &a.AccountID, &a.Reference, &a.Description, &a.UserIdentifier, &a.Status,
-		&instrument, sc.Time(&a.CreatedAt), sc.NullTime(&a.CancelledAt))
+	row := s.read.QueryRowContext(ctx, `SELECT `+store.AgreementColumns+` FROM agreements WHERE id = ? AND account_id = ?`, id, accountID)
+	a, err := store.ScanAgreement(row.Scan, sc)
 	if err != nil {
 		return nil, notFound(err, "agreement")
 	}
-	if instrument != nil {
-		a.Instrument = new(pay.PaymentInstrument)
-		if err := json.Unmarshal([]byte(*instrument), a.Instrument); err != nil {
+	return a, nil
+}
+
+// AgreementSearch returns one page of agreements, newest first, from one snapshot.
+func (s *Store) AgreementSearch(ctx context.Context, q *pay.AgreementSearch) (*pay.AgreementPage, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	w := store.AgreementSearchWhere(q, sc)
+	page := &pay.AgreementPage{}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM agreements `+w.String(), w.Args...).Scan(&page.Total); err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+store.AgreementColumns+` FROM agreements `+w.String()+
+		` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, append(w.Args, q.DisplaySize, q.Offset())...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := store.ScanAgreement(rows.Scan, sc)
+		if err != nil {
 			return nil, err
 		}
+		page.Agreements = append(page.Agreements, a)
 	}
-	return &a, nil
+	return page, rows.Err()
+}
+
+// AgreementCancel cancels an active agreement.
+func (s *Store) AgreementCancel(ctx context.Context, accountID int64, id string, at time.Time) error {
+	return s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+		var status string
+		err := tx.QueryRowContext(ctx, `SELECT status FROM agreements WHERE id = ? AND account_id = ?`, id, accountID).Scan(&status)
+		if err != nil {
+			return notFound(err, "agreement")
+		}
+		if status != string(pay.AgreementActive) {
+			return pay.ErrConflict("agreement %s is %s, not active", id, status)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE agreements SET status = ?, cancelled_at = ? WHERE id = ?`,
+			string(pay.AgreementCancelled), sc.TimeArg(at), id)
+		return err
+	})
+}
+
+// applyAgreementChange stores what a payment's progress changes on its
+// agreement, inside the payment's transaction.
+func applyAgreementChange(ctx context.Context, tx *sql.Tx, accountID int64, c *pay.AgreementChange) error {
+	if c == nil {
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE agreements SET status = CASE WHEN ? = '' THEN status ELSE ? END,
+		instrument = COALESCE(?, instrument) WHERE id = ? AND account_id = ?`,
+		string(c.Status), string(c.Status), store.InstrumentArg(c.Instrument), c.ID, accountID)
+	return affectedOne(res, err, "agreement")
 }

@@ -144,6 +144,9 @@ func (s *Store) PaymentTransition(ctx context.Context, params *pay.PaymentTransi
 		if err := insertEvent(ctx, tx, ev); err != nil {
 			return err
 		}
+		if err := applyAgreementChange(ctx, tx, p.AccountID, params.Agreement); err != nil {
+			return err
+		}
 		out = p
 		return s.insertJobs(ctx, tx, params.Jobs)
 	})

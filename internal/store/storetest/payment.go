@@ -348,12 +348,6 @@ func testToken(t *testing.T, open Opener) {
 	})
 }
 
-func testAgreement(t *testing.T, open Opener) {
-	f := setup(t, open)
-	_, err := f.Store.AgreementGet(f.ctx, f.account.ID, pay.NewID())
-	wantKind(t, err, pay.KindNotFound)
-}
-
 func testCleanup(t *testing.T, open Opener) {
 	f := setup(t, open)
 	old := f.newPayment()

@@ -71,6 +71,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Token", func(t *testing.T) { t.Parallel(); testToken(t, open) })
 	t.Run("PaymentExpirable", func(t *testing.T) { t.Parallel(); testPaymentExpirable(t, open) })
 	t.Run("Agreement", func(t *testing.T) { t.Parallel(); testAgreement(t, open) })
+	t.Run("AgreementSearch", func(t *testing.T) { t.Parallel(); testAgreementSearch(t, open) })
+	t.Run("AgreementChangeWithPayment", func(t *testing.T) { t.Parallel(); testAgreementChange(t, open) })
 	t.Run("Cleanup", func(t *testing.T) { t.Parallel(); testCleanup(t, open) })
 }
 

@@ -40,8 +40,13 @@ func (a *API) Register(mux *http.ServeMux) {
 	authed("GET /v1/payments/{paymentId}/events", a.getEvents)
 	authed("POST /v1/payments/{paymentId}/cancel", a.cancelPayment)
 	authed("POST /v1/payments/{paymentId}/capture", a.capturePayment)
+	authed("POST /v1/agreements", a.createAgreement)
+	authed("GET /v1/agreements", a.searchAgreements)
+	authed("GET /v1/agreements/{agreementId}", a.getAgreement)
+	authed("POST /v1/agreements/{agreementId}/cancel", a.cancelAgreement)
 	authed("/v1/", a.notFound)
 
+	mux.Handle("POST /v1/auth", noStore(http.HandlerFunc(a.authoriseMoto)))
 	mux.HandleFunc("GET /v1/openapi.json", a.openAPIJSON)
 	mux.HandleFunc("GET /v1/openapi.yaml", a.openAPIYAML)
 }

@@ -37,6 +37,7 @@ var statusOf = map[pay.Kind]int{
 	pay.KindConflict:        http.StatusConflict,
 	pay.KindPrecondition:    http.StatusPreconditionFailed,
 	pay.KindTooManyRequests: http.StatusTooManyRequests,
+	pay.KindPaymentRequired: http.StatusPaymentRequired,
 }
 
 // errorBody is GOV.UK Pay's error shape; empty keys are left out.
@@ -58,6 +59,8 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error, c codes) {
 	status, ok := statusOf[e.Kind]
 	body := errorBody{Field: e.Field, Header: e.Header, Code: e.Code, Description: e.Message}
 	switch {
+	case e.Kind == pay.KindProvider && e.Code != "":
+		status = http.StatusInternalServerError // a provider failure the operation words itself
 	case !ok: // internal and provider errors
 		status, body = http.StatusInternalServerError, errorBody{Code: c.downstream, Description: "Downstream system error"}
 	case e.Kind == pay.KindNotFound && e.Code == "":

@@ -147,7 +147,10 @@ func (a *API) renderPayment(p *pay.Payment, token string) *paymentBody {
 	if p.AwaitingCapture() {
 		b.Links.Capture = post(self + "/capture")
 	}
-	if token != "" {
+	if token != "" && p.NeedsAuthToken() {
+		b.Links.AuthURLPost = &postLink{Href: a.url("/v1/auth"), Method: http.MethodPost, Type: "application/json",
+			Params: map[string]string{"one_time_token": token}}
+	} else if token != "" {
 		b.Links.NextURL = get(a.url("/secure/" + token))
 		b.Links.NextURLPost = &postLink{Href: a.url("/secure"), Method: http.MethodPost,
 			Type: "application/x-www-form-urlencoded", Params: map[string]string{"chargeTokenId": token}}
@@ -169,10 +172,11 @@ func renderCard(c pay.CardDetails) *cardDetailsBody {
 	return b
 }
 
-// renderWithNextURL renders p with a fresh next_url when the payer still has
-// pages to visit: GOV.UK Pay issues a new one-time token on every such answer.
+// renderWithNextURL renders p with a fresh next_url (or auth_url_post) when
+// the payer (or the service) still has to act: GOV.UK Pay issues a new
+// one-time token on every such answer.
 func (a *API) renderWithNextURL(ctx context.Context, p *pay.Payment) (*paymentBody, error) {
-	if !p.NeedsPayer() {
+	if !p.NeedsToken() {
 		return a.renderPayment(p, ""), nil
 	}
 	token, err := a.Payments.IssueToken(ctx, p)

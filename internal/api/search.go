@@ -158,7 +158,7 @@ func (a *API) searchPayments(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err, searchPaymentCodes)
 		return
 	}
-	last := max(1, (page.Total+s.DisplaySize-1)/s.DisplaySize)
+	last := lastPage(page.Total, s.DisplaySize)
 	if page.Total > 0 && s.Page > last {
 		a.fail(w, r, &pay.Error{Kind: pay.KindNotFound, Code: pay.CodeSearchPaymentsPageNotFound, Message: "Page not found"}, searchPaymentCodes)
 		return
@@ -167,26 +167,37 @@ func (a *API) searchPayments(w http.ResponseWriter, r *http.Request) {
 	for _, p := range page.Payments {
 		body.Results = append(body.Results, a.renderPayment(p, ""))
 	}
-	pageLink := func(n int) *link { return get(a.searchURL(r.URL.Query(), n, s.DisplaySize)) }
-	body.Links = searchLinks{Self: pageLink(s.Page), FirstPage: pageLink(1), LastPage: pageLink(last)}
-	if s.Page > 1 {
-		body.Links.PrevPage = pageLink(s.Page - 1)
+	pageLink := func(n int) *link {
+		return get(a.pageURL("/v1/payments", searchParams, r.URL.Query(), n, s.DisplaySize))
 	}
-	if s.Page < last {
-		body.Links.NextPage = pageLink(s.Page + 1)
-	}
+	body.Links = navigation(pageLink, s.Page, last)
 	writeJSON(w, http.StatusOK, body)
 }
 
-// searchURL rebuilds a search on Pay's public base with the given page,
-// keeping only the search parameters that were set.
-func (a *API) searchURL(values url.Values, page, size int) string {
+// pageURL rebuilds a search on Pay's public base with the given page,
+// keeping only the named search parameters that were set.
+func (a *API) pageURL(path string, names []string, values url.Values, page, size int) string {
 	var parts []string
-	for _, name := range searchParams {
+	for _, name := range names {
 		if v := strings.TrimSpace(values.Get(name)); v != "" {
 			parts = append(parts, url.QueryEscape(name)+"="+url.QueryEscape(v))
 		}
 	}
 	parts = append(parts, "page="+strconv.Itoa(page), "display_size="+strconv.Itoa(size))
-	return a.url("/v1/payments?" + strings.Join(parts, "&"))
+	return a.url(path + "?" + strings.Join(parts, "&"))
 }
+
+// navigation returns the page links of a search result.
+func navigation(pageLink func(int) *link, page, last int) searchLinks {
+	links := searchLinks{Self: pageLink(page), FirstPage: pageLink(1), LastPage: pageLink(last)}
+	if page > 1 {
+		links.PrevPage = pageLink(page - 1)
+	}
+	if page < last {
+		links.NextPage = pageLink(page + 1)
+	}
+	return links
+}
+
+// lastPage is the number of the last page, 1 when there are no results.
+func lastPage(total, size int) int { return max(1, (total+size-1)/size) }

@@ -64,6 +64,7 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], deps De
 	river.AddWorker(workers, &captureWorker{payments: deps.Payments})
 	river.AddWorker(workers, &cleanupWorker{store: deps.Store, now: deps.Now, logger: deps.Logger})
 	river.AddWorker(workers, &expiryWorker{payments: deps.Payments, logger: deps.Logger})
+	river.AddWorker(workers, &agreementPaymentWorker{payments: deps.Payments})
 	client, err := river.NewClient(driver, &river.Config{
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}},
 		Workers:           workers,
@@ -139,4 +140,14 @@ func (w *expiryWorker) Work(ctx context.Context, _ *river.Job[pay.ExpiryJob]) er
 		w.logger.InfoContext(ctx, "expired payments", slog.Int("expired", n))
 	}
 	return err
+}
+
+// agreementPaymentWorker takes a payment on an agreement's saved card.
+type agreementPaymentWorker struct {
+	river.WorkerDefaults[pay.AgreementPaymentJob]
+	payments *pay.Payments
+}
+
+func (w *agreementPaymentWorker) Work(ctx context.Context, job *river.Job[pay.AgreementPaymentJob]) error {
+	return w.payments.AuthoriseWithAgreement(ctx, job.Args.PaymentID)
 }

@@ -167,3 +167,20 @@ func Accessible(t testing.TB, ctx context.Context) {
 		}
 	}
 }
+
+// FillCard types a card into Pay's card form by GOV.UK Pay's element ids, as
+// browser automation written for GOV.UK Pay does, without submitting it.
+func FillCard(number string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.WaitVisible(chromedp.ID("card-no")),
+		chromedp.SendKeys(chromedp.ID("card-no"), number),
+		chromedp.SendKeys(chromedp.ID("expiry-month"), "12"),
+		chromedp.SendKeys(chromedp.ID("expiry-year"), "2030"),
+		chromedp.SendKeys(chromedp.ID("cardholder-name"), "J Bloggs"),
+		chromedp.SendKeys(chromedp.ID("cvc"), "123"),
+		chromedp.SendKeys(chromedp.ID("address-line-1"), "1 High Street"),
+		chromedp.SendKeys(chromedp.ID("address-city"), "London"),
+		chromedp.SendKeys(chromedp.ID("address-postcode"), "SW1A 1AA"),
+		chromedp.SendKeys(chromedp.ID("email"), "payer@example.org"),
+	)
+}

@@ -14,23 +14,6 @@ import (
 	bt "pay/internal/web/browsertest"
 )
 
-// fillCard types a card into the form by GOV.UK Pay's element ids, as
-// automation written for GOV.UK Pay does.
-func fillCard(number string) chromedp.Action[chromedp.Void] {
-	return chromedp.Steps(
-		chromedp.WaitVisible(chromedp.ID("card-no")),
-		chromedp.SendKeys(chromedp.ID("card-no"), number),
-		chromedp.SendKeys(chromedp.ID("expiry-month"), "12"),
-		chromedp.SendKeys(chromedp.ID("expiry-year"), "2030"),
-		chromedp.SendKeys(chromedp.ID("cardholder-name"), "J Bloggs"),
-		chromedp.SendKeys(chromedp.ID("cvc"), "123"),
-		chromedp.SendKeys(chromedp.ID("address-line-1"), "1 High Street"),
-		chromedp.SendKeys(chromedp.ID("address-city"), "London"),
-		chromedp.SendKeys(chromedp.ID("address-postcode"), "SW1A 1AA"),
-		chromedp.SendKeys(chromedp.ID("email"), "payer@example.org"),
-	)
-}
-
 func nextURL(e *env, token string) string { return e.server.URL + "/secure/" + token }
 
 func TestBrowserJourney(t *testing.T) {
@@ -43,7 +26,7 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatalf("title %q", title)
 	}
 	bt.Accessible(t, tab)
-	bt.Do(t, tab, fillCard("4444 3333 2222 1111"))
+	bt.Do(t, tab, bt.FillCard("4444 3333 2222 1111"))
 	if brand := bt.Text(t, tab, ".card-brand--detected"); brand != "Visa" {
 		t.Errorf("the script did not mark the card brand: %q", brand)
 	}
@@ -96,7 +79,7 @@ func TestBrowserOutcomePages(t *testing.T) {
 	t.Run("Declined", func(t *testing.T) {
 		_, token := e.newPayment(nil)
 		tab := bt.Tab(t)
-		bt.Do(t, tab, chromedp.Navigate(nextURL(e, token)), fillCard(sandbox.CardDeclined),
+		bt.Do(t, tab, chromedp.Navigate(nextURL(e, token)), bt.FillCard(sandbox.CardDeclined),
 			chromedp.Click(chromedp.ID("submit-card-details")), chromedp.WaitVisible(chromedp.ID("return-url")))
 		if got := bt.Text(t, tab, "h1"); got != "Your payment has been declined" {
 			t.Fatalf("declined page: %q", got)
@@ -116,7 +99,7 @@ func TestBrowserOutcomePages(t *testing.T) {
 	t.Run("ThreeDSecure", func(t *testing.T) {
 		p, token := e.newPayment(nil)
 		tab := bt.Tab(t)
-		bt.Do(t, tab, chromedp.Navigate(nextURL(e, token)), fillCard(sandbox.CardThreeDSecure),
+		bt.Do(t, tab, chromedp.Navigate(nextURL(e, token)), bt.FillCard(sandbox.CardThreeDSecure),
 			chromedp.Click(chromedp.ID("submit-card-details")), chromedp.WaitVisible(chromedp.ID("three-ds-pass")))
 		bt.Accessible(t, tab)
 		bt.Do(t, tab, chromedp.Click(chromedp.ID("three-ds-pass")), chromedp.WaitVisible(chromedp.ID("confirm")))
@@ -136,7 +119,7 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
 		return err
 	})
-	bt.Do(t, tab, noScript, chromedp.Navigate(nextURL(e, token)), fillCard("4444333322221111"),
+	bt.Do(t, tab, noScript, chromedp.Navigate(nextURL(e, token)), bt.FillCard("4444333322221111"),
 		chromedp.Click(chromedp.ID("submit-card-details")), chromedp.WaitVisible(chromedp.ID("confirm")),
 		chromedp.Click(chromedp.ID("confirm")), chromedp.WaitVisible(chromedp.ID("service")))
 	if st := e.status(p.ID); st != pay.StatusCaptureApproved {

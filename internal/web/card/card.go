@@ -87,6 +87,8 @@ func (h *Handler) secure(w http.ResponseWriter, r *http.Request) {
 	p, err := h.payments.UseToken(r.Context(), token)
 	var used *pay.TokenUsedError
 	switch {
+	case err == nil && p.AuthorisationMode != pay.ModeWeb:
+		h.sessionExpired(w, r, p.Language) // a moto_api token has no pages
 	case err == nil:
 		sess.add(p.ID, h.now())
 		h.sessions.write(w, sess)
@@ -120,7 +122,7 @@ func (h *Handler) withPayment(next func(*request)) http.HandlerFunc {
 			return
 		}
 		p, err := h.store.PaymentGet(r.Context(), 0, id)
-		if pay.IsKind(err, pay.KindNotFound) {
+		if pay.IsKind(err, pay.KindNotFound) || (err == nil && p.AuthorisationMode != pay.ModeWeb) {
 			h.notFound(w, r)
 			return
 		} else if err != nil {

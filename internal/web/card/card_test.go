@@ -506,3 +506,31 @@ func TestNotFound(t *testing.T) {
 		t.Fatalf("%d %q", res.status, res.heading())
 	}
 }
+
+// TestMotoPaymentSkipsThreeDS: a MOTO payment through the card pages never
+// asks the payer for 3-D Secure (there is no payer at the bank's challenge).
+func TestMotoPaymentSkipsThreeDS(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.setting(func(s *pay.AccountSettings) { s.AllowMoto = true })
+	p, token := e.newPayment(func(r *pay.CreatePaymentRequest) { r.Moto = true })
+	b := e.browser()
+	b.open(token)
+	if res := b.post("/card_details/"+p.ID, goodCard(sandbox.CardThreeDSecure)); res.location != "/card_details/"+p.ID+"/confirm" {
+		t.Fatalf("MOTO payment with the 3-D Secure card went to %s", res.location)
+	}
+}
+
+func TestMotoAPITokenOpensNoPages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.setting(func(s *pay.AccountSettings) { s.AllowMotoAPI = true })
+	p, token := e.newPayment(func(r *pay.CreatePaymentRequest) { r.AuthorisationMode = pay.ModeMotoAPI; r.ReturnURL = nil })
+	b := e.browser()
+	if res := b.get("/secure/" + token); res.status != http.StatusForbidden {
+		t.Fatalf("a moto_api token opened the card pages: %d %s", res.status, res.location)
+	}
+	if res := b.get("/card_details/" + p.ID); res.status != http.StatusNotFound {
+		t.Fatalf("card pages of a moto_api payment: %d", res.status)
+	}
+}

@@ -101,7 +101,9 @@ func (e *env) newPayment(change func(*pay.CreatePaymentRequest)) (*pay.Payment, 
 	if change != nil {
 		change(req)
 	}
-	c, err := e.payments.Create(e.ctx, e.account, req)
+	acct, err := e.store.AccountGet(e.ctx, e.account.ID) // as the API does: settings as stored now
+	must(e.t, err)
+	c, err := e.payments.Create(e.ctx, acct, req)
 	must(e.t, err)
 	return c.Payment, c.Token
 }

@@ -159,6 +159,9 @@ func TestSecondStartPrintsNoSecrets(t *testing.T) {
 		t.Fatal("first start created nothing")
 	}
 	secret := string(a.Secret)
+	before := &apitest.Client{T: t, BaseURL: "http://" + a.Addr(), Key: creds.APIKey}
+	body := map[string]any{"amount": 100, "reference": "r", "description": "d", "return_url": "https://example.org"}
+	first := before.Do("POST", "/v1/payments", body, "Idempotency-Key", "survives-restart")
 	a.Shutdown(context.Background())
 	b, again, base := start(t, url)
 	if again != nil {
@@ -170,6 +173,9 @@ func TestSecondStartPrintsNoSecrets(t *testing.T) {
 	c := &apitest.Client{T: t, BaseURL: base, Key: creds.APIKey}
 	if res := c.Do("GET", "/v1/payments", nil); res.Status != 200 {
 		t.Fatalf("the first start's key after a restart: %d", res.Status)
+	}
+	if res := c.Do("POST", "/v1/payments", body, "Idempotency-Key", "survives-restart"); res.Status != 200 || res.Str("payment_id") != first.Str("payment_id") {
+		t.Fatalf("an Idempotency-Key after a restart: %d %s", res.Status, res.Body)
 	}
 }
 

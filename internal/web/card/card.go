@@ -99,7 +99,7 @@ func (h *Handler) secure(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &used), pay.IsKind(err, pay.KindNotFound) || token == "":
 		h.sessionExpired(w, r, "")
 	default:
-		h.systemError(w, r, err)
+		h.systemError(w, r, err, "")
 	}
 }
 
@@ -126,7 +126,7 @@ func (h *Handler) withPayment(next func(*request)) http.HandlerFunc {
 			h.notFound(w, r)
 			return
 		} else if err != nil {
-			h.systemError(w, r, err)
+			h.systemError(w, r, err, "")
 			return
 		}
 		if !h.sessions.read(r).has(id) {
@@ -135,7 +135,7 @@ func (h *Handler) withPayment(next func(*request)) http.HandlerFunc {
 		}
 		acct, err := h.store.AccountGet(r.Context(), p.AccountID)
 		if err != nil {
-			h.systemError(w, r, err)
+			h.systemError(w, r, err, p.Language)
 			return
 		}
 		next(&request{w: w, r: r, ctx: r.Context(), payment: p, account: acct, locale: web.LocaleFor(string(p.Language))})
@@ -146,7 +146,7 @@ func (h *Handler) withPayment(next func(*request)) http.HandlerFunc {
 func (h *Handler) reload(q *request) bool {
 	p, err := h.store.PaymentGet(q.ctx, 0, q.payment.ID)
 	if err != nil {
-		h.systemError(q.w, q.r, err)
+		h.systemError(q.w, q.r, err, q.payment.Language)
 		return false
 	}
 	q.payment = p
@@ -161,7 +161,7 @@ func (q *request) to(suffix string) {
 func (h *Handler) cardDetails(q *request) {
 	if q.payment.Status == pay.StatusCreated {
 		if _, err := h.payments.Start(q.ctx, q.payment.ID); err != nil && !isTransition(err) {
-			h.systemError(q.w, q.r, err)
+			h.systemError(q.w, q.r, err, q.payment.Language)
 			return
 		}
 		if !h.reload(q) {
@@ -200,7 +200,7 @@ func (h *Handler) submitCardDetails(q *request) {
 		q.to("")
 		return
 	} else if err != nil {
-		h.systemError(q.w, q.r, err)
+		h.systemError(q.w, q.r, err, q.payment.Language)
 		return
 	}
 	q.payment = p
@@ -237,7 +237,7 @@ func (h *Handler) submitThreeDS(q *request) {
 	}
 	p, err := h.payments.Complete3DS(q.ctx, q.payment.ID, q.r.PostFormValue("result") == "pass")
 	if err != nil && !isTransition(err) {
-		h.systemError(q.w, q.r, err)
+		h.systemError(q.w, q.r, err, q.payment.Language)
 		return
 	}
 	if p != nil && p.Status == pay.StatusAuthorisationSuccess {
@@ -264,7 +264,7 @@ func (h *Handler) submitConfirm(q *request) {
 		return
 	}
 	if _, err := h.payments.Confirm(q.ctx, q.payment.ID); err != nil && !isTransition(err) {
-		h.systemError(q.w, q.r, err)
+		h.systemError(q.w, q.r, err, q.payment.Language)
 		return
 	}
 	http.Redirect(q.w, q.r, "/return/"+q.payment.ID, http.StatusSeeOther)
@@ -282,7 +282,7 @@ func (h *Handler) cancel(q *request) {
 		}
 		return
 	} else if err != nil {
-		h.systemError(q.w, q.r, err)
+		h.systemError(q.w, q.r, err, q.payment.Language)
 		return
 	}
 	q.payment = p
@@ -295,7 +295,7 @@ func (h *Handler) returnToService(q *request) {
 	if q.payment.Status.In(pay.StatusCreated, pay.StatusEnteringCardDetails, pay.StatusAuthorisationReady,
 		pay.StatusAuthorisationSuccess, pay.StatusAuthorisation3DSRequired, pay.StatusAuthorisation3DSReady) {
 		if _, err := h.payments.CancelByUser(q.ctx, q.payment.ID); err != nil && !isTransition(err) {
-			h.systemError(q.w, q.r, err)
+			h.systemError(q.w, q.r, err, q.payment.Language)
 			return
 		}
 	}

@@ -190,9 +190,9 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // systemError logs what went wrong and tells the payer no money was taken.
-func (h *Handler) systemError(w http.ResponseWriter, r *http.Request, err error) {
+func (h *Handler) systemError(w http.ResponseWriter, r *http.Request, err error, lang pay.Language) {
 	h.logger.ErrorContext(r.Context(), "card page failed", slog.String("route", r.Pattern), slog.Any("error", err))
-	l := web.LocaleFor("en")
+	l := web.LocaleFor(string(lang))
 	m := &message{Class: "system-error", Heading: l.T("errorViews.technicalProblems"), Lines: []string{l.T("errorViews.noMoneyTaken")}}
 	h.templates.Render(w, r, http.StatusInternalServerError, "message", pageData{Page: web.Page{L: l, Title: m.Heading}, Message: m})
 }

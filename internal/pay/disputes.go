@@ -187,8 +187,8 @@ func (s *Payments) AdvanceDispute(ctx context.Context, job DisputeJob) error {
 		return nil
 	}
 	plan := sim.PlanDispute(p)
-	if plan == nil {
-		return nil
+	if plan == nil || (job.From != "" && plan.Outcome == "") {
+		return nil // no dispute, or one left waiting for a response
 	}
 	switch job.From {
 	case "":

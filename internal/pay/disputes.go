@@ -133,9 +133,9 @@ type DisputePlan struct {
 	Reason         string
 	Outcome        DisputeStatus // DisputeWon or DisputeLost; "" leaves the dispute needing a response
 	Fee            int64         // the provider's fee, taken when the dispute is lost
-	OpenAfter      time.Duration // from capture to the dispute
-	ReviewAfter    time.Duration // from the dispute to the evidence going in
-	DecideAfter    time.Duration // from the evidence to the outcome
+	OpenAfter      time.Duration // from capture to the dispute; 0 or less: at once
+	ReviewAfter    time.Duration // from the dispute to the evidence going in; 0 or less: at once
+	DecideAfter    time.Duration // from the evidence to the outcome; 0 or less: at once
 	EvidenceWindow time.Duration // from the dispute to its evidence due date
 }
 
@@ -166,7 +166,16 @@ func disputeJobs(prov Provider, p *Payment, now time.Time) []Job {
 	if plan == nil {
 		return nil
 	}
-	return []Job{{Args: DisputeJob{PaymentID: p.ID}, ScheduledAt: now.Add(plan.OpenAfter)}}
+	return []Job{disputeStep(DisputeJob{PaymentID: p.ID}, now, plan.OpenAfter)}
+}
+
+// disputeStep schedules a dispute step after a delay; a step with no delay
+// is enqueued ready to run, rather than waiting for River's scheduler.
+func disputeStep(args DisputeJob, now time.Time, after time.Duration) Job {
+	if after <= 0 {
+		return Job{Args: args}
+	}
+	return Job{Args: args, ScheduledAt: now.Add(after)}
 }
 
 // AdvanceDispute takes the step of a simulated dispute that job describes:
@@ -216,7 +225,7 @@ func (s *Payments) openDispute(ctx context.Context, p *Payment, plan *DisputePla
 }
 
 func (s *Payments) nextDisputeStep(paymentID string, from DisputeStatus, after time.Duration) []Job {
-	return []Job{{Args: DisputeJob{PaymentID: paymentID, From: from}, ScheduledAt: s.now().Add(after)}}
+	return []Job{disputeStep(DisputeJob{PaymentID: paymentID, From: from}, s.now(), after)}
 }
 
 func (s *Payments) moveDispute(ctx context.Context, paymentID string, from, to DisputeStatus, update func(*Dispute), jobs []Job) error {

@@ -8,7 +8,8 @@ import (
 
 var _ pay.DisputeSimulator = (*Provider)(nil)
 
-// DisputeTiming says how fast a sandbox dispute unfolds.
+// DisputeTiming says how fast a sandbox dispute unfolds. A zero duration
+// takes DefaultDisputeTiming's; a negative one means at once.
 type DisputeTiming struct {
 	Open           time.Duration // from capture to the dispute
 	Review         time.Duration // from the dispute to the evidence going in

@@ -14,7 +14,7 @@ var _ pay.Provider = (*Provider)(nil)
 // Provider is the sandbox payment provider.
 type Provider struct {
 	// Disputes times the disputes of CardDisputeLost and CardDisputeWon
-	// payments; zero durations take DefaultDisputeTiming's.
+	// payments.
 	Disputes DisputeTiming
 }
 

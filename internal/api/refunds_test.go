@@ -107,6 +107,7 @@ func TestRefundErrors(t *testing.T) {
 		defer e.setting(func(a *pay.Account) { a.Disabled = false })
 		wantError(t, e.refund(fresh, `{"amount":1}`), 403, "P0941",
 			"GOV.UK Pay has disabled payment and refund creation on this account. Contact support with your error code - https://www.payments.service.gov.uk/support/ .")
+		wantError(t, e.refund(pay.NewID(), `{"amount":1}`), 404, "P0600", "Not found")
 	})
 }
 

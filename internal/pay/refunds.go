@@ -66,6 +66,10 @@ func (s *Payments) Refund(ctx context.Context, acct *Account, req *RefundRequest
 		return nil, ErrNotFound("payment")
 	}
 	if acct.Disabled {
+		// GOV.UK Pay finds the payment before it looks at the account.
+		if _, err := s.Store.PaymentGet(ctx, acct.ID, req.PaymentID); err != nil {
+			return nil, err
+		}
 		return nil, &Error{Kind: KindForbidden, Code: CodeAccountDisabled, Message: msgAccountDisabled}
 	}
 	r := &Refund{ID: NewID(), PaymentID: req.PaymentID, AccountID: acct.ID, Amount: req.Amount, CreatedBy: req.CreatedBy}

@@ -332,6 +332,7 @@ func testRefundSearchValidation(t *testing.T, e *env) {
 		{"from_settled_date=2024-13-01", "from_settled_date"},
 		{"to_settled_date=2024-01-01T00:00:00Z", "to_settled_date"},
 		{"page=0", "page"},
+		{"page=2147483648", "page"}, // more than GOV.UK Pay's Java int
 		{"display_size=501", "display_size"},
 		{"display_size=x&page=x&to_settled_date=x&from_settled_date=x&to_date=x&from_date=x",
 			"from_date, to_date, from_settled_date, to_settled_date, page, display_size"},

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -76,14 +77,15 @@ func (q *paymentQuery) text(name string, max int) string {
 	return v
 }
 
-// number reads a whole number of at least lo (and at most hi when hi > 0).
+// number reads a whole number of at least lo (and at most hi when hi > 0)
+// that fits GOV.UK Pay's Java int, as the page number in answers must.
 func (q *paymentQuery) number(name string, def, lo, hi int) int {
 	v := q.get(name)
 	if v == "" {
 		return def
 	}
 	n, err := strconv.Atoi(v)
-	if !digits.MatchString(v) || err != nil || n < lo || (hi > 0 && n > hi) {
+	if !digits.MatchString(v) || err != nil || n < lo || n > math.MaxInt32 || (hi > 0 && n > hi) {
 		q.bad(name)
 		return def
 	}

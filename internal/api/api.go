@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"pay/internal/pay"
+	"pay/internal/ratelimit"
 )
 
 // API is the public API's handlers and what they need.
@@ -21,6 +22,7 @@ type API struct {
 	PublicURL string // base of every URL the API hands out, without a trailing slash
 	Logger    *slog.Logger
 	Now       func() time.Time
+	Limiter   *ratelimit.Limiter // per-account request limits; nil: none
 }
 
 func (a *API) now() time.Time {
@@ -33,7 +35,7 @@ func (a *API) now() time.Time {
 // Register adds the whole /v1 surface to mux. Routes are registered on the
 // caller's mux, not a nested one, so request metrics see each route pattern.
 func (a *API) Register(mux *http.ServeMux) {
-	authed := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, noStore(a.authenticate(h))) }
+	authed := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, noStore(a.authenticate(a.rateLimit(h)))) }
 	authed("POST /v1/payments", a.createPayment)
 	authed("GET /v1/payments", a.searchPayments)
 	authed("GET /v1/payments/{paymentId}", a.getPayment)
@@ -44,6 +46,11 @@ func (a *API) Register(mux *http.ServeMux) {
 	authed("GET /v1/agreements", a.searchAgreements)
 	authed("GET /v1/agreements/{agreementId}", a.getAgreement)
 	authed("POST /v1/agreements/{agreementId}/cancel", a.cancelAgreement)
+	authed("POST /v1/payments/{paymentId}/refunds", a.createRefund)
+	authed("GET /v1/payments/{paymentId}/refunds", a.getRefunds)
+	authed("GET /v1/payments/{paymentId}/refunds/{refundId}", a.getRefund)
+	authed("GET /v1/refunds", a.searchRefunds)
+	authed("GET /v1/disputes", a.searchDisputes)
 	authed("/v1/", a.notFound)
 
 	mux.Handle("POST /v1/auth", noStore(http.HandlerFunc(a.authoriseMoto)))

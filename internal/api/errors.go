@@ -25,6 +25,11 @@ var (
 	searchPaymentCodes = codes{notFound: pay.CodeSearchPaymentsPageNotFound, downstream: "P0498"}
 	cancelCodes        = codes{notFound: pay.CodeCancelNotFound, conflict: pay.CodeCancelConflict, downstream: "P0598"}
 	captureCodes       = codes{notFound: "P1000", conflict: pay.CodeCaptureNotPossible, downstream: "P1098"}
+	createRefundCodes  = codes{notFound: "P0600", downstream: "P0698"}
+	getRefundCodes     = codes{notFound: "P0700", downstream: "P0798"}
+	getRefundsCodes    = codes{notFound: "P0800", downstream: "P0898"}
+	searchRefundCodes  = codes{notFound: pay.CodeSearchRefundsAbsent, downstream: "P1898"}
+	searchDisputeCodes = codes{notFound: pay.CodeSearchPaymentsPageNotFound, downstream: "P0498"}
 )
 
 // statusOf is the one table from error kinds to HTTP statuses.

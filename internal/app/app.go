@@ -23,6 +23,7 @@ import (
 	"pay/internal/jobs"
 	"pay/internal/pay"
 	"pay/internal/provider/sandbox"
+	"pay/internal/ratelimit"
 	"pay/internal/store/postgres"
 	"pay/internal/store/sqlite"
 	"pay/internal/telemetry"
@@ -38,6 +39,7 @@ type App struct {
 	Payments *pay.Payments
 	Secret   []byte
 	Metrics  *telemetry.Metrics
+	Limiter  *ratelimit.Limiter // API rate limits, shared through Redis when REDIS_URL is set
 
 	startJobs func(ctx context.Context, deps jobs.Deps, opts jobs.Options) (*jobs.Runner, error)
 	jobs      *jobs.Runner
@@ -52,6 +54,8 @@ type Options struct {
 	Logger *slog.Logger
 	Jobs   jobs.Options
 	Now    func() time.Time
+	// Sandbox is the sandbox provider to use; nil is sandbox.New().
+	Sandbox *sandbox.Provider
 }
 
 // OpenStore opens the store that cfg.DatabaseURL names and runs its migrations.
@@ -104,9 +108,31 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	if a.now == nil {
 		a.now = time.Now
 	}
+	if opts.Sandbox == nil {
+		opts.Sandbox = sandbox.New()
+	}
 	a.Payments = &pay.Payments{Store: st, Now: a.now,
-		Providers: map[string]pay.Provider{pay.ProviderSandbox: sandbox.New()}}
+		Providers: map[string]pay.Provider{pay.ProviderSandbox: opts.Sandbox}}
+	if a.Limiter, err = newLimiter(cfg, logger, a.now); err != nil {
+		st.Close()
+		return nil, err
+	}
 	return a, nil
+}
+
+// newLimiter counts API requests per instance, or in Redis when REDIS_URL
+// is set, falling back to per-instance counts while Redis is unreachable.
+func newLimiter(cfg config.Config, logger *slog.Logger, now func() time.Time) (*ratelimit.Limiter, error) {
+	l := &ratelimit.Limiter{Logger: logger, Now: now}
+	if cfg.RedisURL == "" {
+		return l, nil
+	}
+	shared, err := ratelimit.NewRedis(cfg.RedisURL, "pay:ratelimit:")
+	if err != nil {
+		return nil, err
+	}
+	l.Shared = shared
+	return l, nil
 }
 
 // secretSetting is where a generated instance secret is kept.
@@ -151,7 +177,7 @@ func newSecret() string {
 func (a *App) Handler() (http.Handler, error) {
 	mux := http.NewServeMux()
 	(&api.API{Payments: a.Payments, Store: a.Store, Secret: a.Secret, PublicURL: a.Config.PublicURL,
-		Logger: a.Logger}).Register(mux)
+		Logger: a.Logger, Limiter: a.Limiter}).Register(mux)
 	cards, err := card.New(card.Config{Payments: a.Payments, Store: a.Store, Secret: a.Secret,
 		SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now})
 	if err != nil {
@@ -240,6 +266,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 	}
 	if a.jobs != nil {
 		errs = append(errs, a.jobs.Stop(ctx))
+	}
+	if c, ok := a.Limiter.Shared.(io.Closer); ok {
+		errs = append(errs, c.Close())
 	}
 	errs = append(errs, a.Store.Close())
 	return errors.Join(errs...)

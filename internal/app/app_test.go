@@ -24,15 +24,15 @@ var fastJobs = jobs.Options{PollInterval: 20 * time.Millisecond, CleanupInterval
 // start boots a real App on a free port.
 func start(t *testing.T, databaseURL string) (*app.App, *app.Credentials, string) {
 	t.Helper()
-	return startWith(t, databaseURL, app.Options{})
+	return startWith(t, map[string]string{"DATABASE_URL": databaseURL}, app.Options{})
 }
 
-// startWith boots a real App on a free port with the given options.
-func startWith(t *testing.T, databaseURL string, opts app.Options) (*app.App, *app.Credentials, string) {
+// startWith boots a real App on a free port with the given environment
+// (DATABASE_URL at least) and options.
+func startWith(t *testing.T, env map[string]string, opts app.Options) (*app.App, *app.Credentials, string) {
 	t.Helper()
-	cfg, err := config.FromEnv(func(k string) string {
-		return map[string]string{"PAY_ADDR": "127.0.0.1:0", "DATABASE_URL": databaseURL}[k]
-	})
+	env["PAY_ADDR"] = "127.0.0.1:0"
+	cfg, err := config.FromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,7 +102,7 @@ func runJourneys(t *testing.T, databaseURL string) *app.App {
 	t.Helper()
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a, creds, base := startWith(t, databaseURL, app.Options{Logger: logger})
+	a, creds, base := startWith(t, map[string]string{"DATABASE_URL": databaseURL}, app.Options{Logger: logger})
 	c := &apitest.Client{T: t, BaseURL: base, Key: creds.APIKey}
 
 	if st := payByCard(t, a, c, card(cardNumberSpaced)); st != pay.StatusCaptureApproved {

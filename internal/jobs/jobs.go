@@ -62,6 +62,8 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], deps De
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &captureWorker{payments: deps.Payments})
+	river.AddWorker(workers, &refundWorker{payments: deps.Payments})
+	river.AddWorker(workers, &disputeWorker{payments: deps.Payments})
 	river.AddWorker(workers, &cleanupWorker{store: deps.Store, now: deps.Now, logger: deps.Logger})
 	river.AddWorker(workers, &expiryWorker{payments: deps.Payments, logger: deps.Logger})
 	river.AddWorker(workers, &agreementPaymentWorker{payments: deps.Payments})

@@ -105,6 +105,7 @@ type Payment struct {
 	CaptureSubmittedAt   *time.Time
 	CapturedAt           *time.Time
 	SettledAt            *time.Time
+	DisputeStatus        DisputeStatus // of the payment's dispute; "" if it has none
 }
 
 // State returns the external state.
@@ -172,6 +173,8 @@ func (p *Payment) RefundSummary() RefundSummary {
 		StatusCaptureSubmitted, StatusCaptureQueued, StatusAwaitingCaptureRequest,
 		StatusAuthorisationUserNotPresentQd):
 		rs.Status = RefundPending
+	case p.Status == StatusCaptured && p.DisputeStatus.BlocksRefunds():
+		rs.Status = RefundUnavailable
 	case p.Status == StatusCaptured && available > 0:
 		rs.Status = RefundAvailable
 	case p.Status == StatusCaptured:
@@ -189,5 +192,6 @@ type Event struct {
 	Type      EventType
 	Status    Status // the status the payment entered
 	Amount    int64  // for refund events; 0 otherwise
+	RefundID  string // for refund events; "" otherwise
 	At        time.Time
 }

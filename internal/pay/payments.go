@@ -156,13 +156,13 @@ func (s *Payments) History(ctx context.Context, accountID int64, id string) ([]S
 		return nil, err
 	}
 	var out []StateChange
-	seen := map[State]bool{}
+	seen := map[historyKey]bool{}
 	for _, ev := range events {
-		st := ev.Status.State()
-		if ev.Status == "" || seen[st] {
+		key, st, ok := historyEntry(ev)
+		if !ok || seen[key] {
 			continue
 		}
-		seen[st] = true
+		seen[key] = true
 		out = append(out, StateChange{State: st, At: ev.At})
 	}
 	return out, nil
@@ -298,9 +298,12 @@ func (s *Payments) ProcessCapture(ctx context.Context, id string) error {
 		_, err = s.transition(ctx, 0, id, StatusCaptureSubmitted, func(p *Payment) { p.CaptureSubmittedAt = &now })
 		return err
 	}
-	_, err = s.transition(ctx, 0, id, StatusCaptured, func(p *Payment) {
-		p.CaptureSubmittedAt = &now
-		p.CapturedAt = &now
+	_, err = s.Store.PaymentTransition(ctx, &PaymentTransitionParams{PaymentID: id, To: StatusCaptured,
+		Update: func(p *Payment) {
+			p.CaptureSubmittedAt = &now
+			p.CapturedAt = &now
+		},
+		Jobs: disputeJobs(prov, p, now),
 	})
 	return err
 }

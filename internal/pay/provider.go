@@ -23,7 +23,8 @@ type Provider interface {
 	Capture(ctx context.Context, p *Payment) (*CaptureResult, error)
 	// Cancel voids an authorisation that has not been captured.
 	Cancel(ctx context.Context, p *Payment) error
-	// Refund gives back part or all of a captured payment.
+	// Refund gives back part or all of a captured payment. Pay may ask again
+	// with the same r.ID after a crash; that must not refund twice.
 	Refund(ctx context.Context, p *Payment, r *Refund) (*RefundResult, error)
 }
 

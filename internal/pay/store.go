@@ -19,6 +19,9 @@ type Store interface {
 	// Close releases the connections.
 	Close() error
 
+	RefundStore
+	DisputeStore
+
 	// SettingGet returns an instance-wide setting; not found if unset.
 	SettingGet(ctx context.Context, name string) (string, error)
 	// SettingInsert stores a setting once; conflict if it is already set.

@@ -36,6 +36,7 @@ var PaymentColumns = []string{
 	"agreement_id", "set_up_agreement", "agreement_payment_type", "three_ds_required", "can_retry",
 	"corporate_surcharge", "fee", "refunded_amount",
 	"created_at", "updated_at", "capture_submitted_at", "captured_at", "settled_at",
+	"dispute_status",
 }
 
 // PaymentSelect is the column list for SELECTs, with an optional table alias.
@@ -61,7 +62,8 @@ func ScanPayment(scan func(dest ...any) error, c Codec) (*pay.Payment, error) {
 		&p.Card.BillingAddress.Line1, &p.Card.BillingAddress.Line2, &p.Card.BillingAddress.City, &p.Card.BillingAddress.Postcode, &p.Card.BillingAddress.Country,
 		&p.AgreementID, &p.SetUpAgreement, &p.AgreementPaymentType, &p.ThreeDSRequired, &canRetry,
 		&p.CorporateSurcharge, &p.Fee, &p.RefundedAmount,
-		c.Time(&p.CreatedAt), c.Time(&p.UpdatedAt), c.NullTime(&p.CaptureSubmittedAt), c.NullTime(&p.CapturedAt), c.NullTime(&p.SettledAt))
+		c.Time(&p.CreatedAt), c.Time(&p.UpdatedAt), c.NullTime(&p.CaptureSubmittedAt), c.NullTime(&p.CapturedAt), c.NullTime(&p.SettledAt),
+		&p.DisputeStatus)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +89,8 @@ func PaymentArgs(p *pay.Payment, c Codec) []any {
 		p.Card.BillingAddress.Line1, p.Card.BillingAddress.Line2, p.Card.BillingAddress.City, p.Card.BillingAddress.Postcode, p.Card.BillingAddress.Country,
 		p.AgreementID, p.SetUpAgreement, string(p.AgreementPaymentType), p.ThreeDSRequired, p.CanRetry,
 		p.CorporateSurcharge, p.Fee, p.RefundedAmount,
-		c.TimeArg(p.CreatedAt), c.TimeArg(p.UpdatedAt), c.NullTimeArg(p.CaptureSubmittedAt), c.NullTimeArg(p.CapturedAt), c.NullTimeArg(p.SettledAt)}
+		c.TimeArg(p.CreatedAt), c.TimeArg(p.UpdatedAt), c.NullTimeArg(p.CaptureSubmittedAt), c.NullTimeArg(p.CapturedAt), c.NullTimeArg(p.SettledAt),
+		string(p.DisputeStatus)}
 }
 
 // Placeholders returns n placeholders from the first, comma-separated.

@@ -12,9 +12,13 @@ import (
 var _ pay.Provider = (*Provider)(nil)
 
 // Provider is the sandbox payment provider.
-type Provider struct{}
+type Provider struct {
+	// Disputes times the disputes of CardDisputeLost and CardDisputeWon
+	// payments.
+	Disputes DisputeTiming
+}
 
-// New returns the sandbox provider.
+// New returns the sandbox provider with the default dispute timing.
 func New() *Provider { return &Provider{} }
 
 // Name is "sandbox".

@@ -3,6 +3,9 @@ package sandbox_test
 import (
 	"context"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"pay/internal/pay"
 	"pay/internal/provider/providertest"
@@ -69,5 +72,36 @@ func TestSavedCard(t *testing.T) {
 	good := &pay.PaymentInstrument{Card: pay.CardDetails{FirstDigits: "444433", LastDigits: "1111"}}
 	if res, _ = sandbox.New().Authorise(ctx, &pay.AuthoriseRequest{Payment: p, Instrument: good}); res.Outcome != pay.AuthAuthorised {
 		t.Fatalf("recurring payment on a good card: %+v", res)
+	}
+}
+
+func TestPlanDispute(t *testing.T) {
+	card := func(number, name string) pay.CardDetails {
+		return pay.CardDetails{FirstDigits: number[:6], LastDigits: number[len(number)-4:], CardholderName: name}
+	}
+	fast := sandbox.DisputeTiming{Open: time.Millisecond, Review: 2 * time.Millisecond, Decide: 3 * time.Millisecond, EvidenceWindow: time.Hour}
+	tests := []struct {
+		name   string
+		card   pay.CardDetails
+		timing sandbox.DisputeTiming
+		want   *pay.DisputePlan
+	}{
+		{"Lost", card(sandbox.CardDisputeLost, "J Payer"), fast, &pay.DisputePlan{Reason: "fraudulent", Outcome: pay.DisputeLost,
+			Fee: 1500, OpenAfter: time.Millisecond, ReviewAfter: 2 * time.Millisecond, DecideAfter: 3 * time.Millisecond, EvidenceWindow: time.Hour}},
+		{"Won", card(sandbox.CardDisputeWon, "J Payer"), sandbox.DisputeTiming{}, &pay.DisputePlan{Reason: "product_not_received",
+			Outcome: pay.DisputeWon, Fee: 1500, OpenAfter: 5 * time.Second, ReviewAfter: 10 * time.Second, DecideAfter: 30 * time.Second,
+			EvidenceWindow: 7 * 24 * time.Hour}},
+		{"SkipEvidence", card(sandbox.CardDisputeLost, "skip_evidence"), fast, &pay.DisputePlan{Reason: "fraudulent",
+			Fee: 1500, OpenAfter: time.Millisecond, ReviewAfter: 2 * time.Millisecond, DecideAfter: 3 * time.Millisecond, EvidenceWindow: time.Hour}},
+		{"OrdinaryCard", card("4444333322221111", "J Payer"), fast, nil},
+		{"NoCard", pay.CardDetails{}, fast, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := (&sandbox.Provider{Disputes: tt.timing}).PlanDispute(&pay.Payment{Card: tt.card})
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Fatalf("PlanDispute (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -64,8 +64,8 @@ func insertIdempotencyKey(ctx context.Context, tx pgx.Tx, params *pay.PaymentIns
 
 func insertEvent(ctx context.Context, tx pgx.Tx, ev *pay.Event) error {
 	_, err := tx.Exec(ctx,
-		`INSERT INTO payment_events (payment_id, type, status, amount, occurred_at) VALUES ($1, $2, $3, $4, $5)`,
-		ev.PaymentID, string(ev.Type), string(ev.Status), ev.Amount, ev.At)
+		`INSERT INTO payment_events (payment_id, type, status, amount, refund_id, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		ev.PaymentID, string(ev.Type), string(ev.Status), ev.Amount, ev.RefundID, ev.At)
 	return translate(err)
 }
 
@@ -173,7 +173,7 @@ func (s *Store) PaymentEvents(ctx context.Context, accountID int64, paymentID st
 			return notFound(err, "payment")
 		}
 		rows, err := tx.Query(ctx,
-			`SELECT payment_id, type, status, amount, occurred_at FROM payment_events WHERE payment_id = $1 ORDER BY id`, paymentID)
+			`SELECT payment_id, type, status, amount, refund_id, occurred_at FROM payment_events WHERE payment_id = $1 ORDER BY id`, paymentID)
 		out, err = collect(rows, err, scanEvent)
 		return err
 	})
@@ -185,7 +185,7 @@ func (s *Store) PaymentEvents(ctx context.Context, accountID int64, paymentID st
 
 func scanEvent(scan func(...any) error) (*pay.Event, error) {
 	var ev pay.Event
-	err := scan(&ev.PaymentID, &ev.Type, &ev.Status, &ev.Amount, pc.Time(&ev.At))
+	err := scan(&ev.PaymentID, &ev.Type, &ev.Status, &ev.Amount, &ev.RefundID, pc.Time(&ev.At))
 	return &ev, err
 }
 

@@ -58,8 +58,8 @@ func insertIdempotencyKey(ctx context.Context, tx *sql.Tx, params *pay.PaymentIn
 
 func insertEvent(ctx context.Context, tx *sql.Tx, ev *pay.Event) error {
 	_, err := tx.ExecContext(ctx,
-		`INSERT INTO payment_events (payment_id, type, status, amount, occurred_at) VALUES (?, ?, ?, ?, ?)`,
-		ev.PaymentID, string(ev.Type), string(ev.Status), ev.Amount, sc.TimeArg(ev.At))
+		`INSERT INTO payment_events (payment_id, type, status, amount, refund_id, occurred_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		ev.PaymentID, string(ev.Type), string(ev.Status), ev.Amount, ev.RefundID, sc.TimeArg(ev.At))
 	return translate(err)
 }
 
@@ -170,7 +170,7 @@ func (s *Store) PaymentEvents(ctx context.Context, accountID int64, paymentID st
 		return nil, notFound(err, "payment")
 	}
 	rows, err := tx.QueryContext(ctx,
-		`SELECT payment_id, type, status, amount, occurred_at FROM payment_events WHERE payment_id = ? ORDER BY id`, paymentID)
+		`SELECT payment_id, type, status, amount, refund_id, occurred_at FROM payment_events WHERE payment_id = ? ORDER BY id`, paymentID)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (s *Store) PaymentEvents(ctx context.Context, accountID int64, paymentID st
 	var out []*pay.Event
 	for rows.Next() {
 		var ev pay.Event
-		if err := rows.Scan(&ev.PaymentID, &ev.Type, &ev.Status, &ev.Amount, sc.Time(&ev.At)); err != nil {
+		if err := rows.Scan(&ev.PaymentID, &ev.Type, &ev.Status, &ev.Amount, &ev.RefundID, sc.Time(&ev.At)); err != nil {
 			return nil, err
 		}
 		out = append(out, &ev)

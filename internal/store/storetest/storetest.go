@@ -74,6 +74,12 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AgreementSearch", func(t *testing.T) { t.Parallel(); testAgreementSearch(t, open) })
 	t.Run("AgreementChangeWithPayment", func(t *testing.T) { t.Parallel(); testAgreementChange(t, open) })
 	t.Run("Cleanup", func(t *testing.T) { t.Parallel(); testCleanup(t, open) })
+	t.Run("RefundInsert", func(t *testing.T) { t.Parallel(); testRefundInsert(t, open) })
+	t.Run("RefundConcurrent", func(t *testing.T) { t.Parallel(); testRefundConcurrent(t, open) })
+	t.Run("RefundTransition", func(t *testing.T) { t.Parallel(); testRefundTransition(t, open) })
+	t.Run("RefundListAndSearch", func(t *testing.T) { t.Parallel(); testRefundListAndSearch(t, open) })
+	t.Run("Dispute", func(t *testing.T) { t.Parallel(); testDispute(t, open) })
+	t.Run("DisputeSearch", func(t *testing.T) { t.Parallel(); testDisputeSearch(t, open) })
 }
 
 // fixture is a store with a service and two accounts.

@@ -1,0 +1,113 @@
+package ratelimit_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"pay/internal/ratelimit"
+)
+
+// envRedis names the variable that points the tests at a Redis server, for
+// example redis://127.0.0.1:6379/0.
+const envRedis = "PAY_TEST_REDIS_URL"
+
+// redisURL returns the test server's URL. Without it the test skips, or
+// fails when CI is set, because in CI a skipped Redis test is a failure.
+func redisURL(t *testing.T) string {
+	t.Helper()
+	u := os.Getenv(envRedis)
+	if u == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal(envRedis + " not set; CI must run the Redis tests")
+		}
+		t.Skip(envRedis + " not set")
+	}
+	return u
+}
+
+// uniquePrefix keeps concurrent test runs on one server apart.
+func uniquePrefix() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return "pay-test:" + hex.EncodeToString(b) + ":"
+}
+
+func newRedis(t *testing.T, url, prefix string) *ratelimit.Redis {
+	t.Helper()
+	r, err := ratelimit.NewRedis(url, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// TestRedisSharedAcrossInstances runs two limiters, as two Pay instances
+// would, on one Redis: they share one count per key and window.
+func TestRedisSharedAcrossInstances(t *testing.T) {
+	t.Parallel()
+	url, prefix := redisURL(t), uniquePrefix()
+	// A whole number of seconds in the future, far from any other test's window.
+	c := &clock{now: time.Now().Add(time.Hour).Truncate(time.Second)}
+	a := &ratelimit.Limiter{Shared: newRedis(t, url, prefix), Now: c.Now}
+	b := &ratelimit.Limiter{Shared: newRedis(t, url, prefix), Now: c.Now}
+	if got := allowed(a, "7:post", 5, 3) + allowed(b, "7:post", 5, 3); got != 5 {
+		t.Fatalf("two instances allowed %d requests together, want the shared limit of 5", got)
+	}
+	if got := allowed(b, "8:post", 5, 1); got != 1 {
+		t.Fatal("another account's key was limited")
+	}
+	c.Set(c.Now().Add(time.Second))
+	if got := allowed(a, "7:post", 5, 6); got != 5 {
+		t.Fatalf("in the next window %d allowed, want 5", got)
+	}
+
+	client := redisClient(t, url)
+	key := prefix + "7:post:" + strconv.FormatInt(c.Now().Unix(), 10)
+	n, err := client.Get(context.Background(), key).Int()
+	if err != nil || n != 6 {
+		t.Fatalf("Redis key %s = %d (%v), want the window's count 6", key, n, err)
+	}
+	if ttl, err := client.TTL(context.Background(), key).Result(); err != nil || ttl <= 0 || ttl > 2*time.Second {
+		t.Fatalf("key TTL %v (%v): every window's key must expire within two seconds", ttl, err)
+	}
+}
+
+// TestRedisUnreachable checks requests are still limited, per instance,
+// when Redis cannot be reached.
+func TestRedisUnreachable(t *testing.T) {
+	t.Parallel()
+	down := newRedis(t, "redis://127.0.0.1:1/0", uniquePrefix())
+	if err := down.Ping(context.Background()); err == nil {
+		t.Skip("something answers on 127.0.0.1:1")
+	}
+	l := &ratelimit.Limiter{Shared: down}
+	if got := allowed(l, "k", 3, 5); got != 3 {
+		t.Fatalf("with Redis down %d of 5 allowed, want the local limit of 3", got)
+	}
+}
+
+func TestRedisBadURL(t *testing.T) {
+	t.Parallel()
+	if _, err := ratelimit.NewRedis("http://127.0.0.1:6379", "p:"); err == nil {
+		t.Fatal("a non-Redis URL was accepted")
+	}
+}
+
+func redisClient(t *testing.T, url string) *redis.Client {
+	t.Helper()
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(opts)
+	t.Cleanup(func() { c.Close() })
+	return c
+}

@@ -52,7 +52,7 @@ func TestPassword(t *testing.T) {
 	if !CheckPassword(h, "correct horse battery staple") || CheckPassword(h, "wrong") || CheckPassword("garbage", "x") {
 		t.Fatal("password check")
 	}
-	if HashPassword("same") == HashPassword("same") {
+	if first, second := HashPassword("same"), HashPassword("same"); first == second {
 		t.Fatal("hashes are not salted")
 	}
 }

@@ -72,6 +72,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("PaymentExpirable", func(t *testing.T) { t.Parallel(); testPaymentExpirable(t, open) })
 	t.Run("Agreement", func(t *testing.T) { t.Parallel(); testAgreement(t, open) })
 	t.Run("Cleanup", func(t *testing.T) { t.Parallel(); testCleanup(t, open) })
+	t.Run("Admin", func(t *testing.T) { t.Parallel(); testAdmin(t, open) })
 }
 
 // fixture is a store with a service and two accounts.

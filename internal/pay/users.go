@@ -143,15 +143,19 @@ func (s *Users) SetUpTOTP(ctx context.Context, sess *Session, u *User, code stri
 }
 
 // ChangePassword sets the user's password: ErrPasswordTooShort for one of
-// fewer than MinPasswordLength characters. It ends the user's other
-// sessions, which the old password opened.
+// fewer than MinPasswordLength characters. It ends every session of the
+// user, which the old password opened; the caller starts a fresh one.
 func (s *Users) ChangePassword(ctx context.Context, u *User, password string) error {
 	if len([]rune(password)) < MinPasswordLength {
 		return ErrPasswordTooShort
 	}
 	u.PasswordHash = HashPassword(password)
 	u.PasswordChangeRequired = false
-	return s.Store.UserUpdate(ctx, u)
+	if err := s.Store.UserUpdate(ctx, u); err != nil {
+		return err
+	}
+	_, err := s.Store.SessionDeleteUser(ctx, u.ID)
+	return err
 }
 
 // NewUser describes a user an operator creates.

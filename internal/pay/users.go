@@ -162,22 +162,25 @@ func (s *Users) ChangePassword(ctx context.Context, u *User, password string) er
 type NewUser struct {
 	Email     string
 	Role      Role
-	ServiceID int64
+	ServiceID int64 // 0: no service yet
 }
 
 // Create makes a user with a one-time password, which it returns: the
-// user chooses their own at first sign-in. Invalid for a bad email or role,
-// conflict if the email is taken, not found if the service does not exist.
+// user chooses their own at first sign-in. The user gets the role in the
+// service unless ServiceID is 0. Invalid for a bad email or role, conflict
+// if the email is taken, not found if the service does not exist.
 func (s *Users) Create(ctx context.Context, nu *NewUser) (*User, string, error) {
 	email := strings.TrimSpace(nu.Email)
 	if !strings.Contains(email, "@") || len(email) > MaxEmailLength {
 		return nil, "", Errorf(KindInvalid, "%q is not an email address", nu.Email)
 	}
-	if !nu.Role.Valid() {
-		return nil, "", Errorf(KindInvalid, "unknown role %q", nu.Role)
-	}
-	if _, err := s.Store.ServiceGet(ctx, nu.ServiceID); err != nil {
-		return nil, "", err
+	if nu.ServiceID != 0 {
+		if !nu.Role.Valid() {
+			return nil, "", Errorf(KindInvalid, "unknown role %q", nu.Role)
+		}
+		if _, err := s.Store.ServiceGet(ctx, nu.ServiceID); err != nil {
+			return nil, "", err
+		}
 	}
 	password := NewPassword()
 	u := &User{Email: email, PasswordHash: HashPassword(password), PasswordChangeRequired: true}
@@ -187,9 +190,11 @@ func (s *Users) Create(ctx context.Context, nu *NewUser) (*User, string, error) 
 		}
 		return nil, "", err
 	}
-	m := &Membership{UserID: u.ID, ServiceID: nu.ServiceID, Role: nu.Role}
-	if err := s.Store.MembershipSet(ctx, m); err != nil {
-		return nil, "", err
+	if nu.ServiceID != 0 {
+		m := &Membership{UserID: u.ID, ServiceID: nu.ServiceID, Role: nu.Role}
+		if err := s.Store.MembershipSet(ctx, m); err != nil {
+			return nil, "", err
+		}
 	}
 	return u, password, nil
 }

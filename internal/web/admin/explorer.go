@@ -73,8 +73,18 @@ type explorerData struct {
 type explorerResponse struct {
 	Status  string
 	Headers []row
-	Body    []segment // the body, pretty-printed, with URLs as links
-	Links   []row     // every _links href, to follow
+	Body    []segment // the body, pretty-printed, with the links a browser can open as links
+	Links   []apiLink // the answer's _links
+}
+
+// apiLink is one of an answer's _links. Open says a browser can follow it:
+// a GET link outside the API (next_url, the payer's page); the API's own
+// links need the key, and next_url_post needs a form.
+type apiLink struct {
+	Name   string
+	Method string
+	Href   string
+	Open   bool
 }
 
 // segment is a piece of the shown body: text, or a link.
@@ -229,16 +239,35 @@ func (h *Handler) explorerResponse(res *http.Response, raw []byte) *explorerResp
 	if json.Indent(&buf, raw, "", "  ") == nil {
 		pretty = buf.Bytes()
 	}
-	out.Body = linkify(string(pretty))
+	out.Links = h.apiLinks(raw)
+	var open []string
+	for _, l := range out.Links {
+		if l.Open {
+			open = append(open, l.Href)
+		}
+	}
+	out.Body = linkify(string(pretty), open)
+	return out
+}
+
+// apiLinks reads an answer's _links, in name order.
+func (h *Handler) apiLinks(raw []byte) []apiLink {
 	var doc struct {
 		Links map[string]struct {
-			Href string `json:"href"`
+			Href   string `json:"href"`
+			Method string `json:"method"`
 		} `json:"_links"`
 	}
-	if json.Unmarshal(raw, &doc) == nil {
-		for _, name := range sortedLinkNames(doc.Links) {
-			out.Links = append(out.Links, row{name, doc.Links[name].Href})
-		}
+	if json.Unmarshal(raw, &doc) != nil {
+		return nil
+	}
+	api := strings.TrimSuffix(h.publicURL, "/") + "/v1/"
+	var out []apiLink
+	for _, name := range sortedLinkNames(doc.Links) {
+		l := doc.Links[name]
+		open := l.Method == http.MethodGet && !strings.HasPrefix(l.Href, api) &&
+			(strings.HasPrefix(l.Href, "https://") || strings.HasPrefix(l.Href, "http://"))
+		out = append(out, apiLink{Name: name, Method: l.Method, Href: l.Href, Open: open})
 	}
 	return out
 }
@@ -254,13 +283,17 @@ func sortedLinkNames[V any](m map[string]V) []string {
 
 var jsonURL = regexp.MustCompile(`"(https?://[^"\s]+)"`)
 
-// linkify splits text into plain pieces and http(s) URLs in JSON strings,
-// which the page shows as links.
-func linkify(s string) []segment {
+// linkify splits text into plain pieces and the URLs in JSON strings that
+// are among open, which the page shows as links.
+func linkify(s string, open []string) []segment {
 	var out []segment
 	last := 0
 	for _, m := range jsonURL.FindAllStringSubmatchIndex(s, -1) {
-		out = append(out, segment{Text: s[last:m[2]]}, segment{Text: s[m[2]:m[3]], Href: s[m[2]:m[3]]})
+		u := s[m[2]:m[3]]
+		if !slices.Contains(open, u) {
+			continue
+		}
+		out = append(out, segment{Text: s[last:m[2]]}, segment{Text: u, Href: u})
 		last = m[3]
 	}
 	return append(out, segment{Text: s[last:]})

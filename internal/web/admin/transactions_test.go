@@ -15,7 +15,7 @@ import (
 )
 
 var (
-	rowPattern       = regexp.MustCompile(`(?s)<tr class="transaction-row">.*?class="reference">([^<]*)</a>.*?class="numeric amount">([^<]*)<.*?class="brand">([^<]*)<.*?state">([^<]*)<`)
+	rowPattern       = regexp.MustCompile(`(?s)<tr class="transaction-row">.*?class="reference">([^<]*)</a>.*?class="numeric tx-amount">([^<]*)<.*?class="brand">([^<]*)<.*?state">([^<]*)<`)
 	pageLinkPattern  = regexp.MustCompile(`href="([^"]+)" rel="next"`)
 	resultsPattern   = regexp.MustCompile(`id="results-count">([^<]+)<`)
 	downloadPattern  = regexp.MustCompile(`href="([^"]+)" class="button button--secondary" id="download-csv"`)

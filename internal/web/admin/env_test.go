@@ -263,6 +263,14 @@ func (b *browser) post(path string, form url.Values) *page {
 	return b.do(req)
 }
 
+// postSignIn loads the sign-in page, as a browser does first, and posts
+// the form.
+func (b *browser) postSignIn(form url.Values) *page {
+	b.t.Helper()
+	b.get("/admin/sign-in")
+	return b.post("/admin/sign-in", form)
+}
+
 // follow gets pages through redirects and returns the last one.
 func (b *browser) follow(p *page) *page {
 	b.t.Helper()
@@ -280,7 +288,7 @@ func (b *browser) follow(p *page) *page {
 // admin site ends up open.
 func (b *browser) signIn(u *testUser) *page {
 	b.t.Helper()
-	p := b.post("/admin/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}})
+	p := b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
 	if p.status != http.StatusSeeOther {
 		b.t.Fatalf("sign-in: %d %s", p.status, p.heading())
 	}

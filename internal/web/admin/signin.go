@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"encoding/base64"
 	"html/template"
 	"image/png"
@@ -22,6 +23,24 @@ type signInData struct {
 	SignedOut  bool
 }
 
+// The sign-in form, which has no session yet, is protected by a double
+// submit: a random cookie that only Pay's pages can put in the form. A
+// forged post from another site has neither the cookie (SameSite) nor
+// its value.
+const signInCookie = "pay_admin_sign_in"
+
+// signInToken returns the browser's sign-in token, setting a fresh one if
+// it has none.
+func (h *Handler) signInToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(signInCookie); err == nil && len(c.Value) >= 20 {
+		return c.Value
+	}
+	token, _ := pay.NewSessionToken()
+	http.SetCookie(w, &http.Cookie{Name: signInCookie, Value: token, Path: cookiePath, HttpOnly: true,
+		Secure: h.secure, SameSite: http.SameSiteLaxMode})
+	return token
+}
+
 func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 	if sess, _, err := h.users.Session(r.Context(), sessionToken(r)); err == nil && sess.Stage == pay.StageSignedIn {
 		http.Redirect(w, r, "/admin", http.StatusSeeOther)
@@ -29,6 +48,7 @@ func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &signInData{page: basePage("Sign in"), Next: sameSiteNext(r.URL.Query().Get("next")),
 		SignedOut: r.URL.Query().Has("signed-out")}
+	d.CSRF = h.signInToken(w, r)
 	h.templates.Render(w, r, http.StatusOK, "sign_in", d)
 }
 
@@ -37,8 +57,15 @@ func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 // token, so a token planted before sign-in opens nothing after it.
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	c, err := r.Cookie(signInCookie)
+	if err != nil || !hmac.Equal([]byte(c.Value), []byte(r.PostFormValue("csrfToken"))) {
+		h.message(w, r, nil, http.StatusForbidden, "Your form could not be sent",
+			"Go back to the sign-in page, reload it and try again. Your browser must accept cookies from Pay.")
+		return
+	}
 	email, password := strings.TrimSpace(r.PostFormValue("email")), r.PostFormValue("password")
 	d := &signInData{page: basePage("Sign in"), EmailValue: email, Next: sameSiteNext(r.PostFormValue("next"))}
+	d.CSRF = c.Value
 	if email == "" {
 		d.Errors = append(d.Errors, fieldError{"email", "Enter an email address"})
 	}

@@ -29,7 +29,7 @@ func TestSignInErrors(t *testing.T) {
 		{u.Email, "wrong password", []string{"email: Invalid email or password"}},
 		{"nobody@example.org", testPassword, []string{"email: Invalid email or password"}},
 	} {
-		p := b.post("/admin/sign-in", url.Values{"email": {tt.email}, "password": {tt.password}})
+		p := b.postSignIn(url.Values{"email": {tt.email}, "password": {tt.password}})
 		if p.status != http.StatusOK || !slices.Equal(p.errors(), tt.want) {
 			t.Errorf("%q/%q: %d %v, want %v", tt.email, tt.password, p.status, p.errors(), tt.want)
 		}
@@ -42,6 +42,15 @@ func TestSignInErrors(t *testing.T) {
 	}
 	if p := b.get(e.accountPath("/transactions?state=success")); p.location != "/admin/sign-in?next=%2Fadmin%2Faccounts%2F1%2Ftransactions%3Fstate%3Dsuccess" {
 		t.Fatalf("a deep link without signing in goes to %s", p.location)
+	}
+	// The sign-in form, which has no session yet, needs the token its page gave.
+	fresh := e.browser()
+	if p := fresh.post("/admin/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}}); p.status != http.StatusForbidden {
+		t.Fatalf("a sign-in post without the form's token: %d", p.status)
+	}
+	fresh.get("/admin/sign-in")
+	if p := fresh.post("/admin/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}, "csrfToken": {"forged-forged-forged-forged"}}); p.status != http.StatusForbidden {
+		t.Fatalf("a sign-in post with a forged token: %d", p.status)
 	}
 }
 
@@ -60,7 +69,7 @@ func TestSignInWithPassword(t *testing.T) {
 		e := newEnv(t, func(o *options) { o.secureCookies = secure })
 		u := e.user("admin@example.org", pay.RoleAdmin, false)
 		b := e.browser()
-		p := b.post("/admin/sign-in", url.Values{"email": {"ADMIN@example.org"}, "password": {testPassword},
+		p := b.postSignIn(url.Values{"email": {"ADMIN@example.org"}, "password": {testPassword},
 			"next": {e.accountPath("/api-keys")}})
 		c := sessionCookie(p)
 		if p.status != http.StatusSeeOther || c == nil {
@@ -94,7 +103,7 @@ func TestSecurityCode(t *testing.T) {
 	e := newEnv(t)
 	u := e.user("admin@example.org", pay.RoleAdmin, true)
 	b := e.browser()
-	p := b.post("/admin/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}})
+	p := b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
 	if p.location != "/admin/security-code" {
 		t.Fatalf("after the password: %s", p.location)
 	}
@@ -123,7 +132,7 @@ func TestSecurityCode(t *testing.T) {
 	}
 	// The same code cannot open a second sign-in, even within its time step.
 	other := e.browser()
-	other.post("/admin/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}})
+	other.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
 	other.get("/admin/security-code")
 	if p := other.post("/admin/security-code", url.Values{"code": {code}}); !slices.Equal(p.errors(), []string{"code: Invalid security code."}) {
 		t.Fatalf("a replayed code: %d %v", p.status, p.errors())
@@ -133,23 +142,36 @@ func TestSecurityCode(t *testing.T) {
 func TestSessionRotatesOnSignIn(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	u := e.user("admin@example.org", pay.RoleAdmin, false)
-	// An attacker plants a session token in the victim's browser (say, their
-	// own signed-in session) before the victim signs in.
+	victimUser := e.user("victim@example.org", pay.RoleAdmin, false)
+	attackerUser := e.user("attacker@example.org", pay.RoleViewOnly, true)
+	// An attacker starts a sign-in (a session waiting for a security code)
+	// and plants its token in the victim's browser.
 	attacker := e.browser()
-	attacker.signIn(u)
-	planted := attacker.client.Jar.Cookies(mustURL(e.server.URL + "/admin"))
+	attacker.postSignIn(url.Values{"email": {attackerUser.Email}, "password": {testPassword}})
+	planted := cookieValue(attacker.client.Jar.Cookies(mustURL(e.server.URL+"/admin")), "pay_admin_session")
 	victim := e.browser()
-	victim.client.Jar.SetCookies(mustURL(e.server.URL+"/admin"), planted)
-	p := victim.post("/admin/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}})
+	victim.client.Jar.SetCookies(mustURL(e.server.URL+"/admin"), []*http.Cookie{{Name: "pay_admin_session", Value: planted, Path: "/admin"}})
+	p := victim.postSignIn(url.Values{"email": {victimUser.Email}, "password": {testPassword}})
 	c := sessionCookie(p)
-	if c == nil || c.Value == planted[0].Value {
-		t.Fatal("signing in kept the token the browser had")
+	if planted == "" || c == nil || c.Value == planted {
+		t.Fatalf("signing in kept the token the browser had (%v)", c)
 	}
-	// The planted token no longer opens anything.
+	// The planted token opens nothing now, let alone the victim's session.
+	if _, _, err := e.users.Session(e.ctx, planted); err != pay.ErrNoSession {
+		t.Fatalf("the planted token after the victim signed in: %v", err)
+	}
 	if p := attacker.get(e.accountPath("")); p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/admin/sign-in") {
-		t.Fatalf("the old token after the victim signed in: %d %s", p.status, p.location)
+		t.Fatalf("the attacker after the victim signed in: %d %s", p.status, p.location)
 	}
+}
+
+func cookieValue(list []*http.Cookie, name string) string {
+	for _, c := range list {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
 }
 
 func mustURL(s string) *url.URL {
@@ -188,19 +210,19 @@ func TestLockout(t *testing.T) {
 	u := e.user("admin@example.org", pay.RoleAdmin, true)
 	b := e.browser()
 	for i := 1; i < pay.MaxFailedSignIns; i++ {
-		p := b.post("/admin/sign-in", url.Values{"email": {u.Email}, "password": {"wrong password"}})
+		p := b.postSignIn(url.Values{"email": {u.Email}, "password": {"wrong password"}})
 		if !slices.Equal(p.errors(), []string{"email: Invalid email or password"}) {
 			t.Fatalf("failure %d: %d %v", i, p.status, p.errors())
 		}
 	}
 	// The last failure is a wrong security code: codes and passwords count together.
-	b.post("/admin/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}})
+	b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
 	b.get("/admin/security-code")
 	p := b.post("/admin/security-code", url.Values{"code": {"12345x"}})
 	if p.status != http.StatusForbidden || p.heading() != "You cannot sign in to Pay" || !p.has("pay users unlock") {
 		t.Fatalf("the tenth failure: %d %q", p.status, p.heading())
 	}
-	p = b.post("/admin/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}})
+	p = b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
 	if p.status != http.StatusForbidden || !p.has("locked") {
 		t.Fatalf("the right password when locked out: %d %q", p.status, p.heading())
 	}
@@ -218,7 +240,7 @@ func TestSignOut(t *testing.T) {
 	u := e.user("admin@example.org", pay.RoleAdmin, false)
 	b := e.browser()
 	b.signIn(u)
-	token := b.client.Jar.Cookies(mustURL(e.server.URL + "/admin"))[0].Value
+	token := cookieValue(b.client.Jar.Cookies(mustURL(e.server.URL+"/admin")), "pay_admin_session")
 	p := b.post("/admin/sign-out", nil)
 	if p.status != http.StatusSeeOther || p.location != "/admin/sign-in?signed-out" {
 		t.Fatalf("sign out: %d %s", p.status, p.location)
@@ -238,7 +260,7 @@ func TestAuthenticatorSetUp(t *testing.T) {
 	e := newEnv(t)
 	u := e.user("admin@example.org", pay.RoleAdmin, false)
 	b := e.browser()
-	b.post("/admin/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}})
+	b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
 	p := b.get("/admin/authenticator")
 	m := secretPattern.FindStringSubmatch(p.body)
 	if m == nil || !p.has(`src="data:image/png;base64,`) {
@@ -260,7 +282,7 @@ func TestAuthenticatorSetUp(t *testing.T) {
 	}
 	// The next sign-in asks for a code.
 	next := e.browser()
-	if p := next.post("/admin/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}}); p.location != "/admin/security-code" {
+	if p := next.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}}); p.location != "/admin/security-code" {
 		t.Fatalf("the next sign-in: %s", p.location)
 	}
 	if p := next.signIn(u); p.heading() != "Dashboard" {
@@ -273,7 +295,7 @@ func TestRequire2FA(t *testing.T) {
 	e := newEnv(t, func(o *options) { o.require2FA = true })
 	u := e.user("admin@example.org", pay.RoleAdmin, false)
 	b := e.browser()
-	p := b.post("/admin/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}})
+	p := b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
 	if p.location != "/admin/authenticator" {
 		t.Fatalf("after the password: %s", p.location)
 	}
@@ -299,7 +321,7 @@ func TestOneTimePassword(t *testing.T) {
 	created, password, err := e.users.Create(e.ctx, &pay.NewUser{Email: "new@example.org", Role: pay.RoleViewOnly, ServiceID: e.service.ID})
 	must(t, err)
 	b := e.browser()
-	p := b.post("/admin/sign-in", url.Values{"email": {created.Email}, "password": {password}})
+	p := b.postSignIn(url.Values{"email": {created.Email}, "password": {password}})
 	if p.location != "/admin/new-password" {
 		t.Fatalf("a one-time password leads to %s", p.location)
 	}
@@ -318,7 +340,7 @@ func TestOneTimePassword(t *testing.T) {
 		t.Fatalf("the dashboard after choosing a password: %d %q", d.status, d.heading())
 	}
 	again := e.browser()
-	if p := again.post("/admin/sign-in", url.Values{"email": {created.Email}, "password": {password}}); p.status != http.StatusOK {
+	if p := again.postSignIn(url.Values{"email": {created.Email}, "password": {password}}); p.status != http.StatusOK {
 		t.Fatalf("the one-time password worked twice: %d %s", p.status, p.location)
 	}
 }

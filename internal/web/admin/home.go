@@ -33,8 +33,12 @@ func (h *Handler) home(q *request) {
 		return
 	}
 	if n == 1 {
-		q.redirect(d.Services[0].Accounts[0].Href)
-		return
+		for _, sv := range d.Services {
+			for _, a := range sv.Accounts {
+				q.redirect(a.Href)
+				return
+			}
+		}
 	}
 	h.render(q, http.StatusOK, "home", d)
 }

@@ -182,3 +182,25 @@ func TestExplorer(t *testing.T) {
 		}
 	}
 }
+
+// TestHomeWithOneAccount sends a user with one account in all their
+// services straight to it, wherever that service comes in the list.
+func TestHomeWithOneAccount(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	empty := &pay.Service{ExternalID: pay.NewID(), Name: "Not set up yet"}
+	must(t, e.store.ServiceInsert(e.ctx, empty))
+	u := e.user("admin@example.org", pay.RoleAdmin, false)
+	must(t, e.store.MembershipSet(e.ctx, &pay.Membership{UserID: u.ID, ServiceID: empty.ID, Role: pay.RoleAdmin}))
+	b := e.browser()
+	b.signIn(u)
+	if p := b.get("/admin"); p.status != http.StatusSeeOther || p.location != e.accountPath("") {
+		t.Fatalf("/admin: %d %s", p.status, p.location)
+	}
+	nobody := e.browser()
+	lonely := e.user("lonely@example.org", pay.RoleViewOnly, false)
+	must(t, e.store.MembershipDelete(e.ctx, lonely.ID, e.service.ID))
+	if p := nobody.signIn(lonely); !p.has(`id="no-services"`) {
+		t.Fatalf("a user without services sees:\n%s", p.body)
+	}
+}

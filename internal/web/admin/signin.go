@@ -53,8 +53,7 @@ func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // signIn checks the email and password and opens a session at the next
-// stage. Whatever session the browser had is ended: the new one has a new
-// token, so a token planted before sign-in opens nothing after it.
+// stage.
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	c, err := r.Cookie(signInCookie)
@@ -81,14 +80,19 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	case err == pay.ErrInvalidCredentials:
 		d.Errors = []fieldError{{"email", err.(*pay.Error).Message}}
 		h.templates.Render(w, r, http.StatusOK, "sign_in", d)
-		return
 	case err == pay.ErrLocked:
 		h.locked(w, r)
-		return
 	case err != nil:
 		h.systemError(w, r, err)
-		return
+	default:
+		h.openSession(w, r, u, d.Next)
 	}
+}
+
+// openSession starts the session of a user whose password was right.
+// Whatever session the browser had is ended: the new one has a new token,
+// so a token planted before sign-in opens nothing after it.
+func (h *Handler) openSession(w http.ResponseWriter, r *http.Request, u *pay.User, next string) {
 	if err := h.users.EndSession(r.Context(), sessionToken(r)); err != nil {
 		h.systemError(w, r, err)
 		return
@@ -106,7 +110,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.setSessionCookie(w, token)
-	http.Redirect(w, r, h.afterStage(u, stage, d.Next), http.StatusSeeOther)
+	http.Redirect(w, r, h.afterStage(u, stage, next), http.StatusSeeOther)
 }
 
 // afterStage is where a browser goes once a sign-in step is done. A user

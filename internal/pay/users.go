@@ -268,7 +268,7 @@ var ErrNoSession = &Error{Kind: KindUnauthorised, Message: "no session"}
 
 // Session returns the session a token opens and its user, and records the
 // request, which keeps the session alive. ErrNoSession for an unknown or
-// expired token; an expired session is deleted.
+// expired token, or a disabled user; such a session is deleted.
 func (s *Users) Session(ctx context.Context, token string) (*Session, *User, error) {
 	if token == "" {
 		return nil, nil, ErrNoSession
@@ -280,15 +280,15 @@ func (s *Users) Session(ctx context.Context, token string) (*Session, *User, err
 		return nil, nil, err
 	}
 	now := s.now()
-	if sess.Expired(now) {
+	u, err := s.Store.UserGet(ctx, sess.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sess.Expired(now) || u.Disabled {
 		if err := ignoreNotFound(s.Store.SessionDelete(ctx, sess.Hash)); err != nil {
 			return nil, nil, err
 		}
 		return nil, nil, ErrNoSession
-	}
-	u, err := s.Store.UserGet(ctx, sess.UserID)
-	if err != nil {
-		return nil, nil, err
 	}
 	if now.Sub(sess.LastSeenAt) >= sessionTouchInterval {
 		sess.LastSeenAt = now

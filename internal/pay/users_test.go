@@ -196,6 +196,18 @@ func TestSessions(t *testing.T) {
 	if _, _, err := e.users.Session(e.ctx, newToken); err != pay.ErrNoSession {
 		t.Fatalf("an idle session: %v", err)
 	}
+	// A disabled user's sessions end at their next request.
+	token, _, err = e.users.StartSession(e.ctx, u, pay.StageSignedIn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Disabled = true
+	if err := e.store.UserUpdate(e.ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.users.Session(e.ctx, token); err != pay.ErrNoSession {
+		t.Fatalf("a disabled user's session: %v", err)
+	}
 	if err := e.users.EndSession(e.ctx, newToken); err != nil {
 		t.Fatalf("ending an ended session: %v", err)
 	}

@@ -147,7 +147,7 @@ func listAccounts(ctx context.Context, st pay.Store, stdout io.Writer) error {
 	}
 	for _, a := range list {
 		s := a.Settings
-		fmt.Fprintf(stdout, "Account %d: %s, %s, provider %s%s\n", a.ID, a.ServiceName, a.Type, a.Provider,
+		fmt.Fprintf(stdout, "Account %d: %s (service %d), %s, provider %s%s\n", a.ID, a.ServiceName, a.ServiceID, a.Type, a.Provider,
 			map[bool]string{true: ", DISABLED", false: ""}[a.Disabled])
 		for _, line := range []struct{ name, value string }{
 			{"card_types", strings.Join(s.CardTypes, ",")},
@@ -160,6 +160,7 @@ func listAccounts(ctx context.Context, st pay.Store, stdout io.Writer) error {
 			{"recurring_enabled", strconv.FormatBool(s.RecurringEnabled)},
 			{"rate_limit_post", strconv.Itoa(s.RateLimitPost)},
 			{"rate_limit_other", strconv.Itoa(s.RateLimitOther)},
+			{"allow_delayed_capture", strconv.FormatBool(s.AllowDelayedCapture)},
 		} {
 			fmt.Fprintf(stdout, "  %s=%s\n", line.name, line.value)
 		}
@@ -192,38 +193,5 @@ func setAccount(ctx context.Context, st pay.Store, id int64, assignments []strin
 		return err
 	}
 	fmt.Fprintf(stdout, "Updated account %d.\n", id)
-	return nil
-}
-
-func users(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
-	sub, args, err := subcommand(args, stderr)
-	if err != nil {
-		return err
-	}
-	fs := newFlags("users "+sub, stderr)
-	email := fs.String("email", "", "the user's email address")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if sub != "create" {
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("unknown users command %q", sub)
-	}
-	if !strings.Contains(*email, "@") {
-		return fmt.Errorf("users create needs --email with an email address")
-	}
-	a, err := openApp(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer a.Shutdown(ctx)
-	password := pay.NewPassword()
-	if err := a.Store.UserInsert(ctx, &pay.User{Email: *email, PasswordHash: pay.HashPassword(password)}); err != nil {
-		if pay.IsKind(err, pay.KindConflict) {
-			return fmt.Errorf("a user with email %s already exists", *email)
-		}
-		return err
-	}
-	fmt.Fprintf(stdout, "Created user %s with password %s\n", *email, password)
 	return nil
 }

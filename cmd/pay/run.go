@@ -25,9 +25,16 @@ Commands:
   keys revoke ID                        revoke an API key at once
   accounts list                         list gateway accounts and their settings
   accounts set ACCOUNT NAME=VALUE...    change account settings
-  users create --email EMAIL            create an admin user; prints a new password
+  users create --email EMAIL [--role ROLE] [--service ID]
+                                        create an admin site user (role admin by default, in
+                                        the first service); prints a one-time password
+  users list                            list users, their roles and whether they are locked
+  users role EMAIL --role ROLE|none [--service ID]
+                                        give a user a role in a service, or take it away
+  users unlock EMAIL                    let a user locked out by failed sign-ins try again
+  users reset-2fa EMAIL                 remove a user's authenticator app (they lost it)
 
-Configuration comes from the environment: ` + "PAY_ADDR, PAY_PUBLIC_URL, DATABASE_URL, PAY_SECRET, SMTP_URL, REDIS_URL, PAY_ADMIN_EMAIL, PAY_LOG_LEVEL" + `
+Configuration comes from the environment: ` + "PAY_ADDR, PAY_PUBLIC_URL, DATABASE_URL, PAY_SECRET, SMTP_URL, REDIS_URL, PAY_ADMIN_EMAIL, PAY_LOG_LEVEL, PAY_REQUIRE_2FA" + `
 `
 
 // errUsage reports a command line that does not parse; usage has been printed.

@@ -28,6 +28,7 @@ import (
 	"pay/internal/store/sqlite"
 	"pay/internal/telemetry"
 	"pay/internal/web"
+	"pay/internal/web/admin"
 	"pay/internal/web/card"
 )
 
@@ -37,6 +38,7 @@ type App struct {
 	Logger   *slog.Logger
 	Store    pay.Store
 	Payments *pay.Payments
+	Users    *pay.Users
 	Secret   []byte
 	Metrics  *telemetry.Metrics
 	Limiter  *ratelimit.Limiter // API rate limits, shared through Redis when REDIS_URL is set
@@ -113,6 +115,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	}
 	a.Payments = &pay.Payments{Store: st, Now: a.now,
 		Providers: map[string]pay.Provider{pay.ProviderSandbox: opts.Sandbox}}
+	a.Users = &pay.Users{Store: st, Now: a.now, Require2FA: cfg.Require2FA}
 	if a.Limiter, err = newLimiter(cfg, logger, a.now); err != nil {
 		st.Close()
 		return nil, err
@@ -184,6 +187,12 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	cards.Register(mux)
+	admins, err := admin.New(admin.Config{Store: a.Store, Payments: a.Payments, Users: a.Users, Secret: a.Secret,
+		PublicURL: a.Config.PublicURL, SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now})
+	if err != nil {
+		return nil, err
+	}
+	admins.Register(mux)
 	mux.Handle("GET /static/", web.Static())
 	mux.Handle("/", cards.NotFound())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

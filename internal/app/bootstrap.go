@@ -44,6 +44,9 @@ func (a *App) Bootstrap(ctx context.Context) (*Credentials, error) {
 	if err := a.Store.UserInsert(ctx, user); err != nil {
 		return nil, fmt.Errorf("bootstrap: admin user: %w", err)
 	}
+	if err := a.Store.MembershipSet(ctx, &pay.Membership{UserID: user.ID, ServiceID: c.Service.ID, Role: pay.RoleAdmin}); err != nil {
+		return nil, fmt.Errorf("bootstrap: admin role: %w", err)
+	}
 	var err error
 	if c.APIKey, err = CreateAPIKey(ctx, a.Store, a.Secret, c.Account, "Sandbox key created on first start", "pay"); err != nil {
 		return nil, fmt.Errorf("bootstrap: API key: %w", err)
@@ -69,6 +72,7 @@ func (c *Credentials) Print(w io.Writer, publicURL string) {
 Pay has set up a new database. These secrets are shown only once: keep them.
 
   Service:      %s (sandbox account %d)
+  Admin site:   %s/admin
   Admin user:   %s
   Password:     %s
   Test API key: %s
@@ -80,5 +84,5 @@ Create a payment:
     -H "Content-Type: application/json" \
     -d '{"amount":12000,"reference":"12345","description":"New passport application","return_url":"https://service-name.gov.uk/transactions/12345"}'
 
-`, c.Service.Name, c.Account.ID, c.AdminEmail, c.Password, c.APIKey, publicURL, c.APIKey)
+`, c.Service.Name, c.Account.ID, publicURL, c.AdminEmail, c.Password, c.APIKey, publicURL, c.APIKey)
 }

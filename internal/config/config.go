@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -19,6 +20,10 @@ type Config struct {
 	RedisURL    string // REDIS_URL: shared rate-limit counters
 	AdminEmail  string // PAY_ADMIN_EMAIL: the first admin user's email
 	LogLevel    string // PAY_LOG_LEVEL: debug, info, warn or error
+
+	// Require2FA (PAY_REQUIRE_2FA=true) makes every admin user set up an
+	// authenticator app before they can use the admin site.
+	Require2FA bool
 }
 
 // Defaults.
@@ -30,7 +35,7 @@ const (
 
 // Variables lists every environment variable Pay reads, for help texts.
 var Variables = []string{"PAY_ADDR", "PAY_PUBLIC_URL", "DATABASE_URL", "PAY_SECRET", "SMTP_URL", "REDIS_URL",
-	"PAY_ADMIN_EMAIL", "PAY_LOG_LEVEL"}
+	"PAY_ADMIN_EMAIL", "PAY_LOG_LEVEL", "PAY_REQUIRE_2FA"}
 
 // FromEnv reads the configuration with getenv and fills in defaults.
 func FromEnv(getenv func(string) string) (Config, error) {
@@ -59,6 +64,12 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.LogLevel == "" {
 		c.LogLevel = "info"
+	}
+	if v := getenv("PAY_REQUIRE_2FA"); v != "" {
+		var err error
+		if c.Require2FA, err = strconv.ParseBool(v); err != nil {
+			return c, fmt.Errorf("PAY_REQUIRE_2FA %q: want true or false", v)
+		}
 	}
 	return c, c.Validate()
 }
@@ -118,8 +129,8 @@ func (c Config) String() string {
 	if c.Secret != "" {
 		secret = "(set)"
 	}
-	return fmt.Sprintf("addr=%s public_url=%s database=%s secret=%s smtp=%s redis=%s admin_email=%s log_level=%s",
-		c.Addr, c.PublicURL, redact(c.DatabaseURL), secret, redact(c.SMTPURL), redact(c.RedisURL), c.AdminEmail, c.LogLevel)
+	return fmt.Sprintf("addr=%s public_url=%s database=%s secret=%s smtp=%s redis=%s admin_email=%s log_level=%s require_2fa=%t",
+		c.Addr, c.PublicURL, redact(c.DatabaseURL), secret, redact(c.SMTPURL), redact(c.RedisURL), c.AdminEmail, c.LogLevel, c.Require2FA)
 }
 
 // redact hides the password in a URL.

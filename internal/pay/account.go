@@ -77,6 +77,9 @@ type AccountSettings struct {
 	RecurringEnabled      bool            `json:"recurring_enabled"`
 	RateLimitPost         int             `json:"rate_limit_post"`  // POST requests per second per bucket
 	RateLimitOther        int             `json:"rate_limit_other"` // other requests per second
+
+	// AllowDelayedCapture lets payments ask for delayed_capture; on by default.
+	AllowDelayedCapture bool `json:"allow_delayed_capture"`
 }
 
 // DefaultAccountSettings are the settings of a new account: every card type
@@ -96,6 +99,7 @@ func DefaultAccountSettings() AccountSettings {
 		EmailCollection:       EmailMandatory,
 		RateLimitPost:         DefaultRateLimitPost,
 		RateLimitOther:        DefaultRateLimitOther,
+		AllowDelayedCapture:   true,
 	}
 }
 
@@ -103,7 +107,7 @@ func DefaultAccountSettings() AccountSettings {
 var SettingNames = []string{
 	"card_types", "collect_billing_address", "default_billing_country", "email_collection",
 	"allow_zero_amount", "allow_moto", "allow_moto_api", "recurring_enabled",
-	"rate_limit_post", "rate_limit_other",
+	"rate_limit_post", "rate_limit_other", "allow_delayed_capture",
 }
 
 // Set changes one setting from its text form, as operators type it
@@ -139,6 +143,8 @@ func (s *AccountSettings) Set(name, value string) error {
 		s.RateLimitPost, err = parseLimit(value)
 	case "rate_limit_other":
 		s.RateLimitOther, err = parseLimit(value)
+	case "allow_delayed_capture":
+		s.AllowDelayedCapture, err = parseBool(value)
 	default:
 		return Errorf(KindInvalid, "unknown setting %q (known: %s)", name, strings.Join(SettingNames, ", "))
 	}

@@ -139,6 +139,9 @@ func (r *CreatePaymentRequest) checkAccount(acct *Account) error {
 	if r.Amount == 0 && !acct.Settings.AllowZeroAmount {
 		return invalidAttribute(KindInvalid, CodeCreatePaymentInvalid, "amount", "Must be greater than or equal to 1. "+msgAmountDocs)
 	}
+	if r.DelayedCapture && !acct.Settings.AllowDelayedCapture {
+		return invalidAttribute(KindInvalid, CodeCreatePaymentInvalid, "delayed_capture", "Delayed capture is not enabled for this account")
+	}
 	return nil
 }
 

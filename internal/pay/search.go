@@ -25,6 +25,14 @@ type PaymentSearch struct {
 	ToSettled      *time.Time // settled on or before this day
 	Page           int        // from 1
 	DisplaySize    int
+
+	// The admin site's filters, which the API does not offer.
+
+	// CardBrands matches any of these brand ids.
+	CardBrands []string
+	// PartialReference matches Reference anywhere in the reference; the
+	// API matches the whole reference.
+	PartialReference bool
 }
 
 // Offset returns the number of rows before the page.

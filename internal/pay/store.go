@@ -107,6 +107,9 @@ type Store interface {
 	// Cleanup deletes idempotency keys created before keysBefore and tokens
 	// created before tokensBefore, and reports how many rows went.
 	Cleanup(ctx context.Context, keysBefore, tokensBefore time.Time) (int, error)
+
+	// AdminStore is what the admin site needs (adminstore.go).
+	AdminStore
 }
 
 // PaymentInsertParams is a new payment and what is created with it.

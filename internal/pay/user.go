@@ -19,7 +19,20 @@ type User struct {
 	TOTPSecret   string // empty until two-factor sign-in is set up
 	Disabled     bool
 	CreatedAt    time.Time
+
+	// PasswordChangeRequired says the user signed in with a one-time
+	// password and must choose their own before anything else.
+	PasswordChangeRequired bool
+	// TOTPLastStep is the last time step whose code was accepted, so that
+	// no code works twice.
+	TOTPLastStep int64
+	// FailedSignIns counts failed attempts in a row; MaxFailedSignIns of
+	// them lock the user out until an operator unlocks them.
+	FailedSignIns int
 }
+
+// Locked reports whether failed sign-in attempts have locked the user out.
+func (u *User) Locked() bool { return u.FailedSignIns >= MaxFailedSignIns }
 
 // MinPasswordLength is GOV.UK Pay's minimum password length.
 const MinPasswordLength = 10

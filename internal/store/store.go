@@ -199,7 +199,9 @@ func (w *Where) Next(arg any) string {
 func PaymentSearchWhere(s *pay.PaymentSearch, c Codec) *Where {
 	w := NewWhere(c)
 	w.Add("account_id = ?", s.AccountID)
-	if s.Reference != "" {
+	if s.Reference != "" && s.PartialReference {
+		w.Add(`lower(reference) LIKE lower(?) ESCAPE '\'`, "%"+LikeEscape(s.Reference)+"%")
+	} else if s.Reference != "" {
 		w.Add("lower(reference) = lower(?)", s.Reference)
 	}
 	if s.Email != "" {
@@ -214,6 +216,9 @@ func PaymentSearchWhere(s *pay.PaymentSearch, c Codec) *Where {
 	}
 	if s.CardBrand != "" {
 		w.In("card_brand", brandIDs(s.CardBrand))
+	}
+	if len(s.CardBrands) > 0 {
+		w.In("card_brand", anySlice(s.CardBrands))
 	}
 	if s.CardholderName != "" {
 		w.Add(`lower(cardholder_name) LIKE lower(?) ESCAPE '\'`, "%"+LikeEscape(s.CardholderName)+"%")

@@ -1,0 +1,70 @@
+package postgres
+
+import (
+	"context"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"pay/internal/pay"
+	"pay/internal/store"
+)
+
+// PaymentStream calls fn with every payment a search matches, newest first,
+// from one snapshot. pgx reads rows from the connection as fn takes them.
+func (s *Store) PaymentStream(ctx context.Context, q *pay.PaymentSearch, fn func(*pay.Payment) error) error {
+	w := store.PaymentSearchWhere(q, pc)
+	return s.readTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+paymentCols+` FROM payments `+w.String()+
+			` ORDER BY created_at DESC, id DESC`, w.Args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := store.ScanPayment(rows.Scan, pc)
+			if err != nil {
+				return err
+			}
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
+
+// PaymentMetadataKeys returns the metadata keys of the payments a search
+// matches, sorted by their bytes (not the database's collation).
+func (s *Store) PaymentMetadataKeys(ctx context.Context, q *pay.PaymentSearch) ([]string, error) {
+	w := store.PaymentSearchWhere(q, pc)
+	w.Add("metadata IS NOT NULL")
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT jsonb_object_keys(metadata) FROM payments `+w.String(), w.Args...)
+	keys, err := collect(rows, err, func(scan func(...any) error) (string, error) {
+		var k string
+		return k, scan(&k)
+	})
+	slices.Sort(keys)
+	return keys, err
+}
+
+// PaymentSummary counts and totals an account's payments and refunds in a
+// period, from one snapshot.
+func (s *Store) PaymentSummary(ctx context.Context, q *pay.SummaryParams) (*pay.Summary, error) {
+	out := &pay.Summary{}
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		pw := store.SummaryWhere(pc, q.AccountID, q.From, q.To, store.StatusArgs(q.PaymentStatuses))
+		err := tx.QueryRow(ctx, `SELECT count(*), coalesce(sum(amount + corporate_surcharge), 0) FROM payments `+
+			pw.String(), pw.Args...).Scan(&out.Payments.Count, &out.Payments.Amount)
+		if err != nil {
+			return err
+		}
+		rw := store.SummaryWhere(pc, q.AccountID, q.From, q.To, store.RefundStatusArgs(q.RefundStatuses))
+		return tx.QueryRow(ctx, `SELECT count(*), coalesce(sum(amount), 0) FROM refunds `+rw.String(), rw.Args...).
+			Scan(&out.Refunds.Count, &out.Refunds.Amount)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

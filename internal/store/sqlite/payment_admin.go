@@ -1,0 +1,89 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+
+	"pay/internal/pay"
+	"pay/internal/store"
+)
+
+// readSnapshot runs fn in a read-only transaction, so every query in fn reads the
+// same snapshot.
+func (s *Store) readSnapshot(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// PaymentStream calls fn with every payment a search matches, newest first,
+// reading rows only as fn takes them.
+func (s *Store) PaymentStream(ctx context.Context, q *pay.PaymentSearch, fn func(*pay.Payment) error) error {
+	w := store.PaymentSearchWhere(q, sc)
+	return s.readSnapshot(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+paymentCols+` FROM payments `+w.String()+
+			` ORDER BY created_at DESC, id DESC`, w.Args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := store.ScanPayment(rows.Scan, sc)
+			if err != nil {
+				return err
+			}
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
+
+// PaymentMetadataKeys returns the metadata keys of the payments a search
+// matches, sorted by their bytes.
+func (s *Store) PaymentMetadataKeys(ctx context.Context, q *pay.PaymentSearch) ([]string, error) {
+	w := store.PaymentSearchWhere(q, sc)
+	w.Add("metadata IS NOT NULL")
+	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT j.key FROM (SELECT metadata FROM payments `+w.String()+
+		`) p, json_each(p.metadata) j`, w.Args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys, rows.Err()
+}
+
+// PaymentSummary counts and totals an account's payments and refunds in a
+// period, from one snapshot.
+func (s *Store) PaymentSummary(ctx context.Context, q *pay.SummaryParams) (*pay.Summary, error) {
+	out := &pay.Summary{}
+	err := s.readSnapshot(ctx, func(tx *sql.Tx) error {
+		pw := store.SummaryWhere(sc, q.AccountID, q.From, q.To, store.StatusArgs(q.PaymentStatuses))
+		err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(amount + corporate_surcharge), 0) FROM payments `+
+			pw.String(), pw.Args...).Scan(&out.Payments.Count, &out.Payments.Amount)
+		if err != nil {
+			return err
+		}
+		rw := store.SummaryWhere(sc, q.AccountID, q.From, q.To, store.RefundStatusArgs(q.RefundStatuses))
+		return tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(amount), 0) FROM refunds `+rw.String(), rw.Args...).
+			Scan(&out.Refunds.Count, &out.Refunds.Amount)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,432 @@
+package storetest
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"pay/internal/pay"
+)
+
+// testAdmin covers what the admin site needs: services' names, users'
+// sign-in state, roles, sessions, key names and payments read in bulk.
+func testAdmin(t *testing.T, open Opener) {
+	t.Run("Service", func(t *testing.T) { t.Parallel(); testServiceUpdate(t, open) })
+	t.Run("UserSignIn", func(t *testing.T) { t.Parallel(); testUserSignIn(t, open) })
+	t.Run("UserTOTPStepConcurrent", func(t *testing.T) { t.Parallel(); testTOTPStepConcurrent(t, open) })
+	t.Run("Membership", func(t *testing.T) { t.Parallel(); testMembership(t, open) })
+	t.Run("Session", func(t *testing.T) { t.Parallel(); testSession(t, open) })
+	t.Run("APIKeyDescribe", func(t *testing.T) { t.Parallel(); testAPIKeyDescribe(t, open) })
+	t.Run("PaymentSearchAdminFilters", func(t *testing.T) { t.Parallel(); testAdminFilters(t, open) })
+	t.Run("PaymentStream", func(t *testing.T) { t.Parallel(); testPaymentStream(t, open) })
+	t.Run("PaymentSummary", func(t *testing.T) { t.Parallel(); testPaymentSummary(t, open) })
+}
+
+func testServiceUpdate(t *testing.T, open Opener) {
+	f := setup(t, open)
+	got, err := f.Store.ServiceGet(f.ctx, f.service.ID)
+	mustOK(t, err)
+	if diff := cmp.Diff(f.service, got); diff != "" {
+		t.Fatalf("ServiceGet (-want +got):\n%s", diff)
+	}
+	got.Name, got.NameWelsh = "Renewed name", "Enw newydd"
+	mustOK(t, f.Store.ServiceUpdate(f.ctx, got))
+	again, err := f.Store.ServiceGet(f.ctx, f.service.ID)
+	mustOK(t, err)
+	if diff := cmp.Diff(got, again); diff != "" {
+		t.Fatalf("after ServiceUpdate (-want +got):\n%s", diff)
+	}
+	acct, err := f.Store.AccountGet(f.ctx, f.account.ID)
+	mustOK(t, err)
+	if acct.ServiceName != "Renewed name" || acct.ServiceNameWelsh != "Enw newydd" {
+		t.Fatalf("the account reads its service as %q / %q", acct.ServiceName, acct.ServiceNameWelsh)
+	}
+	_, err = f.Store.ServiceGet(f.ctx, 999999)
+	wantKind(t, err, pay.KindNotFound)
+	wantKind(t, f.Store.ServiceUpdate(f.ctx, &pay.Service{ID: 999999, Name: "x"}), pay.KindNotFound)
+}
+
+// newUser stores a user with the given email.
+func (f *fixture) newUser(t *testing.T, email string) *pay.User {
+	t.Helper()
+	u := &pay.User{Email: email, PasswordHash: "hash-of-" + email}
+	mustOK(t, f.Store.UserInsert(f.ctx, u))
+	return u
+}
+
+func testUserSignIn(t *testing.T, open Opener) {
+	f := setup(t, open)
+	u := &pay.User{Email: "new@example.org", PasswordHash: "h", PasswordChangeRequired: true}
+	mustOK(t, f.Store.UserInsert(f.ctx, u))
+	other := f.newUser(t, "other@example.org")
+	t.Run("GetAndList", func(t *testing.T) {
+		got, err := f.Store.UserGet(f.ctx, u.ID)
+		mustOK(t, err)
+		if diff := cmp.Diff(u, got); diff != "" {
+			t.Fatalf("UserGet (-want +got):\n%s", diff)
+		}
+		list, err := f.Store.UserList(f.ctx)
+		mustOK(t, err)
+		if len(list) != 2 || list[0].ID != u.ID || list[1].ID != other.ID {
+			t.Fatalf("UserList = %+v", list)
+		}
+		_, err = f.Store.UserGet(f.ctx, 999999)
+		wantKind(t, err, pay.KindNotFound)
+	})
+	t.Run("Update", func(t *testing.T) {
+		u.PasswordHash, u.PasswordChangeRequired, u.TOTPSecret, u.Disabled = "new hash", false, "SECRET", true
+		mustOK(t, f.Store.UserUpdate(f.ctx, u))
+		got, err := f.Store.UserGetByEmail(f.ctx, u.Email)
+		mustOK(t, err)
+		if diff := cmp.Diff(u, got); diff != "" {
+			t.Fatalf("after UserUpdate (-want +got):\n%s", diff)
+		}
+		wantKind(t, f.Store.UserUpdate(f.ctx, &pay.User{ID: 999999}), pay.KindNotFound)
+	})
+	t.Run("FailedSignIns", func(t *testing.T) {
+		for want := 1; want <= 3; want++ {
+			n, err := f.Store.UserSignInFailed(f.ctx, other.ID)
+			mustOK(t, err)
+			if n != want {
+				t.Fatalf("UserSignInFailed = %d, want %d", n, want)
+			}
+		}
+		got, _ := f.Store.UserGet(f.ctx, other.ID)
+		if got.FailedSignIns != 3 {
+			t.Fatalf("FailedSignIns = %d, want 3", got.FailedSignIns)
+		}
+		mustOK(t, f.Store.UserSignInReset(f.ctx, other.ID))
+		got, _ = f.Store.UserGet(f.ctx, other.ID)
+		if got.FailedSignIns != 0 {
+			t.Fatalf("after reset FailedSignIns = %d", got.FailedSignIns)
+		}
+		_, err := f.Store.UserSignInFailed(f.ctx, 999999)
+		wantKind(t, err, pay.KindNotFound)
+		wantKind(t, f.Store.UserSignInReset(f.ctx, 999999), pay.KindNotFound)
+	})
+	t.Run("TOTPStep", func(t *testing.T) {
+		mustOK(t, f.Store.UserTOTPStep(f.ctx, other.ID, 1000))
+		wantKind(t, f.Store.UserTOTPStep(f.ctx, other.ID, 1000), pay.KindConflict)
+		wantKind(t, f.Store.UserTOTPStep(f.ctx, other.ID, 999), pay.KindConflict)
+		mustOK(t, f.Store.UserTOTPStep(f.ctx, other.ID, 1001))
+		got, _ := f.Store.UserGet(f.ctx, other.ID)
+		if got.TOTPLastStep != 1001 {
+			t.Fatalf("TOTPLastStep = %d, want 1001", got.TOTPLastStep)
+		}
+		wantKind(t, f.Store.UserTOTPStep(f.ctx, 999999, 5), pay.KindNotFound)
+	})
+}
+
+// testTOTPStepConcurrent sends one code from several requests at once:
+// exactly one may use it.
+func testTOTPStepConcurrent(t *testing.T, open Opener) {
+	f := setup(t, open)
+	u := f.newUser(t, "racer@example.org")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wins := 0
+	start := make(chan struct{})
+	for range 8 {
+		wg.Go(func() {
+			<-start
+			err := f.Store.UserTOTPStep(f.ctx, u.ID, 5000)
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				wins++
+			} else if !pay.IsKind(err, pay.KindConflict) {
+				t.Errorf("UserTOTPStep: %v", err)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if wins != 1 {
+		t.Fatalf("%d requests used one code, want 1", wins)
+	}
+}
+
+func testMembership(t *testing.T, open Opener) {
+	f := setup(t, open)
+	u := f.newUser(t, "member@example.org")
+	second := &pay.Service{ExternalID: pay.NewID(), Name: "Another service"}
+	mustOK(t, f.Store.ServiceInsert(f.ctx, second))
+	m := &pay.Membership{UserID: u.ID, ServiceID: second.ID, Role: pay.RoleViewOnly}
+	mustOK(t, f.Store.MembershipSet(f.ctx, m))
+	mustOK(t, f.Store.MembershipSet(f.ctx, &pay.Membership{UserID: u.ID, ServiceID: f.service.ID, Role: pay.RoleViewOnly}))
+	f.Clock.Advance(time.Hour)
+	mustOK(t, f.Store.MembershipSet(f.ctx, &pay.Membership{UserID: u.ID, ServiceID: f.service.ID, Role: pay.RoleAdmin}))
+	list, err := f.Store.MembershipList(f.ctx, u.ID)
+	mustOK(t, err)
+	if len(list) != 2 {
+		t.Fatalf("MembershipList = %+v, want two services", list)
+	}
+	first, last := list[0], list[1]
+	if first.ServiceID != f.service.ID || first.Role != pay.RoleAdmin || first.ServiceName != f.service.Name ||
+		last.ServiceID != second.ID || last.Role != pay.RoleViewOnly || last.ServiceName != "Another service" {
+		t.Fatalf("MembershipList = %+v, %+v", first, last)
+	}
+	if !last.CreatedAt.Equal(m.CreatedAt) {
+		t.Fatalf("CreatedAt = %v, want %v", last.CreatedAt, m.CreatedAt)
+	}
+	mustOK(t, f.Store.MembershipDelete(f.ctx, u.ID, second.ID))
+	wantKind(t, f.Store.MembershipDelete(f.ctx, u.ID, second.ID), pay.KindNotFound)
+	if list, _ := f.Store.MembershipList(f.ctx, u.ID); len(list) != 1 {
+		t.Fatalf("after delete: %+v", list)
+	}
+	wantKind(t, f.Store.MembershipSet(f.ctx, &pay.Membership{UserID: 999999, ServiceID: f.service.ID, Role: pay.RoleAdmin}), pay.KindNotFound)
+	wantKind(t, f.Store.MembershipSet(f.ctx, &pay.Membership{UserID: u.ID, ServiceID: 999999, Role: pay.RoleAdmin}), pay.KindNotFound)
+	if list, _ := f.Store.MembershipList(f.ctx, 999999); len(list) != 0 {
+		t.Fatalf("an unknown user has memberships: %+v", list)
+	}
+}
+
+func testSession(t *testing.T, open Opener) {
+	f := setup(t, open)
+	u := f.newUser(t, "session@example.org")
+	now := f.Clock.Now()
+	newSession := func(created time.Time) *pay.Session {
+		_, hash := pay.NewSessionToken()
+		s := &pay.Session{Hash: hash, UserID: u.ID, Stage: pay.StageSecurityCode, CreatedAt: created, LastSeenAt: created}
+		mustOK(t, f.Store.SessionInsert(f.ctx, s))
+		return s
+	}
+	s := newSession(now)
+	t.Run("GetUpdate", func(t *testing.T) {
+		got, err := f.Store.SessionGet(f.ctx, s.Hash)
+		mustOK(t, err)
+		if diff := cmp.Diff(s, got); diff != "" {
+			t.Fatalf("SessionGet (-want +got):\n%s", diff)
+		}
+		s.Stage, s.PendingTOTP, s.LastSeenAt = pay.StageSignedIn, "PENDING", now.Add(time.Minute)
+		mustOK(t, f.Store.SessionUpdate(f.ctx, s))
+		got, err = f.Store.SessionGet(f.ctx, s.Hash)
+		mustOK(t, err)
+		if diff := cmp.Diff(s, got); diff != "" {
+			t.Fatalf("after SessionUpdate (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("Errors", func(t *testing.T) {
+		wantKind(t, f.Store.SessionInsert(f.ctx, s), pay.KindConflict)
+		wantKind(t, f.Store.SessionInsert(f.ctx, &pay.Session{Hash: "orphan", UserID: 999999, Stage: pay.StageSignedIn,
+			CreatedAt: now, LastSeenAt: now}), pay.KindNotFound)
+		_, err := f.Store.SessionGet(f.ctx, "missing")
+		wantKind(t, err, pay.KindNotFound)
+		wantKind(t, f.Store.SessionUpdate(f.ctx, &pay.Session{Hash: "missing", LastSeenAt: now}), pay.KindNotFound)
+		wantKind(t, f.Store.SessionDelete(f.ctx, "missing"), pay.KindNotFound)
+	})
+	t.Run("DeleteIdle", func(t *testing.T) {
+		old := newSession(now.Add(-3 * time.Hour))
+		fresh := newSession(now)
+		n, err := f.Store.SessionDeleteIdle(f.ctx, now.Add(-time.Hour), now.Add(-24*time.Hour))
+		mustOK(t, err)
+		if n != 1 {
+			t.Fatalf("SessionDeleteIdle removed %d, want 1", n)
+		}
+		_, err = f.Store.SessionGet(f.ctx, old.Hash)
+		wantKind(t, err, pay.KindNotFound)
+		n, err = f.Store.SessionDeleteIdle(f.ctx, now.Add(-time.Hour), now.Add(time.Second))
+		mustOK(t, err)
+		if n < 1 {
+			t.Fatal("SessionDeleteIdle ignored the creation limit")
+		}
+		_, err = f.Store.SessionGet(f.ctx, fresh.Hash)
+		wantKind(t, err, pay.KindNotFound)
+	})
+	t.Run("DeleteUser", func(t *testing.T) {
+		a, b := newSession(now), newSession(now)
+		other := f.newUser(t, "someone-else@example.org")
+		_, hash := pay.NewSessionToken()
+		keep := &pay.Session{Hash: hash, UserID: other.ID, Stage: pay.StageSignedIn, CreatedAt: now, LastSeenAt: now}
+		mustOK(t, f.Store.SessionInsert(f.ctx, keep))
+		n, err := f.Store.SessionDeleteUser(f.ctx, u.ID)
+		mustOK(t, err)
+		if n != 2 {
+			t.Fatalf("SessionDeleteUser removed %d, want 2", n)
+		}
+		for _, gone := range []*pay.Session{a, b} {
+			_, err := f.Store.SessionGet(f.ctx, gone.Hash)
+			wantKind(t, err, pay.KindNotFound)
+		}
+		_, err = f.Store.SessionGet(f.ctx, keep.Hash)
+		mustOK(t, err)
+		mustOK(t, f.Store.SessionDelete(f.ctx, keep.Hash))
+		_, err = f.Store.SessionGet(f.ctx, keep.Hash)
+		wantKind(t, err, pay.KindNotFound)
+	})
+}
+
+func testAPIKeyDescribe(t *testing.T, open Opener) {
+	f := setup(t, open)
+	k := &pay.APIKey{AccountID: f.account.ID, Description: "old", Hash: pay.HashAPIKey("k1"), Hint: "x", CreatedBy: "a@b.c"}
+	mustOK(t, f.Store.APIKeyInsert(f.ctx, k))
+	got, err := f.Store.APIKeyGet(f.ctx, f.account.ID, k.ID)
+	mustOK(t, err)
+	if diff := cmp.Diff(k, got); diff != "" {
+		t.Fatalf("APIKeyGet (-want +got):\n%s", diff)
+	}
+	_, err = f.Store.APIKeyGet(f.ctx, f.other.ID, k.ID)
+	wantKind(t, err, pay.KindNotFound)
+	mustOK(t, f.Store.APIKeyDescribe(f.ctx, f.account.ID, k.ID, "new name"))
+	if got, _ := f.Store.APIKeyGet(f.ctx, f.account.ID, k.ID); got.Description != "new name" {
+		t.Fatalf("description = %q", got.Description)
+	}
+	wantKind(t, f.Store.APIKeyDescribe(f.ctx, f.other.ID, k.ID, "stolen"), pay.KindNotFound)
+	mustOK(t, f.Store.APIKeyRevoke(f.ctx, f.account.ID, k.ID, f.Clock.Now()))
+	wantKind(t, f.Store.APIKeyDescribe(f.ctx, f.account.ID, k.ID, "too late"), pay.KindConflict)
+	if got, _ := f.Store.APIKeyGet(f.ctx, f.account.ID, k.ID); got.Description != "new name" || !got.Revoked() {
+		t.Fatalf("after refused change: %+v", got)
+	}
+}
+
+func testAdminFilters(t *testing.T, open Opener) {
+	f := setup(t, open)
+	add := func(ref, brand string) *pay.Payment {
+		p := f.newPayment()
+		p.Reference, p.Card.Brand = ref, brand
+		f.Clock.Advance(time.Second)
+		return f.insert(t, p)
+	}
+	visa, master, amex := add("INV-2026-001", "visa"), add("inv-2026-002", "master-card"), add("X_1%", "american-express")
+	for _, tt := range []struct {
+		name string
+		q    pay.PaymentSearch
+		want []*pay.Payment
+	}{
+		{"PartialReference", pay.PaymentSearch{Reference: "2026", PartialReference: true}, []*pay.Payment{master, visa}},
+		{"PartialReferenceIgnoresCase", pay.PaymentSearch{Reference: "INV-2026-002", PartialReference: true}, []*pay.Payment{master}},
+		{"PartialReferenceLiteralWildcards", pay.PaymentSearch{Reference: "_1%", PartialReference: true}, []*pay.Payment{amex}},
+		{"WholeReferenceByDefault", pay.PaymentSearch{Reference: "2026"}, nil},
+		{"SeveralBrands", pay.PaymentSearch{CardBrands: []string{"visa", "american-express"}}, []*pay.Payment{amex, visa}},
+		{"OneBrand", pay.PaymentSearch{CardBrands: []string{"master-card"}}, []*pay.Payment{master}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			q := tt.q
+			q.AccountID, q.Page, q.DisplaySize = f.account.ID, 1, 20
+			page, err := f.Store.PaymentSearch(f.ctx, &q)
+			mustOK(t, err)
+			if diff := cmp.Diff(paymentIDs(tt.want), paymentIDs(page.Payments)); diff != "" {
+				t.Fatalf("results (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func paymentIDs(list []*pay.Payment) []string {
+	var out []string
+	for _, p := range list {
+		out = append(out, p.ID)
+	}
+	return out
+}
+
+func testPaymentStream(t *testing.T, open Opener) {
+	f := setup(t, open)
+	var want []*pay.Payment
+	for i := range 7 {
+		p := f.newPayment()
+		if i%2 == 0 {
+			p.Metadata = pay.Metadata{"ledger_code": "AB1", "zeta": true}
+		}
+		if i == 3 {
+			p.Metadata = pay.Metadata{"Alpha": "x"}
+		}
+		f.Clock.Advance(time.Second)
+		want = append([]*pay.Payment{f.insert(t, p)}, want...)
+	}
+	other := f.newPayment()
+	other.AccountID = f.other.ID
+	other.Metadata = pay.Metadata{"elsewhere": "1"}
+	f.insert(t, other)
+	stream := func(q *pay.PaymentSearch, stopAfter int) ([]*pay.Payment, error) {
+		var got []*pay.Payment
+		err := f.Store.PaymentStream(f.ctx, q, func(p *pay.Payment) error {
+			got = append(got, p)
+			if len(got) == stopAfter {
+				return errStop
+			}
+			return nil
+		})
+		return got, err
+	}
+	t.Run("AllNewestFirstIgnoringPaging", func(t *testing.T) {
+		got, err := stream(&pay.PaymentSearch{AccountID: f.account.ID, Page: 2, DisplaySize: 2}, 0)
+		mustOK(t, err)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("PaymentStream (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("Filtered", func(t *testing.T) {
+		got, err := stream(&pay.PaymentSearch{AccountID: f.account.ID, Reference: want[0].Reference}, 0)
+		mustOK(t, err)
+		if len(got) != 1 || got[0].ID != want[0].ID {
+			t.Fatalf("filtered stream = %v", paymentIDs(got))
+		}
+	})
+	t.Run("StopsOnError", func(t *testing.T) {
+		got, err := stream(&pay.PaymentSearch{AccountID: f.account.ID}, 2)
+		if !errors.Is(err, errStop) || len(got) != 2 {
+			t.Fatalf("after fn failed: %d payments, error %v", len(got), err)
+		}
+	})
+	t.Run("MetadataKeys", func(t *testing.T) {
+		keys, err := f.Store.PaymentMetadataKeys(f.ctx, &pay.PaymentSearch{AccountID: f.account.ID})
+		mustOK(t, err)
+		if diff := cmp.Diff([]string{"Alpha", "ledger_code", "zeta"}, keys); diff != "" {
+			t.Fatalf("PaymentMetadataKeys (-want +got):\n%s", diff)
+		}
+		keys, err = f.Store.PaymentMetadataKeys(f.ctx, &pay.PaymentSearch{AccountID: f.account.ID, Reference: want[3].Reference})
+		mustOK(t, err)
+		if diff := cmp.Diff([]string{"Alpha"}, keys); diff != "" {
+			t.Fatalf("PaymentMetadataKeys of one payment (-want +got):\n%s", diff)
+		}
+		keys, err = f.Store.PaymentMetadataKeys(f.ctx, &pay.PaymentSearch{AccountID: f.account.ID, Reference: want[1].Reference})
+		mustOK(t, err)
+		if len(keys) != 0 {
+			t.Fatalf("a payment without metadata has keys %v", keys)
+		}
+	})
+}
+
+var errStop = errors.New("stop")
+
+func testPaymentSummary(t *testing.T, open Opener) {
+	f := setup(t, open)
+	start := f.Clock.Now()
+	add := func(account *pay.Account, status pay.Status, amount, surcharge int64) {
+		p := f.newPayment()
+		p.AccountID, p.Status, p.Amount, p.CorporateSurcharge = account.ID, status, amount, surcharge
+		f.insert(t, p)
+		f.Clock.Advance(time.Minute)
+	}
+	add(f.account, pay.StatusCaptured, 1000, 0)
+	add(f.account, pay.StatusCaptureApproved, 2000, 150)
+	add(f.account, pay.StatusAuthorisationRejected, 4000, 0)
+	add(f.account, pay.StatusCreated, 8000, 0)
+	add(f.other, pay.StatusCaptured, 16000, 0)
+	end := f.Clock.Now()
+	add(f.account, pay.StatusCaptured, 32000, 0) // after the period
+	params := &pay.SummaryParams{AccountID: f.account.ID, From: start, To: end,
+		PaymentStatuses: pay.StatusesForState(pay.StateSuccess), RefundStatuses: []pay.RefundStatus{pay.RefundSucceeded}}
+	got, err := f.Store.PaymentSummary(f.ctx, params)
+	mustOK(t, err)
+	want := &pay.Summary{Payments: pay.Totals{Count: 2, Amount: 3150}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("PaymentSummary (-want +got):\n%s", diff)
+	}
+	params.From = start.Add(time.Minute) // the first payment is now outside
+	got, err = f.Store.PaymentSummary(f.ctx, params)
+	mustOK(t, err)
+	if got.Payments.Count != 1 || got.Payments.Amount != 2150 || got.NetIncome() != 2150 {
+		t.Fatalf("PaymentSummary from the second minute = %+v", got)
+	}
+	params.PaymentStatuses = nil
+	got, err = f.Store.PaymentSummary(f.ctx, params)
+	mustOK(t, err)
+	if got.Payments.Count != 0 || got.Payments.Amount != 0 {
+		t.Fatalf("no statuses counted %+v", got.Payments)
+	}
+}

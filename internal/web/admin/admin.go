@@ -1,0 +1,147 @@
+// Package admin serves the admin site under /admin: the service team's side
+// of Pay. People sign in with a password and an authenticator app, and then,
+// as their role in the service allows, follow payments (list, filters, detail,
+// CSV), manage API keys, see a dashboard, change the payment pages' settings
+// and try the public API in the API Explorer.
+package admin
+
+import (
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+	_ "time/tzdata" // pages show times in Europe/London wherever Pay runs
+
+	"pay/internal/pay"
+	"pay/internal/web"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Config is what the admin site needs.
+type Config struct {
+	Store    pay.Store
+	Payments *pay.Payments
+	Users    *pay.Users
+	// Secret is the instance secret: it checks API key checksums and keys
+	// the forms' CSRF tokens.
+	Secret []byte
+	// PublicURL is Pay's public base URL, where the API Explorer sends its
+	// requests.
+	PublicURL     string
+	SecureCookies bool // Pay is reached over https
+	Logger        *slog.Logger
+	Now           func() time.Time
+	// Client sends the API Explorer's requests; a client with a 30-second
+	// timeout by default.
+	Client *http.Client
+}
+
+// Handler serves the admin site.
+type Handler struct {
+	store     pay.Store
+	payments  *pay.Payments
+	users     *pay.Users
+	secret    []byte
+	csrfKey   []byte
+	publicURL string
+	secure    bool
+	templates *web.Templates
+	logger    *slog.Logger
+	now       func() time.Time
+	client    *http.Client
+	london    *time.Location
+}
+
+// New parses the templates and returns the handler.
+func New(c Config) (*Handler, error) {
+	pages, err := fs.Sub(templateFS, "templates")
+	if err != nil {
+		return nil, err
+	}
+	t, err := web.ParseTemplates(pages, templateFuncs, c.Logger)
+	if err != nil {
+		return nil, err
+	}
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return nil, err
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Client == nil {
+		c.Client = &http.Client{Timeout: 30 * time.Second}
+	}
+	return &Handler{store: c.Store, payments: c.Payments, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
+		publicURL: c.PublicURL, secure: c.SecureCookies, templates: t, logger: c.Logger, now: c.Now,
+		client: c.Client, london: london}, nil
+}
+
+var templateFuncs = template.FuncMap{
+	"money":  formatMoney,
+	"rowsOf": rowsOf,
+	"onOff":  onOff,
+}
+
+// onOffField is an on/off setting, for the "on-off" template.
+type onOffField struct {
+	Name, Legend, Hint string
+	On                 bool
+}
+
+func onOff(name, legend, hint string, on bool) onOffField { return onOffField{name, legend, hint, on} }
+
+// rowSection is a titled list of rows, for the "detail-rows" template.
+type rowSection struct {
+	ID      string
+	Heading string
+	Rows    []row
+}
+
+func rowsOf(id, heading string, rows []row) rowSection { return rowSection{id, heading, rows} }
+
+// Register adds the admin site to mux: the whole route table, and the
+// permission each account page needs. Every route refuses unsafe requests
+// from other origins and sends the card pages' security headers.
+func (h *Handler) Register(mux *http.ServeMux) {
+	route := func(pattern string, f http.HandlerFunc) { mux.Handle(pattern, web.Secure(f)) }
+	route("GET /admin/sign-in", h.signInPage)
+	route("POST /admin/sign-in", h.signIn)
+	route("GET /admin/security-code", h.atStage(pay.StageSecurityCode, h.securityCodePage))
+	route("POST /admin/security-code", h.atStage(pay.StageSecurityCode, h.securityCode))
+	route("GET /admin/new-password", h.atStage(pay.StageNewPassword, h.newPasswordPage))
+	route("POST /admin/new-password", h.atStage(pay.StageNewPassword, h.newPassword))
+	// The authenticator app is set up when the operator requires it, or
+	// when a signed-in user without one takes up the offer.
+	route("GET /admin/authenticator", h.atStage(pay.StageSetUp2FA, h.authenticatorPage, pay.StageSignedIn))
+	route("POST /admin/authenticator", h.atStage(pay.StageSetUp2FA, h.authenticator, pay.StageSignedIn))
+	route("POST /admin/sign-out", h.signOut)
+	route("GET /admin", h.signedIn(h.home))
+	route("GET /admin/{$}", h.signedIn(h.home))
+	route("GET /admin/services", h.signedIn(h.services))
+
+	account := func(pattern string, perm pay.Permission, f func(*request)) {
+		route(pattern, h.signedIn(h.withAccount(perm, f)))
+	}
+	account("GET /admin/accounts/{account}", pay.PermTransactionsRead, h.dashboard)
+	account("GET /admin/accounts/{account}/transactions", pay.PermTransactionsRead, h.transactions)
+	account("GET /admin/accounts/{account}/transactions/download", pay.PermTransactionsDownload, h.download)
+	account("GET /admin/accounts/{account}/transactions/{id}", pay.PermTransactionsDetails, h.transaction)
+	account("GET /admin/accounts/{account}/api-keys", pay.PermTokensRead, h.keys)
+	account("GET /admin/accounts/{account}/api-keys/revoked", pay.PermTokensRevokedRead, h.revokedKeys)
+	account("GET /admin/accounts/{account}/api-keys/new", pay.PermTokensCreate, h.newKeyPage)
+	account("POST /admin/accounts/{account}/api-keys/new", pay.PermTokensCreate, h.newKey)
+	account("GET /admin/accounts/{account}/api-keys/{key}/name", pay.PermTokensUpdate, h.keyNamePage)
+	account("POST /admin/accounts/{account}/api-keys/{key}/name", pay.PermTokensUpdate, h.keyName)
+	account("GET /admin/accounts/{account}/api-keys/{key}/revoke", pay.PermTokensDelete, h.revokeKeyPage)
+	account("POST /admin/accounts/{account}/api-keys/{key}/revoke", pay.PermTokensDelete, h.revokeKey)
+	account("GET /admin/accounts/{account}/settings", pay.PermPaymentTypesRead, h.settingsPage)
+	account("POST /admin/accounts/{account}/settings", pay.PermPaymentTypesUpdate, h.settings)
+	account("GET /admin/accounts/{account}/explorer", pay.PermTransactionsRead, h.explorerPage)
+	account("POST /admin/accounts/{account}/explorer", pay.PermTransactionsRead, h.explorer)
+	route("/admin/", h.notFound)
+}

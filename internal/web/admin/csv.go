@@ -1,0 +1,277 @@
+package admin
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"pay/internal/pay"
+)
+
+// The CSV download follows GOV.UK Pay's (its ledger's CsvTransactionFactory):
+// the same columns in the same order, money as #,##0.00, refunds as
+// negative rows that say who issued them, the date and time created in UTC,
+// and text that a spreadsheet could take for a formula prefixed with '.
+
+// csvTransaction is the source of one CSV row: a payment, or a refund of
+// one (Refund set, Payment its payment).
+type csvTransaction struct {
+	Payment *pay.Payment
+	Refund  *pay.Refund
+}
+
+// csvColumns decides the header: the fee columns for accounts whose
+// provider charges fees (Stripe), MOTO for accounts that take telephone
+// payments, and a column for each metadata key.
+type csvColumns struct {
+	Fees     bool
+	Moto     bool
+	Metadata []string
+}
+
+func (c csvColumns) header() []string {
+	h := []string{"Reference", "Description", "Email", "Amount", "Card Brand", "Cardholder Name", "Card Expiry Date",
+		"Card Number", "State", "Finished", "Error Code", "Error Message", "Provider ID", "GOV.UK Payment ID", "Issued By",
+		"Date Created", "Time Created", "Corporate Card Surcharge", "Total Amount", "Wallet Type"}
+	if c.Fees {
+		h = append(h, "Fee", "Net", "Fee (transaction)", "Fee (3DS)", "Fee (fraud protection)")
+	}
+	h = append(h, "Card Type")
+	if c.Moto {
+		h = append(h, "MOTO")
+	}
+	h = append(h, "Payment Provider", "3-D Secure Required")
+	for _, k := range c.Metadata {
+		h = append(h, k+" (metadata)")
+	}
+	return h
+}
+
+// csvRow collects one row's values by column name.
+type csvRow map[string]string
+
+// row returns the values of one transaction in the order of header, which
+// is c.header().
+func (c csvColumns) row(header []string, t csvTransaction) []string {
+	r := paymentAttributes(t.Payment)
+	if t.Refund == nil {
+		c.paymentValues(r, t.Payment)
+	} else {
+		refundValues(r, t.Refund)
+	}
+	out := make([]string, len(header))
+	for i, h := range header {
+		out[i] = r[h]
+	}
+	return out
+}
+
+// paymentAttributes are the values a payment row and its refunds' rows share.
+func paymentAttributes(p *pay.Payment) csvRow {
+	return csvRow{
+		"Reference": escapeFormula(p.Reference), "Description": escapeFormula(p.Description),
+		"Email": escapeFormula(p.Email), "Cardholder Name": escapeFormula(p.Card.CardholderName),
+		"Card Number": p.Card.LastDigits, "Card Brand": pay.BrandLabel(p.Card.Brand), "Card Expiry Date": p.Card.ExpiryDate,
+		"Card Type": strings.ToLower(p.Card.CardType), "Wallet Type": walletType(p.Card.WalletType),
+	}
+}
+
+func (c csvColumns) paymentValues(r csvRow, p *pay.Payment) {
+	st := p.State()
+	r["GOV.UK Payment ID"] = p.ID
+	r["Provider ID"] = escapeFormula(p.ProviderID)
+	r["Amount"] = csvMoney(p.Amount)
+	r["State"] = p.Status.DisplayState().Name
+	r["Finished"] = strconv.FormatBool(st.Finished)
+	r["Error Code"], r["Error Message"] = st.Code, st.Message
+	r["Corporate Card Surcharge"] = csvMoney(p.CorporateSurcharge)
+	r["Payment Provider"] = p.Provider
+	r["MOTO"] = strconv.FormatBool(p.Moto)
+	if p.ThreeDSRequired {
+		r["3-D Secure Required"] = "true"
+	}
+	setDate(r, p.CreatedAt)
+	success := st.Status == pay.StateSuccess
+	switch {
+	case success:
+		r["Total Amount"] = csvMoney(p.TotalAmount())
+	case st.Finished:
+		r["Total Amount"] = csvMoney(0)
+	}
+	r["Net"] = csvMoney(0)
+	if p.Fee != nil {
+		r["Fee"] = csvMoney(*p.Fee)
+	}
+	if success {
+		r["Net"] = csvMoney(p.TotalAmount() - ptrValue(p.Fee))
+	}
+	for _, k := range c.Metadata {
+		if v, ok := p.Metadata[k]; ok {
+			r[k+" (metadata)"] = metadataText(v)
+		}
+	}
+}
+
+// refundValues fill a refund's row: its amounts negative, issued by the
+// user who made it, in the refund's display state.
+func refundValues(r csvRow, rf *pay.Refund) {
+	r["GOV.UK Payment ID"] = rf.PaymentID
+	r["Provider ID"] = escapeFormula(rf.ProviderID)
+	r["Amount"] = csvMoney(-rf.Amount)
+	r["Total Amount"] = csvMoney(-rf.Amount)
+	r["Net"] = csvMoney(-rf.Amount)
+	r["Issued By"] = rf.CreatedBy
+	r["State"] = pay.RefundDisplayState(rf.Status).Name
+	finished := rf.Status == pay.RefundSucceeded || rf.Status == pay.RefundError
+	r["Finished"] = strconv.FormatBool(finished)
+	if rf.Status == pay.RefundError {
+		r["Error Code"], r["Error Message"] = "P0050", "Payment provider returned an error"
+	}
+	setDate(r, rf.CreatedAt)
+}
+
+func setDate(r csvRow, t time.Time) {
+	r["Date Created"] = t.UTC().Format("02 Jan 2006")
+	r["Time Created"] = t.UTC().Format("15:04:05")
+}
+
+func ptrValue(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// csvMoney writes pence as GOV.UK Pay's CSV does (#,##0.00): 123456 →
+// "1,234.56", -500 → "-5.00".
+func csvMoney(pence int64) string {
+	sign := ""
+	if pence < 0 {
+		sign, pence = "-", -pence
+	}
+	return sign + groupThousands(pence/100) + "." + strconv.FormatInt(100+pence%100, 10)[1:]
+}
+
+// escapeFormula keeps a spreadsheet from running text as a formula: text
+// starting with = + - or @ gets a leading '.
+func escapeFormula(s string) string {
+	if strings.TrimSpace(s) != "" && strings.ContainsAny(s[:1], "=+-@") {
+		return "'" + s
+	}
+	return s
+}
+
+// walletType writes APPLE_PAY as Apple Pay.
+func walletType(w string) string {
+	if w == "" {
+		return ""
+	}
+	return walletName(w)
+}
+
+// metadataText writes a metadata value as the CSV and the detail page show
+// it. Text is escaped like every other text column.
+func metadataText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return escapeFormula(v)
+	case bool:
+		return strconv.FormatBool(v)
+	case json.Number:
+		return v.String()
+	}
+	return fmt.Sprint(v)
+}
+
+func sortedKeys(m pay.Metadata) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// csvWriter writes transactions as CSV as they come, so memory does not
+// grow with their number.
+type csvWriter struct {
+	cols   csvColumns
+	header []string
+	w      *csv.Writer
+	rows   int
+}
+
+// newCSVWriter writes the header line and returns the writer.
+func newCSVWriter(w io.Writer, cols csvColumns) (*csvWriter, error) {
+	cw := &csvWriter{cols: cols, header: cols.header(), w: csv.NewWriter(w)}
+	return cw, cw.w.Write(cw.header)
+}
+
+func (cw *csvWriter) write(t csvTransaction) error {
+	cw.rows++
+	return cw.w.Write(cw.cols.row(cw.header, t))
+}
+
+// flush sends what is buffered and reports any write error.
+func (cw *csvWriter) flush() error {
+	cw.w.Flush()
+	return cw.w.Error()
+}
+
+// download streams the transactions the filters match as a CSV file.
+func (h *Handler) download(q *request) {
+	f := parseFilters(q.r.URL.Query(), h.now(), h.london)
+	if len(f.errors) > 0 {
+		h.transactions(q) // shows the errors beside the filters
+		return
+	}
+	search := f.search(q.account.ID)
+	keys, err := h.store.PaymentMetadataKeys(q.ctx, search)
+	if err != nil {
+		h.systemError(q.w, q.r, err)
+		return
+	}
+	cols := csvColumns{Fees: q.account.Provider == pay.ProviderStripe, Moto: q.account.Settings.AllowMoto, Metadata: keys}
+	name := "Pay_transactions_" + h.now().In(h.london).Format("2006-01-02_150405") + ".csv"
+	q.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	q.w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	if err := h.streamCSV(q, search, cols); err != nil {
+		// The status is sent: cut the connection so the file is seen to be
+		// incomplete rather than taken for the whole list.
+		h.logger.ErrorContext(q.ctx, "CSV download failed", slog.Any("error", err))
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// csvWriteWindow is how long the client has to take each batch of rows: a
+// long download is not cut off by the server's overall write timeout.
+const csvWriteWindow = time.Minute
+
+func (h *Handler) streamCSV(q *request, search *pay.PaymentSearch, cols csvColumns) error {
+	rc := http.NewResponseController(q.w)
+	rc.SetWriteDeadline(time.Now().Add(csvWriteWindow))
+	cw, err := newCSVWriter(q.w, cols)
+	if err != nil {
+		return err
+	}
+	err = h.store.PaymentStream(q.ctx, search, func(p *pay.Payment) error {
+		if err := cw.write(csvTransaction{Payment: p}); err != nil {
+			return err
+		}
+		if cw.rows%1000 == 0 {
+			rc.SetWriteDeadline(time.Now().Add(csvWriteWindow))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return cw.flush()
+}

@@ -1,0 +1,330 @@
+package admin_test
+
+import (
+	"context"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"pay/internal/api"
+	"pay/internal/pay"
+	"pay/internal/provider/sandbox"
+	"pay/internal/store/sqlite"
+	"pay/internal/store/storetest"
+	"pay/internal/web"
+	"pay/internal/web/admin"
+	"pay/internal/web/browsertest"
+)
+
+func TestMain(m *testing.M) { browsertest.Main(m) }
+
+// testPassword is every test user's password; its hash is computed once,
+// as argon2id is slow on purpose.
+const testPassword = "correct horse battery staple"
+
+var testHash = sync.OnceValue(func() string { return pay.HashPassword(testPassword) })
+
+var testSecret = []byte("admin site test secret, 32 bytes or more")
+
+// env is the admin site, the public API and the static files on one test
+// server, with a real SQLite store, the sandbox provider and a settable
+// clock: one service with a sandbox account, and another service the test
+// users have no role in.
+type env struct {
+	t        *testing.T
+	ctx      context.Context
+	store    *sqlite.Store
+	clock    *storetest.Clock
+	payments *pay.Payments
+	users    *pay.Users
+	service  *pay.Service
+	account  *pay.Account
+	other    *pay.Account // a live account of another service
+	server   *httptest.Server
+	logs     *strings.Builder
+	sent     *recorder // the API Explorer's outgoing requests
+}
+
+// options change the env before the server starts.
+type options struct {
+	require2FA    bool
+	secureCookies bool
+}
+
+func newEnv(t *testing.T, opts ...func(*options)) *env {
+	t.Helper()
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "pay.db"))
+	must(t, err)
+	t.Cleanup(func() { st.Close() })
+	e := &env{t: t, ctx: ctx, store: st, clock: storetest.NewClock(), logs: &strings.Builder{}}
+	e.clock.Set(time.Now().UTC())
+	st.Now = e.clock.Now
+	e.payments = &pay.Payments{Store: st, Now: e.clock.Now, Providers: map[string]pay.Provider{pay.ProviderSandbox: sandbox.New()}}
+	e.users = &pay.Users{Store: st, Now: e.clock.Now, Require2FA: o.require2FA}
+	e.service, e.account = e.newService("Licence service", pay.AccountTest)
+	_, e.other = e.newService("Other service", pay.AccountLive)
+	e.start(o)
+	return e
+}
+
+func (e *env) start(o options) {
+	logger := slog.New(slog.NewTextHandler(e.logs, nil))
+	mux := http.NewServeMux()
+	e.server = httptest.NewUnstartedServer(mux)
+	publicURL := "http://" + e.server.Listener.Addr().String()
+	e.sent = &recorder{next: http.DefaultTransport}
+	h, err := admin.New(admin.Config{Store: e.store, Payments: e.payments, Users: e.users, Secret: testSecret,
+		PublicURL: publicURL, SecureCookies: o.secureCookies, Logger: logger, Now: e.clock.Now,
+		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}})
+	must(e.t, err)
+	h.Register(mux)
+	(&api.API{Payments: e.payments, Store: e.store, Secret: testSecret, PublicURL: publicURL, Logger: logger,
+		Now: e.clock.Now}).Register(mux)
+	mux.Handle("GET /static/", web.Static())
+	e.server.Start()
+	e.t.Cleanup(e.server.Close)
+}
+
+// recorder remembers the URLs of the requests it passes on.
+type recorder struct {
+	mu   sync.Mutex
+	urls []string
+	next http.RoundTripper
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.mu.Lock()
+	r.urls = append(r.urls, req.URL.String())
+	r.mu.Unlock()
+	return r.next.RoundTrip(req)
+}
+
+func (r *recorder) list() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.urls...)
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (e *env) newService(name string, typ pay.AccountType) (*pay.Service, *pay.Account) {
+	e.t.Helper()
+	svc := &pay.Service{ExternalID: pay.NewID(), Name: name}
+	must(e.t, e.store.ServiceInsert(e.ctx, svc))
+	a := &pay.Account{ServiceID: svc.ID, ServiceName: name, Type: typ, Provider: pay.ProviderSandbox,
+		Settings: pay.DefaultAccountSettings()}
+	must(e.t, e.store.AccountInsert(e.ctx, a))
+	return svc, a
+}
+
+// testUser is a user the test can sign in as.
+type testUser struct {
+	*pay.User
+	Secret string // the authenticator secret, if the user has an app
+}
+
+// user stores a user with a role in the env's service and, with app, an
+// authenticator secret.
+func (e *env) user(email string, role pay.Role, app bool) *testUser {
+	e.t.Helper()
+	u := &testUser{User: &pay.User{Email: email, PasswordHash: testHash()}}
+	if app {
+		u.Secret = pay.NewTOTPSecret()
+		u.TOTPSecret = u.Secret
+	}
+	must(e.t, e.store.UserInsert(e.ctx, u.User))
+	must(e.t, e.store.MembershipSet(e.ctx, &pay.Membership{UserID: u.ID, ServiceID: e.service.ID, Role: role}))
+	return u
+}
+
+// code returns the user's current authenticator code, moving the clock on
+// a step first so that no two calls return the same, already used, code.
+func (e *env) code(u *testUser) string {
+	e.t.Helper()
+	e.clock.Advance(pay.TOTPPeriod)
+	c, err := pay.TOTPCode(u.Secret, e.clock.Now())
+	must(e.t, err)
+	return c
+}
+
+func (e *env) accountPath(suffix string) string {
+	return "/admin/accounts/" + strconv.FormatInt(e.account.ID, 10) + suffix
+}
+
+// newPayment creates a payment through the domain, as the API would.
+func (e *env) newPayment(change func(*pay.CreatePaymentRequest)) *pay.Payment {
+	e.t.Helper()
+	ret := "https://service.example/return"
+	req := &pay.CreatePaymentRequest{Amount: 12000, Reference: "12345", Description: "New passport application", ReturnURL: &ret}
+	if change != nil {
+		change(req)
+	}
+	c, err := e.payments.Create(e.ctx, e.account, req)
+	must(e.t, err)
+	return c.Payment
+}
+
+// pay takes a payment through the card journey in the domain, with a
+// sandbox card number, and returns it as stored.
+func (e *env) pay(p *pay.Payment, number string) *pay.Payment {
+	e.t.Helper()
+	card := &pay.Card{Number: number, CVC: "123", ExpiryMonth: 12, ExpiryYear: 2030, CardholderName: "J Bloggs",
+		Brand: pay.DetectBrand(number), CardType: pay.CardTypeOf(number)}
+	p, err := e.payments.Authorise(e.ctx, p.ID, card, "payer@example.org")
+	must(e.t, err)
+	if p.Status == pay.StatusAuthorisationSuccess {
+		_, err = e.payments.Confirm(e.ctx, p.ID)
+		must(e.t, err)
+	}
+	p, err = e.store.PaymentGet(e.ctx, 0, p.ID)
+	must(e.t, err)
+	return p
+}
+
+// browser is a cookie-keeping client that does not follow redirects and
+// remembers the CSRF token of the last page it saw.
+type browser struct {
+	t      *testing.T
+	e      *env
+	base   string
+	client *http.Client
+	csrf   string
+}
+
+func (e *env) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: e.t, e: e, base: e.server.URL, client: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+type page struct {
+	status   int
+	location string
+	header   http.Header
+	body     string
+}
+
+var csrfInput = regexp.MustCompile(`name="csrfToken" value="([^"]+)"`)
+
+func (b *browser) do(req *http.Request) *page {
+	b.t.Helper()
+	res, err := b.client.Do(req)
+	must(b.t, err)
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	p := &page{status: res.StatusCode, location: res.Header.Get("Location"), header: res.Header, body: string(body)}
+	if m := csrfInput.FindStringSubmatch(p.body); m != nil {
+		b.csrf = m[1]
+	}
+	return p
+}
+
+func (b *browser) get(path string) *page {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
+	return b.do(req)
+}
+
+// post sends a form as a same-origin browser does, with the CSRF token of
+// the last page.
+func (b *browser) post(path string, form url.Values) *page {
+	b.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if !form.Has("csrfToken") && b.csrf != "" {
+		form.Set("csrfToken", b.csrf)
+	}
+	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", b.base)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return b.do(req)
+}
+
+// postSignIn loads the sign-in page, as a browser does first, and posts
+// the form.
+func (b *browser) postSignIn(form url.Values) *page {
+	b.t.Helper()
+	b.get("/admin/sign-in")
+	return b.post("/admin/sign-in", form)
+}
+
+// follow gets pages through redirects and returns the last one.
+func (b *browser) follow(p *page) *page {
+	b.t.Helper()
+	for i := 0; p.status == http.StatusSeeOther || p.status == http.StatusFound; i++ {
+		if i == 10 {
+			b.t.Fatal("too many redirects")
+		}
+		p = b.get(p.location)
+	}
+	return p
+}
+
+// signIn signs u in, with a security code if u has an authenticator app,
+// and skips the offer to set one up if not. It fails the test unless the
+// admin site ends up open.
+func (b *browser) signIn(u *testUser) *page {
+	b.t.Helper()
+	p := b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
+	if p.status != http.StatusSeeOther {
+		b.t.Fatalf("sign-in: %d %s", p.status, p.heading())
+	}
+	if strings.HasPrefix(p.location, "/admin/security-code") {
+		b.get(p.location)
+		p = b.post("/admin/security-code", url.Values{"code": {b.e.code(u)}})
+		if p.status != http.StatusSeeOther {
+			b.t.Fatalf("security code: %d %v", p.status, p.errors())
+		}
+	}
+	if strings.HasPrefix(p.location, "/admin/authenticator") {
+		p.location = "/admin"
+	}
+	return b.follow(p)
+}
+
+var (
+	headingPattern = regexp.MustCompile(`<h1[^>]*>\s*(?:<label[^>]*>)?([^<]+)`)
+	summaryPattern = regexp.MustCompile(`<li><a href="#([a-zA-Z0-9-]+)">([^<]+)</a></li>`)
+)
+
+func (p *page) heading() string {
+	m := headingPattern.FindStringSubmatch(p.body)
+	if m == nil {
+		return ""
+	}
+	return strings.TrimSpace(html.UnescapeString(m[1]))
+}
+
+// errors returns the error summary's links as "id: message".
+func (p *page) errors() []string {
+	var out []string
+	for _, m := range summaryPattern.FindAllStringSubmatch(p.body, -1) {
+		out = append(out, m[1]+": "+html.UnescapeString(m[2]))
+	}
+	return out
+}
+
+func (p *page) has(s string) bool { return strings.Contains(p.body, s) }

@@ -1,0 +1,254 @@
+package admin
+
+import (
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"pay/internal/pay"
+)
+
+// Date filter periods, in UK time. "Last 7 days" is today and the six days
+// before it, so today's payments are in it.
+const (
+	periodToday      = "today"
+	periodYesterday  = "yesterday"
+	periodLast7Days  = "last-7-days"
+	periodLast30Days = "last-30-days"
+	periodCustom     = "custom"
+)
+
+var periodLabels = map[string]string{
+	periodToday:      "Today",
+	periodYesterday:  "Yesterday",
+	periodLast7Days:  "Last 7 days",
+	periodLast30Days: "Last 30 days",
+	periodCustom:     "Custom date range",
+}
+
+// periodIDs are the date filter's choices, in the order the form lists them.
+var periodIDs = []string{periodToday, periodYesterday, periodLast7Days, periodLast30Days, periodCustom}
+
+// periodRange returns the start (inclusive) and end (exclusive) of a
+// named period around now, in loc's days.
+func periodRange(id string, now time.Time, loc *time.Location) (time.Time, time.Time) {
+	n := now.In(loc)
+	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)
+	tomorrow := today.AddDate(0, 0, 1)
+	switch id {
+	case periodYesterday:
+		return today.AddDate(0, 0, -1), today
+	case periodLast7Days:
+		return today.AddDate(0, 0, -6), tomorrow
+	case periodLast30Days:
+		return today.AddDate(0, 0, -29), tomorrow
+	}
+	return today, tomorrow
+}
+
+// PageSize is how many transactions a page of the list shows (GOV.UK Pay's).
+const PageSize = 20
+
+// filters are the transaction list's filters as the URL carries them,
+// with GOV.UK Pay's parameter names, so a filtered list can be bookmarked.
+type filters struct {
+	Reference      string
+	Email          string
+	CardholderName string
+	LastDigits     string
+	Brands         []string // brand ids
+	States         []string // display state ids
+	DateFilter     string   // a period id, or "" for any time
+	FromDate       string   // as typed: yyyy-mm-dd (or dd/mm/yyyy)
+	FromTime       string   // hh:mm or hh:mm:ss
+	ToDate         string
+	ToTime         string
+	Page           int
+
+	from, to *time.Time
+	errors   []fieldError
+}
+
+var (
+	fourDigits = regexp.MustCompile(`^[0-9]{4}$`)
+	timeOfDay  = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$`)
+)
+
+// parseFilters reads the filters from a query. Unknown states and brands
+// are ignored; a malformed value is an error to show beside its field.
+func parseFilters(v url.Values, now time.Time, loc *time.Location) *filters {
+	get := func(name string) string { return strings.TrimSpace(v.Get(name)) }
+	f := &filters{Reference: get("reference"), Email: get("email"), CardholderName: get("cardholderName"),
+		LastDigits: get("lastDigitsCardNumber"), DateFilter: get("dateFilter"), FromDate: get("fromDate"),
+		FromTime: get("fromTime"), ToDate: get("toDate"), ToTime: get("toTime"), Page: 1}
+	f.Brands = known(multi(v, "brand"), brandIDs())
+	f.States = known(multi(v, "state"), stateIDs())
+	if n, err := strconv.Atoi(get("page")); err == nil && n > 0 && n < 1_000_000 {
+		f.Page = n
+	}
+	if f.LastDigits != "" && !fourDigits.MatchString(f.LastDigits) {
+		f.errors = append(f.errors, fieldError{"lastDigitsCardNumber", "Enter the last 4 digits of the card number"})
+	}
+	f.parseDates(now, loc)
+	return f
+}
+
+// multi reads a parameter given several times or as a comma-separated list.
+func multi(v url.Values, name string) []string {
+	var out []string
+	for _, s := range v[name] {
+		for _, part := range strings.Split(s, ",") {
+			if part = strings.TrimSpace(part); part != "" && !slices.Contains(out, part) {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}
+
+func known(list, allowed []string) []string {
+	var out []string
+	for _, s := range list {
+		if slices.Contains(allowed, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func brandIDs() []string {
+	var out []string
+	for _, ct := range pay.CardTypes {
+		if !slices.Contains(out, ct.Brand) {
+			out = append(out, ct.Brand)
+		}
+	}
+	return out
+}
+
+func stateIDs() []string {
+	out := make([]string, len(pay.PaymentDisplayStates))
+	for i, s := range pay.PaymentDisplayStates {
+		out[i] = s.ID
+	}
+	return out
+}
+
+// parseDates turns the date filter into a range. A named period wins over
+// typed dates; typed dates make a custom range, the "to" day inclusive.
+func (f *filters) parseDates(now time.Time, loc *time.Location) {
+	if f.DateFilter != "" && f.DateFilter != periodCustom {
+		if _, ok := periodLabels[f.DateFilter]; !ok {
+			f.DateFilter = ""
+			return
+		}
+		from, to := periodRange(f.DateFilter, now, loc)
+		f.from, f.to = &from, &to
+		return
+	}
+	if f.FromDate != "" {
+		if t, ok := dateTime(f.FromDate, f.FromTime, loc, false); ok {
+			f.from = &t
+		} else {
+			f.errors = append(f.errors, fieldError{"fromDate", "Enter a real start date and time"})
+		}
+	}
+	if f.ToDate != "" {
+		if t, ok := dateTime(f.ToDate, f.ToTime, loc, true); ok {
+			f.to = &t
+		} else {
+			f.errors = append(f.errors, fieldError{"toDate", "Enter a real end date and time"})
+		}
+	}
+	if f.from != nil && f.to != nil && !f.from.Before(*f.to) {
+		f.errors = append(f.errors, fieldError{"toDate", "The end date must be after the start date"})
+	}
+	if f.FromDate != "" || f.ToDate != "" {
+		f.DateFilter = periodCustom
+	}
+}
+
+// dateTime reads a day and an optional time of day in loc. An end is
+// exclusive: the end of the second typed, or of the day without a time.
+func dateTime(date, clock string, loc *time.Location, end bool) (time.Time, bool) {
+	var day time.Time
+	var err error
+	if strings.Contains(date, "/") {
+		day, err = time.ParseInLocation("2/1/2006", date, loc)
+	} else {
+		day, err = time.ParseInLocation(time.DateOnly, date, loc)
+	}
+	if err != nil {
+		return time.Time{}, false
+	}
+	if clock == "" {
+		if end {
+			return day.AddDate(0, 0, 1), true
+		}
+		return day, true
+	}
+	if !timeOfDay.MatchString(clock) {
+		return time.Time{}, false
+	}
+	if len(clock) == 5 {
+		clock += ":00"
+	}
+	hh, _ := strconv.Atoi(clock[0:2])
+	mm, _ := strconv.Atoi(clock[3:5])
+	ss, _ := strconv.Atoi(clock[6:8])
+	t := time.Date(day.Year(), day.Month(), day.Day(), hh, mm, ss, 0, loc)
+	if end {
+		t = t.Add(time.Second)
+	}
+	return t, true
+}
+
+// search is the store search the filters describe, for one page.
+func (f *filters) search(accountID int64) *pay.PaymentSearch {
+	q := &pay.PaymentSearch{AccountID: accountID, Reference: f.Reference, PartialReference: true, Email: f.Email,
+		CardholderName: f.CardholderName, LastDigits: f.LastDigits, CardBrands: f.Brands,
+		FromDate: f.from, ToDate: f.to, Page: f.Page, DisplaySize: PageSize}
+	for _, id := range f.States {
+		q.Statuses = append(q.Statuses, pay.StatusesForDisplayState(id)...)
+	}
+	return q
+}
+
+// query is the filters as a URL query for the given page (1 is left out),
+// in a fixed order, for pagination and download links.
+func (f *filters) query(page int) url.Values {
+	v := url.Values{}
+	set := func(name, value string) {
+		if value != "" {
+			v.Set(name, value)
+		}
+	}
+	set("reference", f.Reference)
+	set("email", f.Email)
+	set("cardholderName", f.CardholderName)
+	set("lastDigitsCardNumber", f.LastDigits)
+	v["brand"] = f.Brands
+	v["state"] = f.States
+	set("dateFilter", f.DateFilter)
+	if f.DateFilter == periodCustom {
+		set("fromDate", f.FromDate)
+		set("fromTime", f.FromTime)
+		set("toDate", f.ToDate)
+		set("toTime", f.ToTime)
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	for k, list := range v {
+		if len(list) == 0 {
+			delete(v, k)
+		}
+	}
+	return v
+}
+
+// Active reports whether any filter is set.
+func (f *filters) Active() bool { return len(f.query(1)) > 0 }

@@ -1,0 +1,116 @@
+package admin
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"pay/internal/pay"
+)
+
+// homeData lists the services the user belongs to and their accounts.
+type homeData struct {
+	page
+	Services []serviceView
+}
+
+type serviceView struct {
+	Name     string
+	Role     string
+	Accounts []accountLink
+}
+
+type accountLink struct {
+	Href    string
+	Label   string
+	Sandbox bool
+}
+
+// home sends the user to their account, or lists them if there are several.
+func (h *Handler) home(q *request) {
+	d, n, ok := h.homeData(q)
+	if !ok {
+		return
+	}
+	if n == 1 {
+		for _, sv := range d.Services {
+			for _, a := range sv.Accounts {
+				q.redirect(a.Href)
+				return
+			}
+		}
+	}
+	h.render(q, http.StatusOK, "home", d)
+}
+
+// services always lists the user's services, to switch between accounts.
+func (h *Handler) services(q *request) {
+	if d, _, ok := h.homeData(q); ok {
+		h.render(q, http.StatusOK, "home", d)
+	}
+}
+
+// homeData reads the user's services and accounts, and counts the accounts.
+func (h *Handler) homeData(q *request) (*homeData, int, bool) {
+	memberships, err := h.store.MembershipList(q.ctx, q.user.ID)
+	if err != nil {
+		h.systemError(q.w, q.r, err)
+		return nil, 0, false
+	}
+	accounts, err := h.store.AccountList(q.ctx)
+	if err != nil {
+		h.systemError(q.w, q.r, err)
+		return nil, 0, false
+	}
+	d := &homeData{page: h.page(q, "Your services", "")}
+	n := 0
+	for _, m := range memberships {
+		sv := serviceView{Name: m.ServiceName, Role: m.Role.Label()}
+		for _, a := range accounts {
+			if a.ServiceID != m.ServiceID {
+				continue
+			}
+			label := "Live account"
+			if !a.IsLive() {
+				label = "Sandbox account"
+			}
+			sv.Accounts = append(sv.Accounts, accountLink{Href: "/admin/accounts/" + strconv.FormatInt(a.ID, 10),
+				Label: label, Sandbox: !a.IsLive()})
+			n++
+		}
+		d.Services = append(d.Services, sv)
+	}
+	return d, n, true
+}
+
+// dashboardData is an account's takings over three periods.
+type dashboardData struct {
+	page
+	Periods []periodView
+}
+
+type periodView struct {
+	Label        string
+	Summary      *pay.Summary
+	PaymentsLink string // the successful payments of the period, in the transaction list
+}
+
+// dashboardPeriods are the periods the dashboard shows.
+var dashboardPeriods = []string{periodToday, periodLast7Days, periodLast30Days}
+
+func (h *Handler) dashboard(q *request) {
+	d := &dashboardData{page: h.page(q, "Dashboard", "Dashboard")}
+	now := h.now()
+	for _, id := range dashboardPeriods {
+		from, to := periodRange(id, now, h.london)
+		sum, err := h.payments.Summary(q.ctx, q.account.ID, from, to)
+		if err != nil {
+			h.systemError(q.w, q.r, err)
+			return
+		}
+		link := q.accountPath("/transactions") + "?" +
+			url.Values{"state": {pay.DisplaySuccess.ID}, "dateFilter": {id}}.Encode()
+		d.Periods = append(d.Periods, periodView{Label: periodLabels[id], Summary: sum, PaymentsLink: link})
+	}
+	h.render(q, http.StatusOK, "dashboard", d)
+}

@@ -1,0 +1,158 @@
+package admin
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"pay/internal/pay"
+	"pay/internal/web"
+)
+
+// page is what every admin page carries for the layout and the admin
+// header: who is signed in, the account in use and the navigation.
+type page struct {
+	web.Page
+	CSRF    string // the session's CSRF token, for every form
+	Email   string // the signed-in user
+	Account *accountView
+	Nav     []navItem
+	Errors  []fieldError
+}
+
+// accountView is the account a page is about, as the header shows it.
+type accountView struct {
+	ID          int64
+	ServiceName string
+	Sandbox     bool
+	Label       string // "Sandbox account" or "Live account"
+}
+
+type navItem struct {
+	Href    string
+	Text    string
+	Current bool
+}
+
+// fieldError is a form error: ID is the input it links to.
+type fieldError struct {
+	ID      string
+	Message string
+}
+
+// ErrorFor returns the error message of an input, or "".
+func (p page) ErrorFor(id string) string {
+	for _, e := range p.Errors {
+		if e.ID == id {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// basePage is the page data of a page outside any account (sign-in pages).
+func basePage(title string) page {
+	return page{Page: web.Page{L: web.LocaleFor("en"), Title: title}}
+}
+
+// page is the page data of a page for a signed-in user; current names the
+// navigation item to mark.
+func (h *Handler) page(q *request, title, current string) page {
+	p := basePage(title)
+	if q.sess != nil {
+		p.CSRF = h.csrfToken(q.sess)
+	}
+	if q.user != nil && q.sess.Stage == pay.StageSignedIn {
+		p.Email = q.user.Email
+	}
+	if q.account == nil {
+		return p
+	}
+	a := q.account
+	p.ServiceName = a.ServiceName
+	p.Account = &accountView{ID: a.ID, ServiceName: a.ServiceName, Sandbox: !a.IsLive(), Label: "Live account"}
+	if p.Account.Sandbox {
+		p.Account.Label = "Sandbox account"
+	}
+	for _, item := range []struct {
+		perm pay.Permission
+		path string
+		text string
+	}{
+		{pay.PermTransactionsRead, "", "Dashboard"},
+		{pay.PermTransactionsRead, "/transactions", "Transactions"},
+		{pay.PermTokensRead, "/api-keys", "API keys"},
+		{pay.PermPaymentTypesRead, "/settings", "Settings"},
+		{pay.PermTransactionsRead, "/explorer", "API Explorer"},
+	} {
+		if q.role.Can(item.perm) {
+			p.Nav = append(p.Nav, navItem{Href: q.accountPath(item.path), Text: item.text, Current: item.text == current})
+		}
+	}
+	return p
+}
+
+func (h *Handler) render(q *request, status int, name string, data any) {
+	h.templates.Render(q.w, q.r, status, name, data)
+}
+
+// messagePage is a page that only says something.
+type messagePage struct {
+	page
+	Heading string
+	Lines   []string
+}
+
+func (h *Handler) message(w http.ResponseWriter, r *http.Request, q *request, status int, heading string, lines ...string) {
+	p := basePage(heading)
+	if q != nil {
+		p = h.page(q, heading, "")
+	}
+	h.templates.Render(w, r, status, "message", &messagePage{page: p, Heading: heading, Lines: lines})
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	h.message(w, r, nil, http.StatusNotFound, "Page not found",
+		"If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.")
+}
+
+func (h *Handler) forbidden(q *request, why string) {
+	h.message(q.w, q.r, q, http.StatusForbidden, "You cannot do this", why)
+}
+
+// systemError logs what went wrong and shows a generic page.
+func (h *Handler) systemError(w http.ResponseWriter, r *http.Request, err error) {
+	h.logger.ErrorContext(r.Context(), "admin page failed", slog.String("route", r.Pattern), slog.Any("error", err))
+	h.message(w, r, nil, http.StatusInternalServerError, "Sorry, there is a problem with the service",
+		"Try again later.")
+}
+
+// formatMoney writes pence as people read money: 123456 → "£1,234.56",
+// and a negative amount with a dash, as GOV.UK Pay shows refunds.
+func formatMoney(pence int64) string {
+	sign := ""
+	if pence < 0 {
+		sign, pence = "–", -pence
+	}
+	return sign + "£" + groupThousands(pence/100) + "." + strconv.FormatInt(100+pence%100, 10)[1:]
+}
+
+// groupThousands writes n with commas between groups of three digits.
+func groupThousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// displayTime writes a time as the admin pages show it, in UK time.
+func (h *Handler) displayTime(t time.Time) string {
+	return t.In(h.london).Format("02 Jan 2006 15:04:05")
+}

@@ -1,0 +1,174 @@
+package admin_test
+
+import (
+	"context"
+	"encoding/csv"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/chromedp"
+
+	"pay/internal/app"
+	"pay/internal/config"
+	"pay/internal/jobs"
+	"pay/internal/pay"
+	"pay/internal/store/storetest"
+	bt "pay/internal/web/browsertest"
+)
+
+// TestQuickStart runs the README's quick start in a browser against the
+// real app (API, card pages and admin site on one port, as pay serve runs
+// them): sign in with an authenticator app, generate a key, create a
+// payment in the API Explorer, pay it on the card pages, and find it in
+// the transaction list, its detail page and the CSV download.
+func TestQuickStart(t *testing.T) {
+	t.Parallel()
+	tab := bt.Tab(t) // skips (or fails in CI) before booting anything without a browser
+	clock := storetest.NewClock()
+	clock.Set(time.Now().UTC())
+	a, creds := startApp(t, clock)
+	base := "http://" + a.Addr()
+	service := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "<!DOCTYPE html><html lang=en><title>Service</title><h1 id=service>Back at the service</h1></html>")
+	}))
+	t.Cleanup(service.Close)
+
+	allowClipboard(t, tab, base)
+	// Sign in with the password printed on first start, set up an
+	// authenticator app when offered, sign out, and sign in with it.
+	bt.Do(t, tab, chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), creds.AdminEmail), chromedp.SendKeys(chromedp.ID("password"), creds.Password),
+		chromedp.Click(chromedp.ID("continue")), chromedp.WaitVisible(chromedp.ID("totp-secret")))
+	secret := strings.ReplaceAll(bt.Text(t, tab, "#totp-secret"), " ", "")
+	code := func() string {
+		clock.Advance(pay.TOTPPeriod) // a fresh time step: each code works once
+		c, err := pay.TOTPCode(secret, clock.Now())
+		must(t, err)
+		return c
+	}
+	bt.Do(t, tab, chromedp.SendKeys(chromedp.ID("code"), code()), chromedp.Click(chromedp.ID("complete")),
+		chromedp.WaitVisible(chromedp.ID("account-mode")))
+	if mode := bt.Text(t, tab, "#account-mode"); mode != "Sandbox account" {
+		t.Fatalf("the bootstrap admin lands on %q", mode)
+	}
+	bt.Do(t, tab, chromedp.Click(chromedp.ID("sign-out")), chromedp.WaitVisible(chromedp.ID("signed-out")),
+		chromedp.SendKeys(chromedp.ID("email"), creds.AdminEmail), chromedp.SendKeys(chromedp.ID("password"), creds.Password),
+		chromedp.Click(chromedp.ID("continue")), chromedp.WaitVisible(chromedp.ID("code")),
+		chromedp.SendKeys(chromedp.ID("code"), code()), chromedp.Click(chromedp.ID("continue")),
+		chromedp.WaitVisible(chromedp.ID("account-mode")))
+
+	// Generate a key; the copy button copies it, and the page shows it once.
+	bt.Do(t, tab, chromedp.Click(chromedp.CSS(`.admin-nav a[href$="/api-keys"]`)), chromedp.WaitVisible(chromedp.ID("create-api-key")),
+		chromedp.Click(chromedp.ID("create-api-key")), chromedp.WaitVisible(chromedp.ID("key-name")),
+		chromedp.SendKeys(chromedp.ID("key-name"), "Quick start"), chromedp.Click(chromedp.ID("continue")),
+		chromedp.WaitVisible(chromedp.ID("api-key")), chromedp.Click(chromedp.ID("copy-key-button")))
+	key := bt.Text(t, tab, "#api-key")
+	if !strings.HasPrefix(key, "api_test_") || !pay.CheckAPIKey(key, a.Secret) {
+		t.Fatalf("the page shows %q as the key", key)
+	}
+	if copied := bt.Get(t, tab, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise)); copied != key {
+		t.Fatalf("the copy button copied %q", copied)
+	}
+
+	// Create a payment in the API Explorer, returning to our service.
+	body := `{"amount": 12000, "reference": "12345", "description": "New passport application", "return_url": "` + service.URL + `/done"}`
+	bt.Do(t, tab, chromedp.Click(chromedp.ID("try-in-explorer")), chromedp.WaitVisible(chromedp.ID("send-request")),
+		chromedp.SetValue(chromedp.ID("body"), body), chromedp.Click(chromedp.ID("send-request")),
+		chromedp.WaitVisible(chromedp.ID("response-status")))
+	if status := bt.Text(t, tab, "#response-status"); status != "201 Created" {
+		t.Fatalf("create payment in the explorer: %q\n%s", status, bt.Text(t, tab, "#response-body"))
+	}
+
+	// Open next_url and pay with the sandbox's test card.
+	bt.Do(t, tab, chromedp.Click(chromedp.ID("link-next_url")), fillCard("4444333322221111"),
+		chromedp.Click(chromedp.ID("submit-card-details")), chromedp.WaitVisible(chromedp.ID("confirm")),
+		chromedp.Click(chromedp.ID("confirm")), chromedp.WaitVisible(chromedp.ID("service")))
+	if loc := bt.Location(t, tab); loc != service.URL+"/done" {
+		t.Fatalf("after paying: %s", loc)
+	}
+
+	// Back in the admin site: the list, the detail page and the CSV.
+	bt.Do(t, tab, chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.ID("account-mode")),
+		chromedp.Click(chromedp.CSS(`.admin-nav a[href$="/transactions"]`)), chromedp.WaitVisible(chromedp.ID("transactions-list")))
+	if row := bt.Text(t, tab, "#transactions-list tbody tr"); !strings.Contains(row, "12345") ||
+		!strings.Contains(row, "£120.00") || !strings.Contains(row, "Success") || !strings.Contains(row, "Visa") {
+		t.Fatalf("the list shows %q", row)
+	}
+	bt.Do(t, tab, chromedp.Click(chromedp.CSS("#transactions-list a.reference")), chromedp.WaitVisible(chromedp.ID("events")))
+	if details := bt.Text(t, tab, "#details"); !strings.Contains(details, "Payment status\nSuccess") &&
+		!strings.Contains(details, "Success") {
+		t.Fatalf("detail page: %q", details)
+	}
+	if method := bt.Text(t, tab, "#payment-method"); !strings.Contains(method, "**** **** **** 1111") {
+		t.Fatalf("payment method: %q", method)
+	}
+	bt.Do(t, tab, chromedp.Click(chromedp.ID("back")), chromedp.WaitVisible(chromedp.ID("download-csv")))
+	// Fetch the download as the browser would, with its session cookie.
+	text := bt.Get(t, tab, chromedp.Evaluate[string](
+		`fetch(document.getElementById('download-csv').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
+	records, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	must(t, err)
+	if len(records) != 2 {
+		t.Fatalf("CSV has %d rows, want a header and one payment:\n%s", len(records), text)
+	}
+	col := func(name string) string { return records[1][slices.Index(records[0], name)] }
+	if col("Reference") != "12345" || col("Amount") != "120.00" || col("State") != "Success" || col("Card Number") != "1111" ||
+		col("Card Brand") != "Visa" || col("Email") != "payer@example.org" || col("Total Amount") != "120.00" {
+		t.Fatalf("CSV row %q", records[1])
+	}
+}
+
+// startApp boots Pay as pay serve does, on a free port, with a settable clock.
+func startApp(t *testing.T, clock *storetest.Clock) (*app.App, *app.Credentials) {
+	t.Helper()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "pay.db")
+	cfg, err := config.FromEnv(func(k string) string {
+		return map[string]string{"PAY_ADDR": "127.0.0.1:0", "DATABASE_URL": db}[k]
+	})
+	must(t, err)
+	ctx := context.Background()
+	a, err := app.Open(ctx, cfg, app.Options{Now: clock.Now})
+	must(t, err)
+	creds, err := a.Bootstrap(ctx)
+	must(t, err)
+	must(t, a.Start(ctx, jobs.Options{PollInterval: 50 * time.Millisecond, CleanupInterval: time.Hour}))
+	t.Cleanup(func() { a.Shutdown(context.Background()) })
+	return a, creds
+}
+
+// fillCard types a card into the card form by GOV.UK Pay's element ids.
+func fillCard(number string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.WaitVisible(chromedp.ID("card-no")),
+		chromedp.SendKeys(chromedp.ID("card-no"), number),
+		chromedp.SendKeys(chromedp.ID("expiry-month"), "12"),
+		chromedp.SendKeys(chromedp.ID("expiry-year"), "2030"),
+		chromedp.SendKeys(chromedp.ID("cardholder-name"), "J Bloggs"),
+		chromedp.SendKeys(chromedp.ID("cvc"), "123"),
+		chromedp.SendKeys(chromedp.ID("address-line-1"), "1 High Street"),
+		chromedp.SendKeys(chromedp.ID("address-city"), "London"),
+		chromedp.SendKeys(chromedp.ID("address-postcode"), "SW1A 1AA"),
+		chromedp.SendKeys(chromedp.ID("email"), "payer@example.org"),
+	)
+}
+
+// allowClipboard lets the tab's pages from origin write and read the
+// clipboard, as a person's browser lets a copy button do.
+func allowClipboard(t *testing.T, tab context.Context, origin string) {
+	t.Helper()
+	c := chromedp.FromContext(tab)
+	for _, name := range []string{"clipboard-read", "clipboard-write"} {
+		_, err := cdp.Call(tab, c.Browser, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+			Permission: &cdpbrowser.PermissionDescriptor{Name: name}, Setting: cdpbrowser.PermissionSettingGranted,
+			Origin: origin, BrowserContextID: c.BrowserContextID})
+		must(t, err)
+	}
+}

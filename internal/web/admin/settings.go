@@ -1,0 +1,126 @@
+package admin
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"pay/internal/pay"
+	"pay/internal/web"
+)
+
+// MaxServiceNameLength is GOV.UK Pay's limit on a service's name.
+const MaxServiceNameLength = 50
+
+// settingsData is the payment page settings of an account.
+type settingsData struct {
+	page
+	ServiceName      string
+	ServiceNameWelsh string
+	CardTypes        []cardTypeOption
+	Settings         pay.AccountSettings
+	Countries        []web.Country
+	EmailModes       []option
+	Saved            bool
+}
+
+type cardTypeOption struct {
+	ID, Label string
+	Checked   bool
+}
+
+func (h *Handler) settingsPage(q *request) {
+	d := h.settingsData(q, q.account.ServiceName, q.account.ServiceNameWelsh, q.account.Settings)
+	d.Saved = q.r.URL.Query().Has("saved")
+	h.render(q, http.StatusOK, "settings", d)
+}
+
+func (h *Handler) settingsData(q *request, name, welsh string, s pay.AccountSettings) *settingsData {
+	d := &settingsData{page: h.page(q, "Settings", "Settings"), ServiceName: name, ServiceNameWelsh: welsh,
+		Settings: s, Countries: web.Countries("en")}
+	for _, ct := range pay.CardTypes {
+		d.CardTypes = append(d.CardTypes, cardTypeOption{ID: ct.ID(), Label: ct.Label + " " + ct.Type,
+			Checked: slices.Contains(s.CardTypes, ct.ID())})
+	}
+	for _, m := range []struct {
+		mode  pay.EmailCollection
+		label string
+	}{{pay.EmailMandatory, "On – the payer must enter an email address"},
+		{pay.EmailOptional, "Optional – the payer may enter an email address"},
+		{pay.EmailOff, "Off – the card page does not ask for an email address"}} {
+		d.EmailModes = append(d.EmailModes, option{string(m.mode), m.label, s.EmailCollection == m.mode})
+	}
+	return d
+}
+
+// settings stores the payment page settings and the service's names. The
+// card pages read them on every request, so they apply at once.
+func (h *Handler) settings(q *request) {
+	form := q.r.PostForm
+	s := q.account.Settings
+	s.CardTypes = nil
+	for _, id := range form["cardTypes"] {
+		if _, ok := pay.CardTypeByID(id); ok && !slices.Contains(s.CardTypes, id) {
+			s.CardTypes = append(s.CardTypes, id)
+		}
+	}
+	s.CollectBillingAddress = form.Get("collectBillingAddress") == "on"
+	s.AllowZeroAmount = form.Get("allowZeroAmount") == "on"
+	s.AllowDelayedCapture = form.Get("allowDelayedCapture") == "on"
+	s.AllowMoto = form.Get("allowMoto") == "on"
+	if mode := pay.EmailCollection(form.Get("emailCollection")); slices.Contains([]pay.EmailCollection{pay.EmailMandatory, pay.EmailOptional, pay.EmailOff}, mode) {
+		s.EmailCollection = mode
+	}
+	name, welsh := strings.TrimSpace(form.Get("serviceName")), strings.TrimSpace(form.Get("serviceNameWelsh"))
+	d := h.settingsData(q, name, welsh, s)
+	d.Errors = checkSettings(&s, form.Get("defaultBillingCountry"), name, welsh)
+	if len(d.Errors) > 0 {
+		d.Settings = s
+		h.render(q, http.StatusOK, "settings", d)
+		return
+	}
+	if err := h.saveSettings(q, s, name, welsh); err != nil {
+		h.systemError(q.w, q.r, err)
+		return
+	}
+	q.redirect(q.accountPath("/settings?saved"))
+}
+
+// checkSettings validates the form, in GOV.UK Pay's words where it has them.
+func checkSettings(s *pay.AccountSettings, country, name, welsh string) []fieldError {
+	var errs []fieldError
+	if name == "" {
+		errs = append(errs, fieldError{"service-name", "Enter a service name"})
+	} else if len([]rune(name)) > MaxServiceNameLength {
+		errs = append(errs, fieldError{"service-name", "Service name must be 50 characters or fewer"})
+	}
+	if len([]rune(welsh)) > MaxServiceNameLength {
+		errs = append(errs, fieldError{"service-name-welsh", "Welsh service name must be 50 characters or fewer"})
+	}
+	if len(s.CardTypes) == 0 {
+		errs = append(errs, fieldError{"card-types", "You must choose at least one card"})
+	}
+	if web.ValidCountry(country) {
+		s.DefaultBillingCountry = country
+	} else {
+		errs = append(errs, fieldError{"default-billing-country", "Select a country"})
+	}
+	return errs
+}
+
+func (h *Handler) saveSettings(q *request, s pay.AccountSettings, name, welsh string) error {
+	a := *q.account
+	a.Settings = s
+	if err := h.store.AccountUpdate(q.ctx, &a); err != nil {
+		return err
+	}
+	if name == q.account.ServiceName && welsh == q.account.ServiceNameWelsh {
+		return nil
+	}
+	svc, err := h.store.ServiceGet(q.ctx, q.account.ServiceID)
+	if err != nil {
+		return err
+	}
+	svc.Name, svc.NameWelsh = name, welsh
+	return h.store.ServiceUpdate(q.ctx, svc)
+}

@@ -1,0 +1,271 @@
+package admin
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"pay/internal/pay"
+)
+
+// listData is the transaction list.
+type listData struct {
+	page
+	F        *filters
+	Brands   []option
+	States   []option
+	Periods  []option
+	Rows     []txRow
+	Total    int
+	First    int // the rows shown, counted from 1
+	Last     int
+	Pages    []pageLink
+	Prev     string
+	Next     string
+	Download string
+	Clear    string
+}
+
+type option struct {
+	Value    string
+	Label    string
+	Selected bool
+}
+
+type pageLink struct {
+	Number  int
+	Href    string
+	Current bool
+}
+
+// txRow is one transaction in the list.
+type txRow struct {
+	Href      string
+	Reference string
+	Email     string
+	Amount    string
+	Brand     string
+	State     string
+	StateID   string
+	Created   string
+}
+
+func (h *Handler) transactions(q *request) {
+	f := parseFilters(q.r.URL.Query(), h.now(), h.london)
+	d := &listData{page: h.page(q, "Transactions", "Transactions"), F: f, Clear: q.accountPath("/transactions")}
+	d.Errors = f.errors
+	d.fillOptions()
+	if len(f.errors) == 0 {
+		res, err := h.payments.Search(q.ctx, f.search(q.account.ID))
+		if err != nil {
+			h.systemError(q.w, q.r, err)
+			return
+		}
+		h.fillResults(q, d, res)
+	}
+	h.render(q, http.StatusOK, "transactions", d)
+}
+
+func (d *listData) fillOptions() {
+	for _, id := range brandIDs() {
+		d.Brands = append(d.Brands, option{id, pay.BrandLabel(id), slices.Contains(d.F.Brands, id)})
+	}
+	for _, s := range pay.PaymentDisplayStates {
+		d.States = append(d.States, option{s.ID, s.Name, slices.Contains(d.F.States, s.ID)})
+	}
+	for _, id := range periodIDs {
+		d.Periods = append(d.Periods, option{id, periodLabels[id], d.F.DateFilter == id})
+	}
+}
+
+func (h *Handler) fillResults(q *request, d *listData, res *pay.PaymentPage) {
+	f := d.F
+	d.Total = res.Total
+	d.First = (f.Page-1)*PageSize + 1
+	d.Last = d.First + len(res.Payments) - 1
+	for _, p := range res.Payments {
+		d.Rows = append(d.Rows, txRow{Href: q.accountPath("/transactions/" + p.ID), Reference: p.Reference, Email: p.Email,
+			Amount: formatMoney(p.TotalAmount()), Brand: pay.BrandLabel(p.Card.Brand), State: p.Status.DisplayState().Name,
+			StateID: p.Status.DisplayState().ID, Created: h.displayTime(p.CreatedAt)})
+	}
+	list := q.accountPath("/transactions")
+	link := func(n int) string {
+		if qs := f.query(n).Encode(); qs != "" {
+			return list + "?" + qs
+		}
+		return list
+	}
+	pages := (d.Total + PageSize - 1) / PageSize
+	for n := max(1, f.Page-2); n <= min(pages, f.Page+2); n++ {
+		d.Pages = append(d.Pages, pageLink{Number: n, Href: link(n), Current: n == f.Page})
+	}
+	if f.Page > 1 {
+		d.Prev = link(f.Page - 1)
+	}
+	if f.Page < pages {
+		d.Next = link(f.Page + 1)
+	}
+	d.Download = q.accountPath("/transactions/download")
+	if qs := f.query(1).Encode(); qs != "" {
+		d.Download += "?" + qs
+	}
+}
+
+// detailData is one transaction's detail page. The sections follow GOV.UK
+// Pay's: details, amount, payment method, provider, metadata and events.
+type detailData struct {
+	page
+	Payment  *pay.Payment
+	Details  []row
+	Amount   []row
+	Method   []row
+	Provider []row
+	Metadata []row
+	Events   []eventRow
+	Back     string
+}
+
+type row struct {
+	Key   string
+	Value string
+}
+
+type eventRow struct {
+	Event  string
+	Detail string // the error code and message of a failure
+	Amount string
+	At     string
+}
+
+func (h *Handler) transaction(q *request) {
+	id := q.r.PathValue("id")
+	p, err := h.payments.Get(q.ctx, q.account.ID, id)
+	if pay.IsKind(err, pay.KindNotFound) {
+		h.notFound(q.w, q.r)
+		return
+	} else if err != nil {
+		h.systemError(q.w, q.r, err)
+		return
+	}
+	history, err := h.payments.History(q.ctx, q.account.ID, id)
+	if err != nil {
+		h.systemError(q.w, q.r, err)
+		return
+	}
+	d := &detailData{page: h.page(q, "Transaction details", "Transactions"), Payment: p, Back: q.accountPath("/transactions")}
+	d.Title = "Transaction details – " + p.Reference
+	h.fillDetail(q, d, history)
+	h.render(q, http.StatusOK, "transaction", d)
+}
+
+func (h *Handler) fillDetail(q *request, d *detailData, history []pay.StateChange) {
+	p := d.Payment
+	threeDS := "Not required"
+	if p.ThreeDSRequired {
+		threeDS = "Required"
+	}
+	d.Details = []row{{"Reference number", p.Reference}, {"Service name", q.account.ServiceName},
+		{"Description", p.Description}, {"Date created", h.displayTime(p.CreatedAt)},
+		{"Payment status", p.Status.DisplayState().Name}, {"3D Secure (3DS)", threeDS}}
+	d.Amount = amountRows(p)
+	d.Method = methodRows(p)
+	d.Provider = []row{{"Provider", titleCase(p.Provider)}, {"Provider ID", p.ProviderID}, {"GOV.UK Pay ID", p.ID}}
+	for _, k := range sortedKeys(p.Metadata) {
+		d.Metadata = append(d.Metadata, row{k, metadataText(p.Metadata[k])})
+	}
+	for _, c := range history {
+		ev := eventRow{Event: eventName(c.State), Amount: formatMoney(p.TotalAmount()), At: h.displayTime(c.At)}
+		if c.State.Code != "" {
+			ev.Detail = c.State.Code + ": " + c.State.Message
+		}
+		d.Events = append(d.Events, ev)
+	}
+}
+
+func amountRows(p *pay.Payment) []row {
+	amount := formatMoney(p.TotalAmount())
+	if p.CorporateSurcharge > 0 {
+		amount += " (including card fee of " + formatMoney(p.CorporateSurcharge) + ")"
+	}
+	rows := []row{{"Payment amount", amount}}
+	if p.Fee != nil {
+		rows = append(rows, row{"Provider fee", formatMoney(*p.Fee)}, row{"Net amount", formatMoney(p.TotalAmount() - *p.Fee)})
+	}
+	if p.RefundedAmount > 0 {
+		rows = append(rows, row{"Refunded amount", formatMoney(p.RefundedAmount)})
+	}
+	return rows
+}
+
+func methodRows(p *pay.Payment) []row {
+	var rows []row
+	if !p.Card.IsZero() {
+		kind := "Card"
+		if p.Moto {
+			kind = "Card (telephone payment)"
+		}
+		if p.Card.WalletType != "" {
+			kind = walletName(p.Card.WalletType)
+		}
+		number := ""
+		if p.Card.LastDigits != "" {
+			number = "**** **** **** " + p.Card.LastDigits
+		}
+		rows = append(rows, row{"Payment type", kind}, row{"Card brand", pay.BrandLabel(p.Card.Brand)},
+			row{"Name on card", p.Card.CardholderName}, row{"Card number", number},
+			row{"Card expiry date", p.Card.ExpiryDate})
+		if a := p.Card.BillingAddress; !a.IsZero() {
+			rows = append(rows, row{"Billing address", joinNonEmpty(", ", a.Line1, a.Line2, a.City, a.Postcode, a.Country)})
+		}
+	}
+	return append(rows, row{"Email", p.Email})
+}
+
+// eventName names a state the payment reached, as GOV.UK Pay's timeline does.
+func eventName(st pay.State) string {
+	switch st.Status {
+	case pay.StateCreated:
+		return "Created"
+	case pay.StateStarted:
+		return "Started"
+	case pay.StateSubmitted:
+		return "Submitted"
+	case pay.StateCapturable:
+		return "Capturable"
+	case pay.StateSuccess:
+		return "Successful"
+	}
+	switch st.Code {
+	case "P0010":
+		return "Declined"
+	case "P0020":
+		return "Timed out"
+	case "P0030", "P0040":
+		return "Cancelled"
+	}
+	return "Error"
+}
+
+// walletName writes a wallet type as GOV.UK Pay's CSV does: APPLE_PAY → Apple Pay.
+func walletName(w string) string {
+	return titleCase(strings.ReplaceAll(strings.ToLower(w), "_", " "))
+}
+
+// titleCase capitalises each word: "sandbox" → "Sandbox".
+func titleCase(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + strings.ToLower(w[1:])
+	}
+	return strings.Join(words, " ")
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}

@@ -1,0 +1,21 @@
+// Progressive enhancement for the admin site: every page works without it.
+// It moves focus to an error summary and makes copy buttons copy.
+(function () {
+  'use strict';
+  var summary = document.querySelector('.error-summary');
+  if (summary && document.activeElement !== summary) { summary.focus(); }
+
+  var status = document.getElementById('copy-status');
+  var buttons = document.querySelectorAll('[data-copy-target]');
+  for (var i = 0; i < buttons.length; i++) {
+    if (!navigator.clipboard) { break; }
+    buttons[i].hidden = false;
+    buttons[i].addEventListener('click', function (event) {
+      var button = event.currentTarget;
+      var target = document.getElementById(button.getAttribute('data-copy-target'));
+      navigator.clipboard.writeText(target.textContent.trim()).then(function () {
+        if (status) { status.textContent = button.getAttribute('data-copied'); }
+      });
+    });
+  }
+})();

@@ -3,7 +3,7 @@ package admin
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -155,7 +155,7 @@ func (h *Handler) checkExplorer(d *explorerData) []fieldError {
 		errs = append(errs, fieldError{"method", "Choose GET or POST"})
 	}
 	if _, err := h.apiURL(d.Path); err != nil {
-		errs = append(errs, fieldError{"path", err.Error()})
+		errs = append(errs, fieldError{"path", "Enter a path of Pay’s API, starting /v1/"})
 	}
 	if d.Key == "" {
 		errs = append(errs, fieldError{"key", "Enter an API key"})
@@ -166,6 +166,9 @@ func (h *Handler) checkExplorer(d *explorerData) []fieldError {
 	return errs
 }
 
+// errNotAPIPath refuses a path that is not one of Pay's public API.
+var errNotAPIPath = errors.New("not a path of Pay's public API")
+
 // apiURL resolves a path of Pay's public API on Pay's own base URL. Any
 // other path, and anything that is not a plain path, is refused, so the
 // explorer cannot be made to call another host or another part of Pay.
@@ -173,10 +176,10 @@ func (h *Handler) apiURL(p string) (*url.URL, error) {
 	ref, err := url.Parse(p)
 	if err != nil || ref.Scheme != "" || ref.Host != "" || ref.User != nil || ref.Opaque != "" ||
 		!strings.HasPrefix(p, "/v1/") || strings.ContainsAny(p, "\\\r\n\t #") {
-		return nil, fmt.Errorf("Enter a path of Pay’s API, starting /v1/")
+		return nil, errNotAPIPath
 	}
 	if clean := path.Clean(ref.Path); clean != ref.Path && clean+"/" != ref.Path || !strings.HasPrefix(clean, "/v1/") {
-		return nil, fmt.Errorf("Enter a path of Pay’s API, starting /v1/")
+		return nil, errNotAPIPath
 	}
 	base, err := url.Parse(h.publicURL)
 	if err != nil {

@@ -72,11 +72,14 @@ type AdminStore interface {
 	// account; not found if there is no such key, conflict if it is revoked.
 	APIKeyDescribe(ctx context.Context, accountID, id int64, description string) error
 
-	// PaymentStream calls fn with every payment the search matches, newest
-	// first, ignoring Page and DisplaySize, from one snapshot. It reads rows
-	// as fn consumes them, so memory does not grow with the number of
-	// payments. An error from fn stops the stream and is returned.
-	PaymentStream(ctx context.Context, q *PaymentSearch, fn func(*Payment) error) error
+	// TransactionSearch returns a page of payments and refunds, newest first,
+	// and how many match in all, from one snapshot.
+	TransactionSearch(ctx context.Context, q *TransactionSearch) (*TransactionPage, error)
+	// TransactionStream calls fn with every payment and refund the search
+	// matches, newest first, ignoring Page and DisplaySize, from one
+	// snapshot. It reads rows as fn consumes them, so memory does not grow
+	// with their number. An error from fn stops the stream and is returned.
+	TransactionStream(ctx context.Context, q *TransactionSearch, fn func(*Transaction) error) error
 	// PaymentMetadataKeys returns every metadata key used by the payments
 	// the search matches (ignoring Page and DisplaySize), sorted.
 	PaymentMetadataKeys(ctx context.Context, q *PaymentSearch) ([]string, error)

@@ -25,13 +25,14 @@ func (s RefundStatus) External() string {
 
 // Refund gives money back on a captured payment.
 type Refund struct {
-	ID         string
-	PaymentID  string
-	AccountID  int64
-	Amount     int64
-	Status     RefundStatus
-	ProviderID string
-	CreatedBy  string // the admin user's email, for refunds made in the admin site
-	CreatedAt  time.Time
-	SettledAt  *time.Time
+	ID              string
+	PaymentID       string
+	AccountID       int64
+	Amount          int64
+	Status          RefundStatus
+	ProviderID      string
+	CreatedBy       string // the admin user's email, for refunds made in the admin site
+	CreatedByUserID int64  // and that user's id
+	CreatedAt       time.Time
+	SettledAt       *time.Time
 }

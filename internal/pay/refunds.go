@@ -48,8 +48,10 @@ type RefundRequest struct {
 	// first; Pay reads it under the payment's lock, so a concurrent refund
 	// cannot turn an omitted value into a mismatch.
 	AmountAvailable *int64
-	// CreatedBy is the email of the admin user who asked; "" for the API.
-	CreatedBy string
+	// CreatedBy is the email of the admin user who asked, and CreatedByUserID
+	// their id; "" and 0 for the API.
+	CreatedBy       string
+	CreatedByUserID int64
 }
 
 // Refund checks req in GOV.UK Pay's order and stores a new refund in the
@@ -72,7 +74,8 @@ func (s *Payments) Refund(ctx context.Context, acct *Account, req *RefundRequest
 		}
 		return nil, &Error{Kind: KindForbidden, Code: CodeAccountDisabled, Message: msgAccountDisabled}
 	}
-	r := &Refund{ID: NewID(), PaymentID: req.PaymentID, AccountID: acct.ID, Amount: req.Amount, CreatedBy: req.CreatedBy}
+	r := &Refund{ID: NewID(), PaymentID: req.PaymentID, AccountID: acct.ID, Amount: req.Amount, CreatedBy: req.CreatedBy,
+		CreatedByUserID: req.CreatedByUserID}
 	err := s.Store.RefundInsert(ctx, &RefundInsertParams{
 		Refund: r, AmountAvailable: req.AmountAvailable, Jobs: []Job{{Args: RefundJob{RefundID: r.ID}}},
 	})
@@ -101,8 +104,17 @@ var (
 
 func errRefundNotAvailable(status string) *Error {
 	return &Error{Kind: KindBadRequest, Code: CodeRefundNotAvailable,
-		Message: "The payment is not available for refund. Payment refund status: " + status}
+		Message: "The payment is not available for refund. Payment refund status: " + status,
+		Err:     &RefundUnavailableError{Status: status}}
 }
+
+// RefundUnavailableError says why a payment cannot be refunded: its refund
+// status (pending, full, unavailable or amount_not_available).
+type RefundUnavailableError struct {
+	Status string
+}
+
+func (e *RefundUnavailableError) Error() string { return "refund status " + e.Status }
 
 // ApplyRefund checks the refund params describe against p, which the store
 // has read under a lock, in GOV.UK Pay's order: disputed, not available

@@ -10,7 +10,7 @@ import (
 // RefundColumns lists the refunds table's columns in the order ScanRefund
 // reads them and RefundArgs writes them.
 var RefundColumns = []string{
-	"id", "payment_id", "account_id", "amount", "status", "provider_id", "created_by", "created_at", "settled_at",
+	"id", "payment_id", "account_id", "amount", "status", "provider_id", "created_by", "created_by_user_id", "created_at", "settled_at",
 }
 
 // RefundSelect is the column list for SELECTs.
@@ -19,7 +19,7 @@ var RefundSelect = strings.Join(RefundColumns, ", ")
 // ScanRefund reads one row of RefundColumns.
 func ScanRefund(scan func(dest ...any) error, c Codec) (*pay.Refund, error) {
 	var r pay.Refund
-	err := scan(&r.ID, &r.PaymentID, &r.AccountID, &r.Amount, &r.Status, &r.ProviderID, &r.CreatedBy,
+	err := scan(&r.ID, &r.PaymentID, &r.AccountID, &r.Amount, &r.Status, &r.ProviderID, &r.CreatedBy, &r.CreatedByUserID,
 		c.Time(&r.CreatedAt), c.NullTime(&r.SettledAt))
 	if err != nil {
 		return nil, err
@@ -29,7 +29,7 @@ func ScanRefund(scan func(dest ...any) error, c Codec) (*pay.Refund, error) {
 
 // RefundArgs returns r's values in RefundColumns order.
 func RefundArgs(r *pay.Refund, c Codec) []any {
-	return []any{r.ID, r.PaymentID, r.AccountID, r.Amount, string(r.Status), r.ProviderID, r.CreatedBy,
+	return []any{r.ID, r.PaymentID, r.AccountID, r.Amount, string(r.Status), r.ProviderID, r.CreatedBy, r.CreatedByUserID,
 		c.TimeArg(r.CreatedAt), c.NullTimeArg(r.SettledAt)}
 }
 

@@ -198,53 +198,84 @@ func (w *Where) Next(arg any) string {
 // engines index payments by (account_id, created_at).
 func PaymentSearchWhere(s *pay.PaymentSearch, c Codec) *Where {
 	w := NewWhere(c)
-	w.Add("account_id = ?", s.AccountID)
+	AddPaymentFilters(w, s, "")
+	addStatuses(w, "status", s.Statuses)
+	addTimeRange(w, c, "created_at", s.FromDate, s.ToDate)
+	return w
+}
+
+// AddPaymentFilters adds to w the filters that describe a payment (all but
+// its status and creation date) on columns with the given prefix, "" or a
+// table alias such as "p.".
+func AddPaymentFilters(w *Where, s *pay.PaymentSearch, prefix string) {
+	c := w.c
+	w.Add(prefix+"account_id = ?", s.AccountID)
 	if s.Reference != "" && s.PartialReference {
-		w.Add(`lower(reference) LIKE lower(?) ESCAPE '\'`, "%"+LikeEscape(s.Reference)+"%")
+		w.Add(`lower(`+prefix+`reference) LIKE lower(?) ESCAPE '\'`, "%"+LikeEscape(s.Reference)+"%")
 	} else if s.Reference != "" {
-		w.Add("lower(reference) = lower(?)", s.Reference)
+		w.Add("lower("+prefix+"reference) = lower(?)", s.Reference)
 	}
 	if s.Email != "" {
-		w.Add(`lower(email) LIKE lower(?) ESCAPE '\'`, "%"+LikeEscape(s.Email)+"%")
-	}
-	if len(s.Statuses) > 0 {
-		statuses := make([]any, len(s.Statuses))
-		for i, st := range s.Statuses {
-			statuses[i] = string(st)
-		}
-		w.In("status", statuses)
+		w.Add(`lower(`+prefix+`email) LIKE lower(?) ESCAPE '\'`, "%"+LikeEscape(s.Email)+"%")
 	}
 	if s.CardBrand != "" {
-		w.In("card_brand", brandIDs(s.CardBrand))
+		w.In(prefix+"card_brand", brandIDs(s.CardBrand))
 	}
 	if len(s.CardBrands) > 0 {
-		w.In("card_brand", anySlice(s.CardBrands))
+		w.In(prefix+"card_brand", anySlice(s.CardBrands))
 	}
 	if s.CardholderName != "" {
-		w.Add(`lower(cardholder_name) LIKE lower(?) ESCAPE '\'`, "%"+LikeEscape(s.CardholderName)+"%")
+		w.Add(`lower(`+prefix+`cardholder_name) LIKE lower(?) ESCAPE '\'`, "%"+LikeEscape(s.CardholderName)+"%")
 	}
 	if s.FirstDigits != "" {
-		w.Add("card_first_digits = ?", s.FirstDigits)
+		w.Add(prefix+"card_first_digits = ?", s.FirstDigits)
 	}
 	if s.LastDigits != "" {
-		w.Add("card_last_digits = ?", s.LastDigits)
+		w.Add(prefix+"card_last_digits = ?", s.LastDigits)
 	}
 	if s.AgreementID != "" {
-		w.Add("agreement_id = ?", s.AgreementID)
+		w.Add(prefix+"agreement_id = ?", s.AgreementID)
 	}
-	if s.FromDate != nil {
-		w.Add("created_at >= ?", c.TimeArg(*s.FromDate))
+	addDayRange(w, c, prefix+"settled_at", s.FromSettled, s.ToSettled)
+}
+
+// addStatuses filters col to the statuses, when there are any.
+func addStatuses[S ~string](w *Where, col string, statuses []S) {
+	if len(statuses) == 0 {
+		return
 	}
-	if s.ToDate != nil {
-		w.Add("created_at < ?", c.TimeArg(*s.ToDate))
+	list := make([]any, len(statuses))
+	for i, st := range statuses {
+		list[i] = string(st)
 	}
-	if s.FromSettled != nil {
-		w.Add("settled_at >= ?", c.TimeArg(*s.FromSettled))
+	w.In(col, list)
+}
+
+// ScanTransaction reads one row of a transaction query: the kind ("payment"
+// or "refund"), the sort keys, the payment's PaymentColumns, then the
+// refund's RefundColumns, NULL on payment rows.
+func ScanTransaction(scan func(dest ...any) error, c Codec) (*pay.Transaction, error) {
+	var kind, sortID string
+	var sortAt time.Time
+	var r pay.Refund
+	var id, paymentID, status, providerID, createdBy *string
+	var accountID, amount, userID *int64
+	var createdAt *time.Time
+	p, err := ScanPayment(func(dest ...any) error {
+		all := append([]any{&kind, c.Time(&sortAt), &sortID}, dest...)
+		return scan(append(all, &id, &paymentID, &accountID, &amount, &status, &providerID, &createdBy, &userID,
+			c.NullTime(&createdAt), c.NullTime(&r.SettledAt))...)
+	}, c)
+	if err != nil {
+		return nil, err
 	}
-	if s.ToSettled != nil {
-		w.Add("settled_at < ?", c.TimeArg(s.ToSettled.AddDate(0, 0, 1)))
+	t := &pay.Transaction{Payment: p}
+	if kind == "refund" && id != nil && createdAt != nil {
+		r.ID, r.PaymentID, r.AccountID, r.Amount, r.Status = *id, *paymentID, *accountID, *amount, pay.RefundStatus(*status)
+		r.ProviderID, r.CreatedBy, r.CreatedByUserID, r.CreatedAt = *providerID, *createdBy, *userID, *createdAt
+		t.Refund = &r
 	}
-	return w
+	return t, nil
 }
 
 // brandIDs resolves a card_brand filter to brand ids: people and clients

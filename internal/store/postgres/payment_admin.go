@@ -10,30 +10,6 @@ import (
 	"pay/internal/store"
 )
 
-// PaymentStream calls fn with every payment a search matches, newest first,
-// from one snapshot. pgx reads rows from the connection as fn takes them.
-func (s *Store) PaymentStream(ctx context.Context, q *pay.PaymentSearch, fn func(*pay.Payment) error) error {
-	w := store.PaymentSearchWhere(q, pc)
-	return s.readTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+paymentCols+` FROM payments `+w.String()+
-			` ORDER BY created_at DESC, id DESC`, w.Args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := store.ScanPayment(rows.Scan, pc)
-			if err != nil {
-				return err
-			}
-			if err := fn(p); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	})
-}
-
 // PaymentMetadataKeys returns the metadata keys of the payments a search
 // matches, sorted by their bytes (not the database's collation).
 func (s *Store) PaymentMetadataKeys(ctx context.Context, q *pay.PaymentSearch) ([]string, error) {

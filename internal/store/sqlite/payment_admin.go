@@ -20,30 +20,6 @@ func (s *Store) readSnapshot(ctx context.Context, fn func(tx *sql.Tx) error) err
 	return fn(tx)
 }
 
-// PaymentStream calls fn with every payment a search matches, newest first,
-// reading rows only as fn takes them.
-func (s *Store) PaymentStream(ctx context.Context, q *pay.PaymentSearch, fn func(*pay.Payment) error) error {
-	w := store.PaymentSearchWhere(q, sc)
-	return s.readSnapshot(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+paymentCols+` FROM payments `+w.String()+
-			` ORDER BY created_at DESC, id DESC`, w.Args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := store.ScanPayment(rows.Scan, sc)
-			if err != nil {
-				return err
-			}
-			if err := fn(p); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	})
-}
-
 // PaymentMetadataKeys returns the metadata keys of the payments a search
 // matches, sorted by their bytes.
 func (s *Store) PaymentMetadataKeys(ctx context.Context, q *pay.PaymentSearch) ([]string, error) {

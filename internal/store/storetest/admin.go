@@ -21,7 +21,8 @@ func testAdmin(t *testing.T, open Opener) {
 	t.Run("Session", func(t *testing.T) { t.Parallel(); testSession(t, open) })
 	t.Run("APIKeyDescribe", func(t *testing.T) { t.Parallel(); testAPIKeyDescribe(t, open) })
 	t.Run("PaymentSearchAdminFilters", func(t *testing.T) { t.Parallel(); testAdminFilters(t, open) })
-	t.Run("PaymentStream", func(t *testing.T) { t.Parallel(); testPaymentStream(t, open) })
+	t.Run("PaymentMetadataKeys", func(t *testing.T) { t.Parallel(); testPaymentMetadataKeys(t, open) })
+	t.Run("Transactions", func(t *testing.T) { t.Parallel(); testTransactions(t, open) })
 	t.Run("PaymentSummary", func(t *testing.T) { t.Parallel(); testPaymentSummary(t, open) })
 }
 
@@ -323,7 +324,7 @@ func paymentIDs(list []*pay.Payment) []string {
 	return out
 }
 
-func testPaymentStream(t *testing.T, open Opener) {
+func testPaymentMetadataKeys(t *testing.T, open Opener) {
 	f := setup(t, open)
 	var want []*pay.Payment
 	for i := range 7 {
@@ -341,37 +342,6 @@ func testPaymentStream(t *testing.T, open Opener) {
 	other.AccountID = f.other.ID
 	other.Metadata = pay.Metadata{"elsewhere": "1"}
 	f.insert(t, other)
-	stream := func(q *pay.PaymentSearch, stopAfter int) ([]*pay.Payment, error) {
-		var got []*pay.Payment
-		err := f.Store.PaymentStream(f.ctx, q, func(p *pay.Payment) error {
-			got = append(got, p)
-			if len(got) == stopAfter {
-				return errStop
-			}
-			return nil
-		})
-		return got, err
-	}
-	t.Run("AllNewestFirstIgnoringPaging", func(t *testing.T) {
-		got, err := stream(&pay.PaymentSearch{AccountID: f.account.ID, Page: 2, DisplaySize: 2}, 0)
-		mustOK(t, err)
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Fatalf("PaymentStream (-want +got):\n%s", diff)
-		}
-	})
-	t.Run("Filtered", func(t *testing.T) {
-		got, err := stream(&pay.PaymentSearch{AccountID: f.account.ID, Reference: want[0].Reference}, 0)
-		mustOK(t, err)
-		if len(got) != 1 || got[0].ID != want[0].ID {
-			t.Fatalf("filtered stream = %v", paymentIDs(got))
-		}
-	})
-	t.Run("StopsOnError", func(t *testing.T) {
-		got, err := stream(&pay.PaymentSearch{AccountID: f.account.ID}, 2)
-		if !errors.Is(err, errStop) || len(got) != 2 {
-			t.Fatalf("after fn failed: %d payments, error %v", len(got), err)
-		}
-	})
 	t.Run("MetadataKeys", func(t *testing.T) {
 		keys, err := f.Store.PaymentMetadataKeys(f.ctx, &pay.PaymentSearch{AccountID: f.account.ID})
 		mustOK(t, err)

@@ -131,6 +131,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	account("GET /admin/accounts/{account}/transactions", pay.PermTransactionsRead, h.transactions)
 	account("GET /admin/accounts/{account}/transactions/download", pay.PermTransactionsDownload, h.download)
 	account("GET /admin/accounts/{account}/transactions/{id}", pay.PermTransactionsDetails, h.transaction)
+	account("GET /admin/accounts/{account}/transactions/{id}/refund", pay.PermRefundsCreate, h.refundPage)
+	account("POST /admin/accounts/{account}/transactions/{id}/refund", pay.PermRefundsCreate, h.refund)
 	account("GET /admin/accounts/{account}/api-keys", pay.PermTokensRead, h.keys)
 	account("GET /admin/accounts/{account}/api-keys/revoked", pay.PermTokensRevokedRead, h.revokedKeys)
 	account("GET /admin/accounts/{account}/api-keys/new", pay.PermTokensCreate, h.newKeyPage)

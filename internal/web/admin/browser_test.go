@@ -59,11 +59,19 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"/transactions/" + p.ID, "events"},
 		{"/settings", "settings-form"},
 		{"/explorer", "explorer-form"},
+		{"/transactions/" + p.ID + "/refund", "refund-form"},
 	}
 	for _, pg := range pages {
 		bt.Do(t, tab, chromedp.Navigate(e.server.URL+e.accountPath(pg.path)), chromedp.WaitVisible(chromedp.ID(pg.wait)))
 		bt.Accessible(t, tab)
 	}
+	// The refund form with an error, then a refund's detail page.
+	bt.Do(t, tab, chromedp.Click(chromedp.ID("refund-partial")), chromedp.Click(chromedp.ID("confirm-refund")),
+		chromedp.WaitVisible(chromedp.ID("error-summary")))
+	bt.Accessible(t, tab)
+	bt.Do(t, tab, chromedp.SendKeys(chromedp.ID("partial-refund-amount"), "1.00"), chromedp.Click(chromedp.ID("confirm-refund")),
+		chromedp.WaitVisible(chromedp.ID("refund-success")))
+	bt.Accessible(t, tab)
 	// A new key, and the explorer with an answer.
 	bt.Do(t, tab, chromedp.Navigate(e.server.URL+e.accountPath("/api-keys/new")), chromedp.WaitVisible(chromedp.ID("key-name")),
 		chromedp.SendKeys(chromedp.ID("key-name"), "Accessibility"), chromedp.Click(chromedp.ID("continue")),

@@ -233,7 +233,7 @@ func (h *Handler) download(q *request) {
 		return
 	}
 	search := f.search(q.account.ID)
-	keys, err := h.store.PaymentMetadataKeys(q.ctx, search)
+	keys, err := h.store.PaymentMetadataKeys(q.ctx, &search.PaymentSearch)
 	if err != nil {
 		h.systemError(q.w, q.r, err)
 		return
@@ -254,15 +254,15 @@ func (h *Handler) download(q *request) {
 // long download is not cut off by the server's overall write timeout.
 const csvWriteWindow = time.Minute
 
-func (h *Handler) streamCSV(q *request, search *pay.PaymentSearch, cols csvColumns) error {
+func (h *Handler) streamCSV(q *request, search *pay.TransactionSearch, cols csvColumns) error {
 	rc := http.NewResponseController(q.w)
 	rc.SetWriteDeadline(time.Now().Add(csvWriteWindow))
 	cw, err := newCSVWriter(q.w, cols)
 	if err != nil {
 		return err
 	}
-	err = h.store.PaymentStream(q.ctx, search, func(p *pay.Payment) error {
-		if err := cw.write(csvTransaction{Payment: p}); err != nil {
+	err = h.store.TransactionStream(q.ctx, search, func(t *pay.Transaction) error {
+		if err := cw.write(csvTransaction{Payment: t.Payment, Refund: t.Refund}); err != nil {
 			return err
 		}
 		if cw.rows%1000 == 0 {

@@ -50,8 +50,9 @@ func BenchmarkCSVDownload(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		err = st.PaymentStream(ctx, &pay.PaymentSearch{AccountID: account.ID}, func(p *pay.Payment) error {
-			return cw.write(csvTransaction{Payment: p})
+		q := &pay.TransactionSearch{PaymentSearch: pay.PaymentSearch{AccountID: account.ID}, Payments: true, Refunds: true}
+		err = st.TransactionStream(ctx, q, func(t *pay.Transaction) error {
+			return cw.write(csvTransaction{Payment: t.Payment, Refund: t.Refund})
 		})
 		if err == nil {
 			err = cw.flush()

@@ -186,7 +186,8 @@ func (e *env) newPayment(change func(*pay.CreatePaymentRequest)) *pay.Payment {
 }
 
 // pay takes a payment through the card journey in the domain, with a
-// sandbox card number, and returns it as stored.
+// sandbox card number, captures it as the capture job would, and returns
+// it as stored.
 func (e *env) pay(p *pay.Payment, number string) *pay.Payment {
 	e.t.Helper()
 	card := &pay.Card{Number: number, CVC: "123", ExpiryMonth: 12, ExpiryYear: 2030, CardholderName: "J Bloggs",
@@ -196,6 +197,7 @@ func (e *env) pay(p *pay.Payment, number string) *pay.Payment {
 	if p.Status == pay.StatusAuthorisationSuccess {
 		_, err = e.payments.Confirm(e.ctx, p.ID)
 		must(e.t, err)
+		must(e.t, e.payments.ProcessCapture(e.ctx, p.ID))
 	}
 	p, err = e.store.PaymentGet(e.ctx, 0, p.ID)
 	must(e.t, err)

@@ -129,9 +129,12 @@ func brandIDs() []string {
 	return out
 }
 
+// displayStates are the states the filter offers: the payments', then the refunds'.
+var displayStates = append(append([]pay.DisplayState(nil), pay.PaymentDisplayStates...), pay.RefundDisplayStates...)
+
 func stateIDs() []string {
-	out := make([]string, len(pay.PaymentDisplayStates))
-	for i, s := range pay.PaymentDisplayStates {
+	out := make([]string, len(displayStates))
+	for i, s := range displayStates {
 		out[i] = s.ID
 	}
 	return out
@@ -207,12 +210,20 @@ func dateTime(date, clock string, loc *time.Location, end bool) (time.Time, bool
 }
 
 // search is the store search the filters describe, for one page.
-func (f *filters) search(accountID int64) *pay.PaymentSearch {
-	q := &pay.PaymentSearch{AccountID: accountID, Reference: f.Reference, PartialReference: true, Email: f.Email,
-		CardholderName: f.CardholderName, LastDigits: f.LastDigits, CardBrands: f.Brands,
-		FromDate: f.from, ToDate: f.to, Page: f.Page, DisplaySize: PageSize}
+// search is the filters as a search of payments and refunds. Without a
+// state both are listed; with states, only the kinds they name.
+func (f *filters) search(accountID int64) *pay.TransactionSearch {
+	q := &pay.TransactionSearch{PaymentSearch: pay.PaymentSearch{AccountID: accountID, Reference: f.Reference,
+		PartialReference: true, Email: f.Email, CardholderName: f.CardholderName, LastDigits: f.LastDigits,
+		CardBrands: f.Brands, FromDate: f.from, ToDate: f.to, Page: f.Page, DisplaySize: PageSize}}
+	q.Payments, q.Refunds = len(f.States) == 0, len(f.States) == 0
 	for _, id := range f.States {
-		q.Statuses = append(q.Statuses, pay.StatusesForDisplayState(id)...)
+		if statuses := pay.StatusesForDisplayState(id); statuses != nil {
+			q.Payments, q.Statuses = true, append(q.Statuses, statuses...)
+		}
+		if statuses := pay.RefundStatusesForDisplayState(id); statuses != nil {
+			q.Refunds, q.RefundStatuses = true, append(q.RefundStatuses, statuses...)
+		}
 	}
 	return q
 }

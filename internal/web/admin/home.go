@@ -93,6 +93,7 @@ type periodView struct {
 	Label        string
 	Summary      *pay.Summary
 	PaymentsLink string // the successful payments of the period, in the transaction list
+	RefundsLink  string // and its successful refunds
 }
 
 // dashboardPeriods are the periods the dashboard shows.
@@ -108,9 +109,11 @@ func (h *Handler) dashboard(q *request) {
 			h.systemError(q.w, q.r, err)
 			return
 		}
-		link := q.accountPath("/transactions") + "?" +
-			url.Values{"state": {pay.DisplaySuccess.ID}, "dateFilter": {id}}.Encode()
-		d.Periods = append(d.Periods, periodView{Label: periodLabels[id], Summary: sum, PaymentsLink: link})
+		link := func(state pay.DisplayState) string {
+			return q.accountPath("/transactions") + "?" + url.Values{"state": {state.ID}, "dateFilter": {id}}.Encode()
+		}
+		d.Periods = append(d.Periods, periodView{Label: periodLabels[id], Summary: sum,
+			PaymentsLink: link(pay.DisplaySuccess), RefundsLink: link(pay.DisplayRefundSuccess)})
 	}
 	h.render(q, http.StatusOK, "dashboard", d)
 }

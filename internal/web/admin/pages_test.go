@@ -17,18 +17,24 @@ import (
 
 var statPattern = regexp.MustCompile(`(?s)<h2 class="heading-m" id="period-\d">([^<]+)</h2>.*?<a href="([^"]+)" class="stats__link"><span class="stats__count">(\d+)</span> <span class="stats__amount">([^<]+)</span>.*?stats__net">([^<]+)<`)
 
+var refundStatPattern = regexp.MustCompile(`href="([^"]+)" class="stats__link stats__refunds"><span class="stats__count">(\d+)</span> <span class="stats__amount">([^<]+)<`)
+
 func TestDashboard(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	now := e.clock.Now()
 	e.clock.Set(now.Add(-10 * 24 * time.Hour))
-	e.pay(e.newPayment(func(r *pay.CreatePaymentRequest) { r.Amount = 5000 }), "4444333322221111")
+	old := e.pay(e.newPayment(func(r *pay.CreatePaymentRequest) { r.Amount = 5000 }), "4444333322221111")
 	e.clock.Set(now.Add(-3 * 24 * time.Hour))
 	e.pay(e.newPayment(func(r *pay.CreatePaymentRequest) { r.Amount = 700 }), "4444333322221111")
 	e.clock.Set(now)
 	e.pay(e.newPayment(func(r *pay.CreatePaymentRequest) { r.Amount = 150 }), "4444333322221111")
 	e.pay(e.newPayment(func(r *pay.CreatePaymentRequest) { r.Amount = 9999 }), sandbox.CardDeclined)
 	e.newPayment(nil)
+	// Today's refund of the old payment counts today.
+	_, err := e.payments.Refund(e.ctx, e.account, &pay.RefundRequest{PaymentID: old.ID, Amount: 100})
+	must(t, err)
+	e.processRefunds(old.ID)
 	b := e.browser()
 	b.signIn(e.user("viewer@example.org", pay.RoleViewOnly, false))
 	d := b.get(e.accountPath(""))
@@ -36,7 +42,7 @@ func TestDashboard(t *testing.T) {
 	for _, m := range statPattern.FindAllStringSubmatch(d.body, -1) {
 		got = append(got, m[1]+" "+m[3]+" "+m[4]+" "+m[5])
 	}
-	want := []string{"Today 1 £1.50 £1.50", "Last 7 days 2 £8.50 £8.50", "Last 30 days 3 £58.50 £58.50"}
+	want := []string{"Today 1 £1.50 £0.50", "Last 7 days 2 £8.50 £7.50", "Last 30 days 3 £58.50 £57.50"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("dashboard %q, want %q", got, want)
 	}
@@ -45,6 +51,13 @@ func TestDashboard(t *testing.T) {
 	rows := listed(b.get(link))
 	if len(rows) != 1 || !strings.Contains(rows[0], "£1.50") {
 		t.Fatalf("today's successful payments from %s: %q", link, rows)
+	}
+	m := refundStatPattern.FindStringSubmatch(d.body)
+	if m == nil || m[2] != "1" || m[3] != "£1.00" {
+		t.Fatalf("today's refunds: %q", m)
+	}
+	if rows := listed(b.get(unescape(m[1]))); len(rows) != 1 || !strings.Contains(rows[0], "–£1.00 Visa Refund success") {
+		t.Fatalf("today's refunds from %s: %q", m[1], rows)
 	}
 }
 

@@ -27,8 +27,9 @@ import (
 // TestQuickStart runs the README's quick start in a browser against the
 // real app (API, card pages and admin site on one port, as pay serve runs
 // them): sign in with an authenticator app, generate a key, create a
-// payment in the API Explorer, pay it on the card pages, and find it in
-// the transaction list, its detail page and the CSV download.
+// payment in the API Explorer, pay it on the card pages, find it in the
+// transaction list and its detail page, refund part of it, and find both
+// in the CSV download.
 func TestQuickStart(t *testing.T) {
 	t.Parallel()
 	tab := bt.Tab(t) // skips (or fails in CI) before booting anything without a browser
@@ -110,19 +111,53 @@ func TestQuickStart(t *testing.T) {
 	if method := bt.Text(t, tab, "#payment-method"); !strings.Contains(method, "**** **** **** 1111") {
 		t.Fatalf("payment method: %q", method)
 	}
+
+	// Refund part of it once the capture job has captured it; the refund
+	// job then refunds it with the sandbox.
+	reloadUntil(t, tab, `document.getElementById("refund-button") !== null`)
+	bt.Do(t, tab, chromedp.Click(chromedp.ID("refund-button")), chromedp.WaitVisible(chromedp.ID("refund-partial")),
+		chromedp.Click(chromedp.ID("refund-partial")), chromedp.SendKeys(chromedp.ID("partial-refund-amount"), "20.00"),
+		chromedp.Click(chromedp.ID("confirm-refund")), chromedp.WaitVisible(chromedp.ID("refund-success")))
+	reloadUntil(t, tab, `document.querySelector("#refunds .refund-state")?.textContent === "Refund success"`)
+	if refunds := bt.Text(t, tab, "#refunds tbody"); !strings.Contains(refunds, "£20.00") || !strings.Contains(refunds, creds.AdminEmail) {
+		t.Fatalf("refunds: %q", refunds)
+	}
 	bt.Do(t, tab, chromedp.Click(chromedp.ID("back")), chromedp.WaitVisible(chromedp.ID("download-csv")))
+	if row := bt.Text(t, tab, "#transactions-list tbody tr"); !strings.Contains(row, "–£20.00") || !strings.Contains(row, "Refund success") {
+		t.Fatalf("the list shows %q first, not the refund", row)
+	}
 	// Fetch the download as the browser would, with its session cookie.
 	text := bt.Get(t, tab, chromedp.Evaluate[string](
 		`fetch(document.getElementById('download-csv').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
 	records, err := csv.NewReader(strings.NewReader(text)).ReadAll()
 	must(t, err)
-	if len(records) != 2 {
-		t.Fatalf("CSV has %d rows, want a header and one payment:\n%s", len(records), text)
+	if len(records) != 3 {
+		t.Fatalf("CSV has %d rows, want a header, the refund and the payment:\n%s", len(records), text)
 	}
-	col := func(name string) string { return records[1][slices.Index(records[0], name)] }
-	if col("Reference") != "12345" || col("Amount") != "120.00" || col("State") != "Success" || col("Card Number") != "1111" ||
-		col("Card Brand") != "Visa" || col("Email") != "payer@example.org" || col("Total Amount") != "120.00" {
-		t.Fatalf("CSV row %q", records[1])
+	col := func(row int, name string) string { return records[row][slices.Index(records[0], name)] }
+	if col(1, "Reference") != "12345" || col(1, "Amount") != "-20.00" || col(1, "State") != "Refund success" ||
+		col(1, "Issued By") != creds.AdminEmail {
+		t.Fatalf("CSV refund row %q", records[1])
+	}
+	if col(2, "Reference") != "12345" || col(2, "Amount") != "120.00" || col(2, "State") != "Success" || col(2, "Card Number") != "1111" ||
+		col(2, "Card Brand") != "Visa" || col(2, "Email") != "payer@example.org" || col(2, "Total Amount") != "120.00" {
+		t.Fatalf("CSV payment row %q", records[2])
+	}
+}
+
+// reloadUntil reloads the tab's page until a script says true, for what
+// background jobs change; it fails the test after ten seconds.
+func reloadUntil(t *testing.T, tab context.Context, script string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if bt.Get(t, tab, chromedp.Evaluate[bool](script)) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still not %s", script)
+		}
+		time.Sleep(100 * time.Millisecond)
+		bt.Do(t, tab, chromedp.Reload())
 	}
 }
 

@@ -56,7 +56,7 @@ func (h *Handler) transactions(q *request) {
 	d.Errors = f.errors
 	d.fillOptions()
 	if len(f.errors) == 0 {
-		res, err := h.payments.Search(q.ctx, f.search(q.account.ID))
+		res, err := h.payments.Transactions(q.ctx, f.search(q.account.ID))
 		if err != nil {
 			h.systemError(q.w, q.r, err)
 			return
@@ -66,11 +66,25 @@ func (h *Handler) transactions(q *request) {
 	h.render(q, http.StatusOK, "transactions", d)
 }
 
+// txRow is a payment, or a refund shown against its payment with a
+// negative amount and the refund's own state and date.
+func (h *Handler) txRow(q *request, t *pay.Transaction) txRow {
+	p := t.Payment
+	row := txRow{Href: q.accountPath("/transactions/" + p.ID), Reference: p.Reference, Email: p.Email,
+		Amount: formatMoney(p.TotalAmount()), Brand: pay.BrandLabel(p.Card.Brand), State: p.Status.DisplayState().Name,
+		StateID: p.Status.DisplayState().ID, Created: h.displayTime(p.CreatedAt)}
+	if r := t.Refund; r != nil {
+		state := pay.RefundDisplayState(r.Status)
+		row.Amount, row.State, row.StateID, row.Created = formatMoney(-r.Amount), state.Name, state.ID, h.displayTime(r.CreatedAt)
+	}
+	return row
+}
+
 func (d *listData) fillOptions() {
 	for _, id := range brandIDs() {
 		d.Brands = append(d.Brands, option{id, pay.BrandLabel(id), slices.Contains(d.F.Brands, id)})
 	}
-	for _, s := range pay.PaymentDisplayStates {
+	for _, s := range displayStates {
 		d.States = append(d.States, option{s.ID, s.Name, slices.Contains(d.F.States, s.ID)})
 	}
 	for _, id := range periodIDs {
@@ -78,15 +92,13 @@ func (d *listData) fillOptions() {
 	}
 }
 
-func (h *Handler) fillResults(q *request, d *listData, res *pay.PaymentPage) {
+func (h *Handler) fillResults(q *request, d *listData, res *pay.TransactionPage) {
 	f := d.F
 	d.Total = res.Total
 	d.First = (f.Page-1)*PageSize + 1
-	d.Last = d.First + len(res.Payments) - 1
-	for _, p := range res.Payments {
-		d.Rows = append(d.Rows, txRow{Href: q.accountPath("/transactions/" + p.ID), Reference: p.Reference, Email: p.Email,
-			Amount: formatMoney(p.TotalAmount()), Brand: pay.BrandLabel(p.Card.Brand), State: p.Status.DisplayState().Name,
-			StateID: p.Status.DisplayState().ID, Created: h.displayTime(p.CreatedAt)})
+	d.Last = d.First + len(res.Transactions) - 1
+	for _, t := range res.Transactions {
+		d.Rows = append(d.Rows, h.txRow(q, t))
 	}
 	list := q.accountPath("/transactions")
 	link := func(n int) string {
@@ -115,14 +127,26 @@ func (h *Handler) fillResults(q *request, d *listData, res *pay.PaymentPage) {
 // Pay's: details, amount, payment method, provider, metadata and events.
 type detailData struct {
 	page
-	Payment  *pay.Payment
-	Details  []row
-	Amount   []row
-	Method   []row
-	Provider []row
-	Metadata []row
-	Events   []eventRow
-	Back     string
+	Payment   *pay.Payment
+	Details   []row
+	Amount    []row
+	Method    []row
+	Provider  []row
+	Metadata  []row
+	Events    []eventRow
+	Refunds   []refundRow
+	RefundURL string // the refund form, when the user may refund and money is left
+	Refunded  bool   // a refund was just submitted
+	Back      string
+}
+
+// refundRow is one refund of the payment.
+type refundRow struct {
+	Amount    string
+	State     string
+	StateID   string
+	CreatedBy string
+	At        string
 }
 
 type row struct {
@@ -147,18 +171,25 @@ func (h *Handler) transaction(q *request) {
 		h.systemError(q.w, q.r, err)
 		return
 	}
-	history, err := h.payments.History(q.ctx, q.account.ID, id)
+	events, err := h.store.PaymentEvents(q.ctx, q.account.ID, id)
 	if err != nil {
 		h.systemError(q.w, q.r, err)
 		return
 	}
-	d := &detailData{page: h.page(q, "Transaction details", "Transactions"), Payment: p, Back: q.accountPath("/transactions")}
+	refunds, err := h.payments.Refunds(q.ctx, q.account.ID, id)
+	if err != nil {
+		h.systemError(q.w, q.r, err)
+		return
+	}
+	d := &detailData{page: h.page(q, "Transaction details", "Transactions"), Payment: p, Back: q.accountPath("/transactions"),
+		Refunded: q.r.URL.Query().Get("refunded") == "1"}
 	d.Title = "Transaction details – " + p.Reference
-	h.fillDetail(q, d, history)
+	h.fillDetail(q, d)
+	h.fillRefunds(q, d, refunds, events)
 	h.render(q, http.StatusOK, "transaction", d)
 }
 
-func (h *Handler) fillDetail(q *request, d *detailData, history []pay.StateChange) {
+func (h *Handler) fillDetail(q *request, d *detailData) {
 	p := d.Payment
 	threeDS := "Not required"
 	if p.ThreeDSRequired {
@@ -173,13 +204,50 @@ func (h *Handler) fillDetail(q *request, d *detailData, history []pay.StateChang
 	for _, k := range sortedKeys(p.Metadata) {
 		d.Metadata = append(d.Metadata, row{k, metadataText(p.Metadata[k])})
 	}
-	for _, c := range history {
-		ev := eventRow{Event: eventName(c.State), Amount: formatMoney(p.TotalAmount()), At: h.displayTime(c.At)}
-		if c.State.Code != "" {
-			ev.Detail = c.State.Code + ": " + c.State.Message
-		}
-		d.Events = append(d.Events, ev)
+}
+
+// fillRefunds adds the refunds, the refund link, and the timeline: the
+// payment's states, each the first time it reached them, and its refunds'
+// steps with their amounts.
+func (h *Handler) fillRefunds(q *request, d *detailData, refunds []*pay.Refund, events []*pay.Event) {
+	p := d.Payment
+	amounts := map[string]int64{}
+	for _, r := range refunds {
+		amounts[r.ID] = r.Amount
+		state := pay.RefundDisplayState(r.Status)
+		d.Refunds = append(d.Refunds, refundRow{Amount: formatMoney(r.Amount), State: state.Name, StateID: state.ID,
+			CreatedBy: r.CreatedBy, At: h.displayTime(r.CreatedAt)})
 	}
+	if q.role.Can(pay.PermRefundsCreate) && p.RefundSummary().Status == pay.RefundAvailable {
+		d.RefundURL = q.accountPath("/transactions/" + p.ID + "/refund")
+	}
+	seen := map[pay.State]bool{}
+	for _, ev := range events {
+		if ev.RefundID != "" {
+			if name, ok := refundEventNames[ev.Type]; ok {
+				d.Events = append(d.Events, eventRow{Event: name, Amount: formatMoney(-amounts[ev.RefundID]), At: h.displayTime(ev.At)})
+			}
+			continue
+		}
+		st := ev.Status.State()
+		if ev.Status == "" || seen[st] {
+			continue
+		}
+		seen[st] = true
+		row := eventRow{Event: eventName(st), Amount: formatMoney(p.TotalAmount()), At: h.displayTime(ev.At)}
+		if st.Code != "" {
+			row.Detail = st.Code + ": " + st.Message
+		}
+		d.Events = append(d.Events, row)
+	}
+}
+
+// refundEventNames name the refund steps of the timeline, as GOV.UK Pay's do.
+var refundEventNames = map[pay.EventType]string{
+	pay.EventRefundCreatedByService: "Refund submitted",
+	pay.EventRefundCreatedByUser:    "Refund submitted",
+	pay.EventRefundSucceeded:        "Refund successful",
+	pay.EventRefundError:            "Refund error",
 }
 
 func amountRows(p *pay.Payment) []row {

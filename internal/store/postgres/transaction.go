@@ -1,0 +1,64 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"pay/internal/pay"
+	"pay/internal/store"
+)
+
+// TransactionSearch returns a page of payments and refunds from one snapshot.
+func (s *Store) TransactionSearch(ctx context.Context, q *pay.TransactionSearch) (*pay.TransactionPage, error) {
+	page := &pay.TransactionPage{}
+	query, count, w := store.TransactionQuery(q, pc)
+	if query == "" {
+		return page, nil
+	}
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, count, w.Args...).Scan(&page.Total); err != nil {
+			return err
+		}
+		limit, offset := w.Next(q.DisplaySize), w.Next(q.Offset())
+		rows, err := tx.Query(ctx, query+` LIMIT `+limit+` OFFSET `+offset, w.Args...)
+		if err != nil {
+			return err
+		}
+		page.Transactions, err = collect(rows, nil, func(scan func(...any) error) (*pay.Transaction, error) {
+			return store.ScanTransaction(scan, pc)
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// TransactionStream calls fn with every payment and refund a search
+// matches, newest first, from one snapshot. pgx reads rows from the
+// connection as fn takes them.
+func (s *Store) TransactionStream(ctx context.Context, q *pay.TransactionSearch, fn func(*pay.Transaction) error) error {
+	query, _, w := store.TransactionQuery(q, pc)
+	if query == "" {
+		return nil
+	}
+	return s.readTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, query, w.Args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			t, err := store.ScanTransaction(rows.Scan, pc)
+			if err != nil {
+				return err
+			}
+			if err := fn(t); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}

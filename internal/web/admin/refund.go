@@ -1,0 +1,142 @@
+package admin
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"pay/internal/pay"
+)
+
+// refundData is the refund form of one payment.
+type refundData struct {
+	page
+	Payment   *pay.Payment
+	Available int64  // pence left to refund, sent back with the form
+	Full      string // the amount left, in pounds
+	Choice    string // "full" or "partial"
+	Partial   string // the partial amount as typed
+	Detail    string
+}
+
+// refundPayment finds the payment a refund page is about; a payment that
+// cannot be refunded sends the user back to its page.
+func (h *Handler) refundPayment(q *request) (*pay.Payment, bool) {
+	p, err := h.payments.Get(q.ctx, q.account.ID, q.r.PathValue("id"))
+	if pay.IsKind(err, pay.KindNotFound) {
+		h.notFound(q.w, q.r)
+		return nil, false
+	} else if err != nil {
+		h.systemError(q.w, q.r, err)
+		return nil, false
+	}
+	return p, true
+}
+
+func (h *Handler) newRefundData(q *request, p *pay.Payment) *refundData {
+	available := p.RefundSummary().AmountAvailable
+	return &refundData{page: h.page(q, "Refund payment", "Transactions"), Payment: p, Available: available,
+		Full: formatMoney(available), Detail: q.accountPath("/transactions/" + p.ID)}
+}
+
+func (h *Handler) refundPage(q *request) {
+	p, ok := h.refundPayment(q)
+	if !ok {
+		return
+	}
+	if p.RefundSummary().Status != pay.RefundAvailable {
+		q.redirect(q.accountPath("/transactions/" + p.ID))
+		return
+	}
+	h.render(q, http.StatusOK, "refund", h.newRefundData(q, p))
+}
+
+// refund submits the refund the form describes through the same domain
+// code as the API's refunds, as the signed-in user.
+func (h *Handler) refund(q *request) {
+	p, ok := h.refundPayment(q)
+	if !ok {
+		return
+	}
+	d := h.newRefundData(q, p)
+	d.Choice, d.Partial = q.r.PostFormValue("refundPayment"), strings.TrimSpace(q.r.PostFormValue("partialRefundAmount"))
+	// The amount the user saw: if someone refunded since, the domain says so.
+	seen, err := strconv.ParseInt(q.r.PostFormValue("refundAmountAvailable"), 10, 64)
+	if err != nil {
+		seen = d.Available
+	}
+	amount, fieldErr := refundAmount(d.Choice, d.Partial, seen)
+	if fieldErr != nil {
+		d.Errors = []fieldError{*fieldErr}
+		h.render(q, http.StatusOK, "refund", d)
+		return
+	}
+	_, err = h.payments.Refund(q.ctx, q.account, &pay.RefundRequest{PaymentID: p.ID, Amount: amount, AmountAvailable: &seen,
+		CreatedBy: q.user.Email, CreatedByUserID: q.user.ID})
+	if err != nil {
+		msg, known := refundFailure(err)
+		if !known {
+			h.logger.ErrorContext(q.ctx, "admin refund failed", "payment", p.ID, "error", err)
+		}
+		d.Errors = []fieldError{{"refund-full", msg}}
+		h.render(q, http.StatusOK, "refund", d)
+		return
+	}
+	q.redirect(q.accountPath("/transactions/" + p.ID + "?refunded=1"))
+}
+
+var poundsAndPence = regexp.MustCompile(`^\d+(\.\d{2})?$`)
+
+const msgPoundsAndPence = "Enter an amount to refund in pounds and pence using digits and a decimal point. For example “10.50”"
+
+// refundAmount checks the form as GOV.UK Pay's admin tool does and returns
+// the amount in pence.
+func refundAmount(choice, partial string, available int64) (int64, *fieldError) {
+	switch choice {
+	case "full":
+		return available, nil
+	case "partial":
+	default:
+		return 0, &fieldError{"refund-full", "Select an option"}
+	}
+	if partial == "" {
+		return 0, &fieldError{"partial-refund-amount", "Enter a refund amount"}
+	}
+	outOfRange := &fieldError{"partial-refund-amount", "Enter a refund amount greater than £0.00 and less than " + formatMoney(available)}
+	if !poundsAndPence.MatchString(partial) {
+		// A number like "-5" or "12.5" is closer to the range error.
+		if f, err := strconv.ParseFloat(partial, 64); err == nil && !math.IsNaN(f) && (f <= 0 || f*100 > float64(available)) {
+			return 0, outOfRange
+		}
+		return 0, &fieldError{"partial-refund-amount", msgPoundsAndPence}
+	}
+	whole, frac, _ := strings.Cut(partial, ".")
+	pence, err := strconv.ParseInt(whole+frac+strings.Repeat("0", 2-len(frac)), 10, 64)
+	if err != nil || pence <= 0 || pence > available {
+		return 0, outOfRange
+	}
+	return pence, nil
+}
+
+// refundFailure words a refused refund as GOV.UK Pay's admin tool does, and
+// reports whether the refusal was one it expects.
+func refundFailure(err error) (string, bool) {
+	var e *pay.Error
+	if !errors.As(err, &e) {
+		return "We couldn’t process this refund. Please try again or contact support.", false
+	}
+	var unavailable *pay.RefundUnavailableError
+	errors.As(err, &unavailable)
+	switch {
+	case e.Code == pay.CodeRefundMismatch, unavailable != nil && unavailable.Status == pay.RefundFull:
+		return "This refund request has already been submitted.", true
+	case unavailable != nil && unavailable.Status == pay.RefundNotAvailable:
+		return "The amount you tried to refund is greater than the amount available to be refunded. Please try again.", true
+	case e.Code == pay.CodeAccountDisabled:
+		return "GOV.UK Pay has disabled payment and refund creation on this account. Please contact support.", true
+	}
+	return "We couldn’t process this refund. Please try again or contact support.", e.Kind != pay.KindInternal
+}

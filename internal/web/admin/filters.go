@@ -209,7 +209,6 @@ func dateTime(date, clock string, loc *time.Location, end bool) (time.Time, bool
 	return t, true
 }
 
-// search is the store search the filters describe, for one page.
 // search is the filters as a search of payments and refunds. Without a
 // state both are listed; with states, only the kinds they name.
 func (f *filters) search(accountID int64) *pay.TransactionSearch {

@@ -72,10 +72,10 @@ func (h *Handler) txRow(q *request, t *pay.Transaction) txRow {
 	p := t.Payment
 	row := txRow{Href: q.accountPath("/transactions/" + p.ID), Reference: p.Reference, Email: p.Email,
 		Amount: formatMoney(p.TotalAmount()), Brand: pay.BrandLabel(p.Card.Brand), State: p.Status.DisplayState().Name,
-		StateID: p.Status.DisplayState().ID, Created: h.displayTime(p.CreatedAt)}
+		StateID: p.Status.DisplayState().ID, Created: h.displayTime(t.CreatedAt())}
 	if r := t.Refund; r != nil {
 		state := pay.RefundDisplayState(r.Status)
-		row.Amount, row.State, row.StateID, row.Created = formatMoney(-r.Amount), state.Name, state.ID, h.displayTime(r.CreatedAt)
+		row.Amount, row.State, row.StateID = formatMoney(-r.Amount), state.Name, state.ID
 	}
 	return row
 }
@@ -211,9 +211,7 @@ func (h *Handler) fillDetail(q *request, d *detailData) {
 // steps with their amounts.
 func (h *Handler) fillRefunds(q *request, d *detailData, refunds []*pay.Refund, events []*pay.Event) {
 	p := d.Payment
-	amounts := map[string]int64{}
 	for _, r := range refunds {
-		amounts[r.ID] = r.Amount
 		state := pay.RefundDisplayState(r.Status)
 		d.Refunds = append(d.Refunds, refundRow{Amount: formatMoney(r.Amount), State: state.Name, StateID: state.ID,
 			CreatedBy: r.CreatedBy, At: h.displayTime(r.CreatedAt)})
@@ -225,7 +223,7 @@ func (h *Handler) fillRefunds(q *request, d *detailData, refunds []*pay.Refund, 
 	for _, ev := range events {
 		if ev.RefundID != "" {
 			if name, ok := refundEventNames[ev.Type]; ok {
-				d.Events = append(d.Events, eventRow{Event: name, Amount: formatMoney(-amounts[ev.RefundID]), At: h.displayTime(ev.At)})
+				d.Events = append(d.Events, eventRow{Event: name, Amount: formatMoney(-ev.Amount), At: h.displayTime(ev.At)})
 			}
 			continue
 		}

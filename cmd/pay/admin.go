@@ -146,23 +146,10 @@ func listAccounts(ctx context.Context, st pay.Store, stdout io.Writer) error {
 		return err
 	}
 	for _, a := range list {
-		s := a.Settings
 		fmt.Fprintf(stdout, "Account %d: %s (service %d), %s, provider %s%s\n", a.ID, a.ServiceName, a.ServiceID, a.Type, a.Provider,
 			map[bool]string{true: ", DISABLED", false: ""}[a.Disabled])
-		for _, line := range []struct{ name, value string }{
-			{"card_types", strings.Join(s.CardTypes, ",")},
-			{"collect_billing_address", strconv.FormatBool(s.CollectBillingAddress)},
-			{"default_billing_country", s.DefaultBillingCountry},
-			{"email_collection", string(s.EmailCollection)},
-			{"allow_zero_amount", strconv.FormatBool(s.AllowZeroAmount)},
-			{"allow_moto", strconv.FormatBool(s.AllowMoto)},
-			{"allow_moto_api", strconv.FormatBool(s.AllowMotoAPI)},
-			{"recurring_enabled", strconv.FormatBool(s.RecurringEnabled)},
-			{"rate_limit_post", strconv.Itoa(s.RateLimitPost)},
-			{"rate_limit_other", strconv.Itoa(s.RateLimitOther)},
-			{"allow_delayed_capture", strconv.FormatBool(s.AllowDelayedCapture)},
-		} {
-			fmt.Fprintf(stdout, "  %s=%s\n", line.name, line.value)
+		for _, name := range pay.SettingNames {
+			fmt.Fprintf(stdout, "  %s=%s\n", name, a.Settings.Get(name))
 		}
 	}
 	return nil

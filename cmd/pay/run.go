@@ -14,7 +14,7 @@ import (
 	"pay/internal/jobs"
 )
 
-const usage = `Usage: pay [command]
+var usage = `Usage: pay [command]
 
 Commands:
   serve                                 run Pay (the default)
@@ -34,7 +34,7 @@ Commands:
   users unlock EMAIL                    let a user locked out by failed sign-ins try again
   users reset-2fa EMAIL                 remove a user's authenticator app (they lost it)
 
-Configuration comes from the environment: ` + "PAY_ADDR, PAY_PUBLIC_URL, DATABASE_URL, PAY_SECRET, SMTP_URL, REDIS_URL, PAY_ADMIN_EMAIL, PAY_LOG_LEVEL, PAY_REQUIRE_2FA" + `
+Configuration comes from the environment: ` + strings.Join(config.Variables, ", ") + `
 `
 
 // errUsage reports a command line that does not parse; usage has been printed.

@@ -54,7 +54,6 @@ type App struct {
 // Options are what tests and the binary may set beyond Config.
 type Options struct {
 	Logger *slog.Logger
-	Jobs   jobs.Options
 	Now    func() time.Time
 	// Sandbox is the sandbox provider to use; nil is sandbox.New().
 	Sandbox *sandbox.Provider
@@ -222,7 +221,7 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 // the background. Addr tells where it listens.
 func (a *App) Start(ctx context.Context, jobOpts jobs.Options) error {
 	var err error
-	a.jobs, err = a.startJobs(context.WithoutCancel(ctx), jobs.Deps{Payments: a.Payments, Store: a.Store, Logger: a.Logger}, jobOpts)
+	a.jobs, err = a.startJobs(context.WithoutCancel(ctx), jobs.Deps{Payments: a.Payments, Store: a.Store, Logger: a.Logger, Now: a.now}, jobOpts)
 	if err != nil {
 		return err
 	}

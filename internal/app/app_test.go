@@ -31,25 +31,36 @@ func start(t *testing.T, databaseURL string) (*app.App, *app.Credentials, string
 // (DATABASE_URL at least) and options.
 func startWith(t *testing.T, env map[string]string, opts app.Options) (*app.App, *app.Credentials, string) {
 	t.Helper()
-	env["PAY_ADDR"] = "127.0.0.1:0"
-	cfg, err := config.FromEnv(func(k string) string { return env[k] })
+	a, creds, err := boot(env, opts)
 	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	a, err := app.Open(ctx, cfg, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	creds, err := a.Bootstrap(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Start(ctx, fastJobs); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Shutdown(context.Background()) })
 	return a, creds, "http://" + a.Addr()
+}
+
+// boot opens, sets up and starts an App, returning errors rather than
+// failing a test, so that goroutines may call it.
+func boot(env map[string]string, opts app.Options) (*app.App, *app.Credentials, error) {
+	env["PAY_ADDR"] = "127.0.0.1:0"
+	cfg, err := config.FromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx := context.Background()
+	a, err := app.Open(ctx, cfg, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	creds, err := a.Bootstrap(ctx)
+	if err == nil {
+		err = a.Start(ctx, fastJobs)
+	}
+	if err != nil {
+		a.Shutdown(ctx)
+		return nil, nil, err
+	}
+	return a, creds, nil
 }
 
 func sqliteURL(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "pay.db") }
@@ -189,15 +200,28 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 		a     *app.App
 		creds *app.Credentials
 		base  string
+		err   error
 	}
 	results := make(chan started, 2)
 	for range 2 {
 		go func() {
-			a, creds, base := start(t, url)
-			results <- started{a, creds, base}
+			a, creds, err := boot(map[string]string{"DATABASE_URL": url}, app.Options{})
+			if err != nil {
+				results <- started{err: err}
+				return
+			}
+			results <- started{a, creds, "http://" + a.Addr(), nil}
 		}()
 	}
 	one, two := <-results, <-results
+	for _, s := range []started{one, two} {
+		if s.a != nil {
+			t.Cleanup(func() { s.a.Shutdown(context.Background()) })
+		}
+	}
+	if one.err != nil || two.err != nil {
+		t.Fatalf("starting two instances: %v, %v", one.err, two.err)
+	}
 	if (one.creds == nil) == (two.creds == nil) {
 		t.Fatalf("exactly one instance must set up the database: %v, %v", one.creds, two.creds)
 	}

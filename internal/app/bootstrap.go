@@ -57,13 +57,8 @@ func (a *App) Bootstrap(ctx context.Context) (*Credentials, error) {
 // CreateAPIKey makes a key for the account, stores its hash and returns the
 // key, which is never shown again.
 func CreateAPIKey(ctx context.Context, st pay.Store, secret []byte, acct *pay.Account, description, createdBy string) (string, error) {
-	key := pay.GenerateAPIKey(acct.Type, secret)
-	k := &pay.APIKey{AccountID: acct.ID, Description: description, Hash: pay.HashAPIKey(key),
-		Hint: pay.APIKeyHint(key), CreatedBy: createdBy}
-	if err := st.APIKeyInsert(ctx, k); err != nil {
-		return "", err
-	}
-	return key, nil
+	key, k := pay.NewAPIKey(acct, secret, description, createdBy)
+	return key, st.APIKeyInsert(ctx, k)
 }
 
 // Print writes the first-start message: where Pay is and the new secrets.

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"pay/internal/provider/sandbox"
 	"pay/internal/ratelimit"
 	"pay/internal/store/pgtest"
+	"pay/internal/testenv"
 )
 
 // fastDisputes unfolds sandbox disputes at once, without waiting for River's
@@ -93,13 +93,7 @@ func TestRefundAndDisputeJobsPostgres(t *testing.T) {
 // both with account 1, on one Redis: their requests count together.
 func TestRateLimitsShareRedis(t *testing.T) {
 	t.Parallel()
-	redisURL := os.Getenv("PAY_TEST_REDIS_URL")
-	if redisURL == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("PAY_TEST_REDIS_URL not set; CI must run the Redis tests")
-		}
-		t.Skip("PAY_TEST_REDIS_URL not set")
-	}
+	redisURL := testenv.Require(t, "PAY_TEST_REDIS_URL")
 	var clients []*apitest.Client
 	for range 2 {
 		a, c := startClient(t, map[string]string{"DATABASE_URL": sqliteURL(t), "REDIS_URL": redisURL}, app.Options{})

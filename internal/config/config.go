@@ -16,7 +16,6 @@ type Config struct {
 	PublicURL   string // PAY_PUBLIC_URL: base of every URL Pay hands out
 	DatabaseURL string // DATABASE_URL: sqlite:PATH or postgres://…
 	Secret      string // PAY_SECRET: API-key checksums and session keys; generated and stored if unset
-	SMTPURL     string // SMTP_URL: smtp://user:pass@host:port
 	RedisURL    string // REDIS_URL: shared rate-limit counters
 	AdminEmail  string // PAY_ADMIN_EMAIL: the first admin user's email
 	LogLevel    string // PAY_LOG_LEVEL: debug, info, warn or error
@@ -34,7 +33,7 @@ const (
 )
 
 // Variables lists every environment variable Pay reads, for help texts.
-var Variables = []string{"PAY_ADDR", "PAY_PUBLIC_URL", "DATABASE_URL", "PAY_SECRET", "SMTP_URL", "REDIS_URL",
+var Variables = []string{"PAY_ADDR", "PAY_PUBLIC_URL", "DATABASE_URL", "PAY_SECRET", "REDIS_URL",
 	"PAY_ADMIN_EMAIL", "PAY_LOG_LEVEL", "PAY_REQUIRE_2FA"}
 
 // FromEnv reads the configuration with getenv and fills in defaults.
@@ -44,7 +43,6 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		PublicURL:   getenv("PAY_PUBLIC_URL"),
 		DatabaseURL: getenv("DATABASE_URL"),
 		Secret:      getenv("PAY_SECRET"),
-		SMTPURL:     getenv("SMTP_URL"),
 		RedisURL:    getenv("REDIS_URL"),
 		AdminEmail:  getenv("PAY_ADMIN_EMAIL"),
 		LogLevel:    getenv("PAY_LOG_LEVEL"),
@@ -129,8 +127,8 @@ func (c Config) String() string {
 	if c.Secret != "" {
 		secret = "(set)"
 	}
-	return fmt.Sprintf("addr=%s public_url=%s database=%s secret=%s smtp=%s redis=%s admin_email=%s log_level=%s require_2fa=%t",
-		c.Addr, c.PublicURL, redact(c.DatabaseURL), secret, redact(c.SMTPURL), redact(c.RedisURL), c.AdminEmail, c.LogLevel, c.Require2FA)
+	return fmt.Sprintf("addr=%s public_url=%s database=%s secret=%s redis=%s admin_email=%s log_level=%s require_2fa=%t",
+		c.Addr, c.PublicURL, redact(c.DatabaseURL), secret, redact(c.RedisURL), c.AdminEmail, c.LogLevel, c.Require2FA)
 }
 
 // redact hides the password in a URL.

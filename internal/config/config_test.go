@@ -29,7 +29,7 @@ func TestPostgresAndMasking(t *testing.T) {
 		"DATABASE_URL":   "postgres://pay:hunter2@db.internal:5432/pay",
 		"PAY_PUBLIC_URL": "https://pay.example.org/",
 		"PAY_SECRET":     strings.Repeat("s", 40),
-		"SMTP_URL":       "smtp://mailer:mailpass@smtp.example.org:587",
+		"REDIS_URL":      "redis://:mailpass@redis.example.org:6379/0",
 	}))
 	if err != nil {
 		t.Fatal(err)

@@ -110,6 +110,35 @@ var SettingNames = []string{
 	"rate_limit_post", "rate_limit_other", "allow_delayed_capture",
 }
 
+// Get returns one setting in the text form Set reads; "" for an unknown name.
+func (s AccountSettings) Get(name string) string {
+	switch name {
+	case "card_types":
+		return strings.Join(s.CardTypes, ",")
+	case "collect_billing_address":
+		return strconv.FormatBool(s.CollectBillingAddress)
+	case "default_billing_country":
+		return s.DefaultBillingCountry
+	case "email_collection":
+		return string(s.EmailCollection)
+	case "allow_zero_amount":
+		return strconv.FormatBool(s.AllowZeroAmount)
+	case "allow_moto":
+		return strconv.FormatBool(s.AllowMoto)
+	case "allow_moto_api":
+		return strconv.FormatBool(s.AllowMotoAPI)
+	case "recurring_enabled":
+		return strconv.FormatBool(s.RecurringEnabled)
+	case "rate_limit_post":
+		return strconv.Itoa(s.RateLimitPost)
+	case "rate_limit_other":
+		return strconv.Itoa(s.RateLimitOther)
+	case "allow_delayed_capture":
+		return strconv.FormatBool(s.AllowDelayedCapture)
+	}
+	return ""
+}
+
 // Set changes one setting from its text form, as operators type it
 // (for example "allow_moto=true" or "card_types=visa-debit,visa-credit").
 func (s *AccountSettings) Set(name, value string) error {

@@ -154,6 +154,36 @@ func TestAccountSettings(t *testing.T) {
 	}
 }
 
+// TestAccountSettingsGet checks that every setting Set knows reads back in
+// the form Set takes, so pay accounts list shows what pay accounts set sets.
+func TestAccountSettingsGet(t *testing.T) {
+	changed := map[string]string{
+		"card_types": "visa-debit,master-card-credit", "collect_billing_address": "false", "default_billing_country": "IE",
+		"email_collection": "OFF", "allow_zero_amount": "true", "allow_moto": "true", "allow_moto_api": "true",
+		"recurring_enabled": "true", "rate_limit_post": "40", "rate_limit_other": "90", "allow_delayed_capture": "false",
+	}
+	s := DefaultAccountSettings()
+	for _, name := range SettingNames {
+		def := s.Get(name)
+		if def == "" || def == changed[name] {
+			t.Fatalf("%s: default %q, test value %q", name, def, changed[name])
+		}
+		if err := s.Set(name, changed[name]); err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Get(name); got != changed[name] {
+			t.Errorf("%s reads back %q after Set(%q)", name, got, changed[name])
+		}
+		// Setting what Get returned changes nothing.
+		if err := s.Set(name, def); err != nil || s.Get(name) != def {
+			t.Errorf("%s: Set(Get()) = %v, %q, want %q", name, err, s.Get(name), def)
+		}
+	}
+	if s.Get("nonsense") != "" || len(changed) != len(SettingNames) {
+		t.Fatalf("unknown names read %q; the test covers %d of %d settings", s.Get("nonsense"), len(changed), len(SettingNames))
+	}
+}
+
 func TestRefundSummary(t *testing.T) {
 	p := &Payment{Amount: 1000, Status: StatusCreated}
 	if rs := p.RefundSummary(); rs.Status != RefundPending || rs.AmountAvailable != 1000 {

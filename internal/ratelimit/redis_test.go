@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"pay/internal/ratelimit"
+	"pay/internal/testenv"
 )
 
 // envRedis names the variable that points the tests at a Redis server, for
@@ -22,14 +22,7 @@ const envRedis = "PAY_TEST_REDIS_URL"
 // fails when CI is set, because in CI a skipped Redis test is a failure.
 func redisURL(t *testing.T) string {
 	t.Helper()
-	u := os.Getenv(envRedis)
-	if u == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal(envRedis + " not set; CI must run the Redis tests")
-		}
-		t.Skip(envRedis + " not set")
-	}
-	return u
+	return testenv.Require(t, envRedis)
 }
 
 // uniquePrefix keeps concurrent test runs on one server apart.

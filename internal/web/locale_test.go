@@ -28,8 +28,11 @@ func TestLocalesMatch(t *testing.T) {
 // keyUse finds text keys in templates ({{.L.T "key"}}) and Go code (l.T("key")).
 var keyUse = regexp.MustCompile(`\bT[ (]"([a-zA-Z0-9]+(?:\.[a-zA-Z0-9]+)+)"`)
 
+// TestEveryUsedKeyExists checks both ways: every key the pages use is in
+// the locales, and every key in the locales is used somewhere.
 func TestEveryUsedKeyExists(t *testing.T) {
 	n := 0
+	var code strings.Builder
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".html") || strings.HasSuffix(path, ".go")) {
 			return err
@@ -38,6 +41,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		code.Write(b)
 		for _, m := range keyUse.FindAllStringSubmatch(string(b), -1) {
 			n++
 			if !LocaleFor("en").Has(m[1]) {
@@ -51,6 +55,18 @@ func TestEveryUsedKeyExists(t *testing.T) {
 	}
 	if n < 50 {
 		t.Fatalf("found only %d uses of text keys: the pattern no longer matches the code", n)
+	}
+	quoted := func(s string) bool { return strings.Contains(code.String(), `"`+s+`"`) }
+	for _, k := range LocaleFor("en").Keys() {
+		used := quoted(k)
+		// The card form builds fieldErrors.fields.<field>.<reason> from the
+		// field's name and its check's reason ("name" and "message" always).
+		if field, reason, ok := strings.Cut(strings.TrimPrefix(k, "fieldErrors.fields."), "."); !used && ok && field+"."+reason != k {
+			used = quoted(field) && (reason == "name" || reason == "message" || quoted(reason))
+		}
+		if !used {
+			t.Errorf("%q is in the locales but no page uses it", k)
+		}
 	}
 }
 

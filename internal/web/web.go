@@ -72,15 +72,6 @@ func ParseTemplates(pages fs.FS, extra template.FuncMap, logger *slog.Logger) (*
 	return t, nil
 }
 
-// Pages lists the names of the parsed pages, for tests that render each.
-func (t *Templates) Pages() []string {
-	names := make([]string, 0, len(t.pages))
-	for n := range t.pages {
-		names = append(names, n)
-	}
-	return names
-}
-
 // Render writes the named page with the given status. Rendering into a
 // buffer first means a template error never sends half a page.
 func (t *Templates) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {

@@ -7,9 +7,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
-	"os"
 	"testing"
 	"time"
+
+	"pay/internal/testenv"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -24,13 +25,7 @@ const EnvURL = "PAY_TEST_POSTGRES_URL"
 // set, because in CI a skipped PostgreSQL suite is a failure.
 func URL(t testing.TB) string {
 	t.Helper()
-	server := os.Getenv(EnvURL)
-	if server == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal(EnvURL + " not set; CI must run the PostgreSQL tests")
-		}
-		t.Skip(EnvURL + " not set")
-	}
+	server := testenv.Require(t, EnvURL)
 	u, err := url.Parse(server)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		t.Fatalf("%s must be a postgres:// URL, got %q", EnvURL, server)

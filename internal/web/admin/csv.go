@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,13 +18,6 @@ import (
 // the same columns in the same order, money as #,##0.00, refunds as
 // negative rows that say who issued them, the date and time created in UTC,
 // and text that a spreadsheet could take for a formula prefixed with '.
-
-// csvTransaction is the source of one CSV row: a payment, or a refund of
-// one (Refund set, Payment its payment).
-type csvTransaction struct {
-	Payment *pay.Payment
-	Refund  *pay.Refund
-}
 
 // csvColumns decides the header: the fee columns for accounts whose
 // provider charges fees (Stripe), MOTO for accounts that take telephone
@@ -59,7 +51,7 @@ type csvRow map[string]string
 
 // row returns the values of one transaction in the order of header, which
 // is c.header().
-func (c csvColumns) row(header []string, t csvTransaction) []string {
+func (c csvColumns) row(header []string, t *pay.Transaction) []string {
 	r := paymentAttributes(t.Payment)
 	if t.Refund == nil {
 		c.paymentValues(r, t.Payment)
@@ -79,7 +71,7 @@ func paymentAttributes(p *pay.Payment) csvRow {
 		"Reference": escapeFormula(p.Reference), "Description": escapeFormula(p.Description),
 		"Email": escapeFormula(p.Email), "Cardholder Name": escapeFormula(p.Card.CardholderName),
 		"Card Number": p.Card.LastDigits, "Card Brand": pay.BrandLabel(p.Card.Brand), "Card Expiry Date": p.Card.ExpiryDate,
-		"Card Type": strings.ToLower(p.Card.CardType), "Wallet Type": walletType(p.Card.WalletType),
+		"Card Type": strings.ToLower(p.Card.CardType), "Wallet Type": walletName(p.Card.WalletType),
 	}
 }
 
@@ -129,8 +121,7 @@ func refundValues(r csvRow, rf *pay.Refund) {
 	r["Net"] = csvMoney(-rf.Amount)
 	r["Issued By"] = rf.CreatedBy
 	r["State"] = pay.RefundDisplayState(rf.Status).Name
-	finished := rf.Status == pay.RefundSucceeded || rf.Status == pay.RefundError
-	r["Finished"] = strconv.FormatBool(finished)
+	r["Finished"] = strconv.FormatBool(rf.Status.Finished())
 	if rf.Status == pay.RefundError {
 		r["Error Code"], r["Error Message"] = "P0050", "Payment provider returned an error"
 	}
@@ -168,14 +159,6 @@ func escapeFormula(s string) string {
 	return s
 }
 
-// walletType writes APPLE_PAY as Apple Pay.
-func walletType(w string) string {
-	if w == "" {
-		return ""
-	}
-	return walletName(w)
-}
-
 // metadataText writes a metadata value as the CSV and the detail page show
 // it. Text is escaped like every other text column.
 func metadataText(v any) string {
@@ -188,15 +171,6 @@ func metadataText(v any) string {
 		return v.String()
 	}
 	return fmt.Sprint(v)
-}
-
-func sortedKeys(m pay.Metadata) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // csvWriter writes transactions as CSV as they come, so memory does not
@@ -214,7 +188,7 @@ func newCSVWriter(w io.Writer, cols csvColumns) (*csvWriter, error) {
 	return cw, cw.w.Write(cw.header)
 }
 
-func (cw *csvWriter) write(t csvTransaction) error {
+func (cw *csvWriter) write(t *pay.Transaction) error {
 	cw.rows++
 	return cw.w.Write(cw.cols.row(cw.header, t))
 }
@@ -262,7 +236,7 @@ func (h *Handler) streamCSV(q *request, search *pay.TransactionSearch, cols csvC
 		return err
 	}
 	err = h.store.TransactionStream(q.ctx, search, func(t *pay.Transaction) error {
-		if err := cw.write(csvTransaction{Payment: t.Payment, Refund: t.Refund}); err != nil {
+		if err := cw.write(t); err != nil {
 			return err
 		}
 		if cw.rows%1000 == 0 {

@@ -52,7 +52,7 @@ func BenchmarkCSVDownload(b *testing.B) {
 		}
 		q := &pay.TransactionSearch{PaymentSearch: pay.PaymentSearch{AccountID: account.ID}, Payments: true, Refunds: true}
 		err = st.TransactionStream(ctx, q, func(t *pay.Transaction) error {
-			return cw.write(csvTransaction{Payment: t.Payment, Refund: t.Refund})
+			return cw.write(t)
 		})
 		if err == nil {
 			err = cw.flush()

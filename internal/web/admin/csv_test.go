@@ -51,7 +51,7 @@ func TestCSVPaymentRow(t *testing.T) {
 	cols := csvColumns{Fees: true, Moto: true, Metadata: []string{"a", "b", "c"}}
 	header := cols.header()
 	got := map[string]string{}
-	for i, v := range cols.row(header, csvTransaction{Payment: samplePayment()}) {
+	for i, v := range cols.row(header, &pay.Transaction{Payment: samplePayment()}) {
 		got[header[i]] = v
 	}
 	want := map[string]string{
@@ -97,7 +97,7 @@ func TestCSVRefundRow(t *testing.T) {
 		rf := &pay.Refund{ID: "refund0000000000000000000a", PaymentID: p.ID, Amount: 123456, Status: tt.status,
 			ProviderID: "=re_1", CreatedBy: "admin@example.org", CreatedAt: time.Date(2026, 3, 5, 8, 0, 1, 0, time.UTC)}
 		got := map[string]string{}
-		for i, v := range cols.row(header, csvTransaction{Payment: p, Refund: rf}) {
+		for i, v := range cols.row(header, &pay.Transaction{Payment: p, Refund: rf}) {
 			got[header[i]] = v
 		}
 		want := map[string]string{
@@ -126,7 +126,7 @@ func TestCSVWriterIsValidCSV(t *testing.T) {
 	p := samplePayment()
 	p.Description = "A \"quoted\", comma\nand newline"
 	p.Metadata = pay.Metadata{"note": "x"}
-	if err := cw.write(csvTransaction{Payment: p}); err != nil {
+	if err := cw.write(&pay.Transaction{Payment: p}); err != nil {
 		t.Fatal(err)
 	}
 	if err := cw.flush(); err != nil {

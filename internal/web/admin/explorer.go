@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
 	"regexp"
 	"slices"
 	"strings"
+
+	"pay/internal/pay"
 )
 
 // The API Explorer lets a service team try Pay's public API without
@@ -75,6 +78,9 @@ type explorerResponse struct {
 	Headers []row
 	Body    []segment // the body, pretty-printed, with the links a browser can open as links
 	Links   []apiLink // the answer's _links
+	// PaymentID is the payment the answer is about, so that the next example
+	// can use the payment just created.
+	PaymentID string
 }
 
 // apiLink is one of an answer's _links. Open says a browser can follow it:
@@ -126,17 +132,15 @@ func (h *Handler) explorer(q *request) {
 		var err error
 		if d.Response, err = h.send(q, d); err != nil {
 			d.Errors = []fieldError{{"path", "Pay’s API did not answer: " + err.Error()}}
-		} else if id := responsePaymentID(d.Response); id != "" {
+		} else if id := d.Response.PaymentID; id != "" {
 			d.PaymentID = id
 		}
 	}
 	h.render(q, http.StatusOK, "explorer", d)
 }
 
-var paymentIDPattern = regexp.MustCompile(`^[0-9a-v]{26}$`)
-
 func validPaymentID(s string) string {
-	if paymentIDPattern.MatchString(s) {
+	if pay.ValidID(s) {
 		return s
 	}
 	return ""
@@ -229,12 +233,7 @@ func (h *Handler) send(q *request, d *explorerData) (*explorerResponse, error) {
 
 func (h *Handler) explorerResponse(res *http.Response, raw []byte) *explorerResponse {
 	out := &explorerResponse{Status: res.Status}
-	names := make([]string, 0, len(res.Header))
-	for k := range res.Header {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(res.Header)) {
 		out.Headers = append(out.Headers, row{k, strings.Join(res.Header[k], ", ")})
 	}
 	pretty := raw
@@ -242,7 +241,10 @@ func (h *Handler) explorerResponse(res *http.Response, raw []byte) *explorerResp
 	if json.Indent(&buf, raw, "", "  ") == nil {
 		pretty = buf.Bytes()
 	}
-	out.Links = h.apiLinks(raw)
+	var doc apiDoc
+	json.Unmarshal(raw, &doc) // an answer that is not a JSON object has neither
+	out.Links = h.apiLinks(doc.Links)
+	out.PaymentID = validPaymentID(doc.PaymentID)
 	var open []string
 	for _, l := range out.Links {
 		if l.Open {
@@ -253,35 +255,28 @@ func (h *Handler) explorerResponse(res *http.Response, raw []byte) *explorerResp
 	return out
 }
 
-// apiLinks reads an answer's _links, in name order.
-func (h *Handler) apiLinks(raw []byte) []apiLink {
-	var doc struct {
-		Links map[string]struct {
-			Href   string `json:"href"`
-			Method string `json:"method"`
-		} `json:"_links"`
-	}
-	if json.Unmarshal(raw, &doc) != nil {
-		return nil
-	}
+// apiDoc is what the explorer reads of an answer.
+type apiDoc struct {
+	PaymentID string             `json:"payment_id"`
+	Links     map[string]docLink `json:"_links"`
+}
+
+type docLink struct {
+	Href   string `json:"href"`
+	Method string `json:"method"`
+}
+
+// apiLinks lists an answer's _links, in name order.
+func (h *Handler) apiLinks(links map[string]docLink) []apiLink {
 	api := strings.TrimSuffix(h.publicURL, "/") + "/v1/"
 	var out []apiLink
-	for _, name := range sortedLinkNames(doc.Links) {
-		l := doc.Links[name]
+	for _, name := range slices.Sorted(maps.Keys(links)) {
+		l := links[name]
 		open := l.Method == http.MethodGet && !strings.HasPrefix(l.Href, api) &&
 			(strings.HasPrefix(l.Href, "https://") || strings.HasPrefix(l.Href, "http://"))
 		out = append(out, apiLink{Name: name, Method: l.Method, Href: l.Href, Open: open})
 	}
 	return out
-}
-
-func sortedLinkNames[V any](m map[string]V) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return names
 }
 
 var jsonURL = regexp.MustCompile(`"(https?://[^"\s]+)"`)
@@ -300,18 +295,4 @@ func linkify(s string, open []string) []segment {
 		last = m[3]
 	}
 	return append(out, segment{Text: s[last:]})
-}
-
-// responsePaymentID finds the payment_id of an answer, so the next
-// example can use the payment just created.
-func responsePaymentID(r *explorerResponse) string {
-	var b strings.Builder
-	for _, s := range r.Body {
-		b.WriteString(s.Text)
-	}
-	var doc struct {
-		PaymentID string `json:"payment_id"`
-	}
-	json.Unmarshal([]byte(b.String()), &doc)
-	return validPaymentID(doc.PaymentID)
 }

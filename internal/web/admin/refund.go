@@ -22,20 +22,6 @@ type refundData struct {
 	Detail    string
 }
 
-// refundPayment finds the payment a refund page is about; a payment that
-// cannot be refunded sends the user back to its page.
-func (h *Handler) refundPayment(q *request) (*pay.Payment, bool) {
-	p, err := h.payments.Get(q.ctx, q.account.ID, q.r.PathValue("id"))
-	if pay.IsKind(err, pay.KindNotFound) {
-		h.notFound(q.w, q.r)
-		return nil, false
-	} else if err != nil {
-		h.systemError(q.w, q.r, err)
-		return nil, false
-	}
-	return p, true
-}
-
 func (h *Handler) newRefundData(q *request, p *pay.Payment) *refundData {
 	available := p.RefundSummary().AmountAvailable
 	return &refundData{page: h.page(q, "Refund payment", "Transactions"), Payment: p, Available: available,
@@ -43,7 +29,7 @@ func (h *Handler) newRefundData(q *request, p *pay.Payment) *refundData {
 }
 
 func (h *Handler) refundPage(q *request) {
-	p, ok := h.refundPayment(q)
+	p, ok := h.payment(q)
 	if !ok {
 		return
 	}
@@ -57,7 +43,7 @@ func (h *Handler) refundPage(q *request) {
 // refund submits the refund the form describes through the same domain
 // code as the API's refunds, as the signed-in user.
 func (h *Handler) refund(q *request) {
-	p, ok := h.refundPayment(q)
+	p, ok := h.payment(q)
 	if !ok {
 		return
 	}

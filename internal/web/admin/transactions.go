@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -161,22 +162,31 @@ type eventRow struct {
 	At     string
 }
 
-func (h *Handler) transaction(q *request) {
-	id := q.r.PathValue("id")
-	p, err := h.payments.Get(q.ctx, q.account.ID, id)
+// payment finds the account's payment a page is about; when there is none
+// it answers the request and returns false.
+func (h *Handler) payment(q *request) (*pay.Payment, bool) {
+	p, err := h.payments.Get(q.ctx, q.account.ID, q.r.PathValue("id"))
 	if pay.IsKind(err, pay.KindNotFound) {
 		h.notFound(q.w, q.r)
-		return
+		return nil, false
 	} else if err != nil {
 		h.systemError(q.w, q.r, err)
+		return nil, false
+	}
+	return p, true
+}
+
+func (h *Handler) transaction(q *request) {
+	p, ok := h.payment(q)
+	if !ok {
 		return
 	}
-	events, err := h.store.PaymentEvents(q.ctx, q.account.ID, id)
+	events, err := h.store.PaymentEvents(q.ctx, q.account.ID, p.ID)
 	if err != nil {
 		h.systemError(q.w, q.r, err)
 		return
 	}
-	refunds, err := h.payments.Refunds(q.ctx, q.account.ID, id)
+	refunds, err := h.payments.Refunds(q.ctx, q.account.ID, p.ID)
 	if err != nil {
 		h.systemError(q.w, q.r, err)
 		return
@@ -201,7 +211,7 @@ func (h *Handler) fillDetail(q *request, d *detailData) {
 	d.Amount = amountRows(p)
 	d.Method = methodRows(p)
 	d.Provider = []row{{"Provider", titleCase(p.Provider)}, {"Provider ID", p.ProviderID}, {"GOV.UK Pay ID", p.ID}}
-	for _, k := range sortedKeys(p.Metadata) {
+	for _, k := range slices.Sorted(maps.Keys(p.Metadata)) {
 		d.Metadata = append(d.Metadata, row{k, metadataText(p.Metadata[k])})
 	}
 }

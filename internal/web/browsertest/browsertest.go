@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"pay/internal/testenv"
+
 	"github.com/chromedp/chromedp"
 )
 
@@ -33,18 +35,6 @@ var shared struct {
 	err    error
 }
 
-func required(t testing.TB, env string) string {
-	t.Helper()
-	v := os.Getenv(env)
-	if v == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not set; CI must run the browser tests", env)
-		}
-		t.Skipf("%s is not set", env)
-	}
-	return v
-}
-
 // Main runs the package's tests and then closes the shared browser. Call it
 // from TestMain.
 func Main(m *testing.M) {
@@ -58,7 +48,7 @@ func Main(m *testing.M) {
 // browser starts Chromium once per test binary.
 func browser(t testing.TB) context.Context {
 	t.Helper()
-	path := required(t, EnvChromium)
+	path := testenv.Require(t, EnvChromium)
 	shared.once.Do(func() {
 		opts := append(chromedp.DefaultExecAllocatorOptions[:],
 			chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -145,7 +135,7 @@ type axeViolation struct {
 // rules) and fails the test on any serious or critical violation.
 func Accessible(t testing.TB, ctx context.Context) {
 	t.Helper()
-	src, err := os.ReadFile(required(t, EnvAxe))
+	src, err := os.ReadFile(testenv.Require(t, EnvAxe))
 	if err != nil {
 		t.Fatalf("reading axe-core: %v", err)
 	}

@@ -160,11 +160,14 @@ func (q *request) to(suffix string) {
 
 func (h *Handler) cardDetails(q *request) {
 	if q.payment.Status == pay.StatusCreated {
-		if _, err := h.payments.Start(q.ctx, q.payment.ID); err != nil && !isTransition(err) {
+		p, err := h.payments.Start(q.ctx, q.payment.ID)
+		switch {
+		case err == nil:
+			q.payment = p
+		case !isTransition(err):
 			h.systemError(q.w, q.r, err, q.payment.Language)
 			return
-		}
-		if !h.reload(q) {
+		case !h.reload(q): // another request moved it on: show where it is now
 			return
 		}
 	}
@@ -172,7 +175,7 @@ func (h *Handler) cardDetails(q *request) {
 		h.showState(q)
 		return
 	}
-	h.renderCardForm(q, http.StatusOK, h.prefilledForm(q), nil)
+	h.renderCardForm(q, h.prefilledForm(q), nil)
 }
 
 func (h *Handler) submitCardDetails(q *request) {
@@ -188,14 +191,14 @@ func (h *Handler) submitCardDetails(q *request) {
 	rules := h.formRules(q)
 	if errs := form.validate(rules, q.locale); len(errs) > 0 {
 		form.forget()
-		h.renderCardForm(q, http.StatusOK, form, errs)
+		h.renderCardForm(q, form, errs)
 		return
 	}
 	email := ""
-	if rules.email != pay.EmailOff {
+	if rules.settings.EmailCollection != pay.EmailOff {
 		email = form.Email
 	}
-	p, err := h.payments.Authorise(q.ctx, q.payment.ID, form.card(rules.collectAddress), email)
+	p, err := h.payments.Authorise(q.ctx, q.payment.ID, form.card(rules.settings.CollectBillingAddress), email)
 	if isTransition(err) {
 		q.to("")
 		return
@@ -219,7 +222,7 @@ func (h *Handler) authWaiting(q *request) {
 		q.to("")
 		return
 	}
-	h.render(q, "auth_waiting", nil)
+	h.render(q, "auth_waiting", h.page(q, q.locale.T("authorisation.checkingDetails")))
 }
 
 func (h *Handler) threeDS(q *request) {
@@ -227,7 +230,7 @@ func (h *Handler) threeDS(q *request) {
 		h.showState(q)
 		return
 	}
-	h.render(q, "three_ds", nil)
+	h.render(q, "three_ds", h.page(q, q.locale.T("authorisation.bankCheckingDetails")))
 }
 
 func (h *Handler) submitThreeDS(q *request) {

@@ -52,10 +52,8 @@ type field struct {
 
 // formRules are what the account asks of the form.
 type formRules struct {
-	settings       pay.AccountSettings
-	collectAddress bool
-	email          pay.EmailCollection
-	now            time.Time
+	settings pay.AccountSettings
+	now      time.Time
 }
 
 // validate checks the form as GOV.UK Pay's card page does, in its order:
@@ -70,10 +68,10 @@ func (f *cardForm) validate(rules formRules, l web.Locale) []fieldError {
 		{"cardholderName", "cardholder-name", f.CardholderName, true, checkName},
 		{"cvc", "cvc", f.CVC, true, checkCVC},
 	}
-	if rules.email == pay.EmailMandatory || (rules.email == pay.EmailOptional && f.Email != "") {
+	if rules.settings.EmailCollection == pay.EmailMandatory || (rules.settings.EmailCollection == pay.EmailOptional && f.Email != "") {
 		fields = append(fields, field{"email", "email", f.Email, true, checkEmail})
 	}
-	if rules.collectAddress {
+	if rules.settings.CollectBillingAddress {
 		fields = append(fields,
 			field{"addressLine1", "address-line-1", f.AddressLine1, true, checkAddressLine},
 			field{"addressCity", "address-city", f.AddressCity, true, checkAddressLine},

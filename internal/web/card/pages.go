@@ -72,16 +72,11 @@ func (h *Handler) page(q *request, title string) pageData {
 }
 
 func (h *Handler) render(q *request, name string, data any) {
-	if data == nil {
-		title := map[string]string{"auth_waiting": "authorisation.checkingDetails", "three_ds": "authorisation.bankCheckingDetails"}[name]
-		data = h.page(q, q.locale.T(title))
-	}
 	h.templates.Render(q.w, q.r, http.StatusOK, name, data)
 }
 
 func (h *Handler) formRules(q *request) formRules {
-	s := q.account.Settings
-	return formRules{settings: s, collectAddress: s.CollectBillingAddress, email: s.EmailCollection, now: h.now()}
+	return formRules{settings: q.account.Settings, now: h.now()}
 }
 
 // prefilledForm starts the form with what the service sent.
@@ -96,12 +91,12 @@ func (h *Handler) prefilledForm(q *request) *cardForm {
 	return f
 }
 
-func (h *Handler) renderCardForm(q *request, status int, form *cardForm, errs []fieldError) {
+func (h *Handler) renderCardForm(q *request, form *cardForm, errs []fieldError) {
 	rules := h.formRules(q)
 	d := &formData{
 		pageData: h.page(q, q.locale.T("cardDetails.enterCardDetails")), Form: form, Errors: errs,
 		ErrorFor: map[string]string{}, ExpiryExample: strconv.Itoa((h.now().Year() + 1) % 100),
-		CollectAddress: rules.collectAddress, Email: rules.email, Countries: web.Countries(q.locale.Lang),
+		CollectAddress: rules.settings.CollectBillingAddress, Email: rules.settings.EmailCollection, Countries: web.Countries(q.locale.Lang),
 	}
 	for _, e := range errs {
 		d.ErrorFor[e.Field] = e.Inline
@@ -125,7 +120,7 @@ func (h *Handler) renderCardForm(q *request, status int, form *cardForm, errs []
 		d.Withdrawal = q.locale.T("cardDetails.acceptedCards")
 	}
 	web.AllowFormTarget(q.w, q.payment.ReturnURL)
-	h.templates.Render(q.w, q.r, status, "card_details", d)
+	h.render(q, "card_details", d)
 }
 
 // showState shows the page for where the payment is now. Every action that

@@ -46,6 +46,9 @@ type AdminStore interface {
 	// MembershipList returns the user's roles with the services' names, by
 	// service id.
 	MembershipList(ctx context.Context, userID int64) ([]*Membership, error)
+	// AccountListForUser returns the accounts of the services the user has a
+	// role in, oldest first.
+	AccountListForUser(ctx context.Context, userID int64) ([]*Account, error)
 
 	// SessionInsert stores a new session; conflict if its hash exists, not
 	// found if the user does not.

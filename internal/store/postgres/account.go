@@ -78,6 +78,13 @@ func (s *Store) AccountList(ctx context.Context) ([]*pay.Account, error) {
 	return collect(rows, err, scanAccount)
 }
 
+// AccountListForUser returns the accounts of the user's services, oldest first.
+func (s *Store) AccountListForUser(ctx context.Context, userID int64) ([]*pay.Account, error) {
+	rows, err := s.pool.Query(ctx, accountSelect+
+		` JOIN service_users su ON su.service_id = a.service_id WHERE su.user_id = $1 ORDER BY a.id`, userID)
+	return collect(rows, err, scanAccount)
+}
+
 // AccountUpdate stores the account's Disabled flag and settings; not found if
 // there is no such account.
 func (s *Store) AccountUpdate(ctx context.Context, a *pay.Account) error {

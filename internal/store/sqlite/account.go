@@ -95,6 +95,25 @@ func (s *Store) AccountList(ctx context.Context) ([]*pay.Account, error) {
 	return out, rows.Err()
 }
 
+// AccountListForUser returns the accounts of the user's services, oldest first.
+func (s *Store) AccountListForUser(ctx context.Context, userID int64) ([]*pay.Account, error) {
+	rows, err := s.read.QueryContext(ctx, accountSelect+
+		` JOIN service_users su ON su.service_id = a.service_id WHERE su.user_id = ? ORDER BY a.id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*pay.Account
+	for rows.Next() {
+		a, err := scanAccount(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
 // AccountUpdate stores the account's Disabled flag and settings.
 func (s *Store) AccountUpdate(ctx context.Context, a *pay.Account) error {
 	res, err := s.write.ExecContext(ctx, `UPDATE accounts SET disabled = ?, settings = ? WHERE id = ?`,

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -165,6 +166,23 @@ func testMembership(t *testing.T, open Opener) {
 	if len(list) != 2 {
 		t.Fatalf("MembershipList = %+v, want two services", list)
 	}
+	// The accounts of the user's services, and not of another service.
+	secondAccount := &pay.Account{ServiceID: second.ID, Type: pay.AccountTest, Provider: pay.ProviderSandbox, Settings: pay.DefaultAccountSettings()}
+	mustOK(t, f.Store.AccountInsert(f.ctx, secondAccount))
+	stranger := &pay.Service{ExternalID: pay.NewID(), Name: "Not theirs"}
+	mustOK(t, f.Store.ServiceInsert(f.ctx, stranger))
+	mustOK(t, f.Store.AccountInsert(f.ctx, &pay.Account{ServiceID: stranger.ID, Type: pay.AccountTest, Provider: pay.ProviderSandbox,
+		Settings: pay.DefaultAccountSettings()}))
+	accounts, err := f.Store.AccountListForUser(f.ctx, u.ID)
+	mustOK(t, err)
+	var ids []int64
+	for _, a := range accounts {
+		ids = append(ids, a.ID)
+	}
+	if want := []int64{f.account.ID, f.other.ID, secondAccount.ID}; !slices.Equal(ids, want) ||
+		accounts[0].ServiceName != f.service.Name || accounts[2].ServiceName != "Another service" {
+		t.Fatalf("AccountListForUser = %v (%+v), want %v", ids, accounts[0], want)
+	}
 	first, last := list[0], list[1]
 	if first.ServiceID != f.service.ID || first.Role != pay.RoleAdmin || first.ServiceName != f.service.Name ||
 		last.ServiceID != second.ID || last.Role != pay.RoleViewOnly || last.ServiceName != "Another service" {
@@ -182,6 +200,9 @@ func testMembership(t *testing.T, open Opener) {
 	wantKind(t, f.Store.MembershipSet(f.ctx, &pay.Membership{UserID: u.ID, ServiceID: 999999, Role: pay.RoleAdmin}), pay.KindNotFound)
 	if list, _ := f.Store.MembershipList(f.ctx, 999999); len(list) != 0 {
 		t.Fatalf("an unknown user has memberships: %+v", list)
+	}
+	if accounts, err := f.Store.AccountListForUser(f.ctx, u.ID); err != nil || len(accounts) != 2 {
+		t.Fatalf("after leaving a service: %d accounts, %v", len(accounts), err)
 	}
 }
 

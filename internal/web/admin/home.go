@@ -22,7 +22,6 @@ type serviceView struct {
 
 type accountLink struct {
 	Href    string
-	Label   string
 	Sandbox bool
 }
 
@@ -57,7 +56,7 @@ func (h *Handler) homeData(q *request) (*homeData, int, bool) {
 		h.systemError(q.w, q.r, err)
 		return nil, 0, false
 	}
-	accounts, err := h.store.AccountList(q.ctx)
+	accounts, err := h.store.AccountListForUser(q.ctx, q.user.ID)
 	if err != nil {
 		h.systemError(q.w, q.r, err)
 		return nil, 0, false
@@ -70,12 +69,7 @@ func (h *Handler) homeData(q *request) (*homeData, int, bool) {
 			if a.ServiceID != m.ServiceID {
 				continue
 			}
-			label := "Live account"
-			if !a.IsLive() {
-				label = "Sandbox account"
-			}
-			sv.Accounts = append(sv.Accounts, accountLink{Href: "/admin/accounts/" + strconv.FormatInt(a.ID, 10),
-				Label: label, Sandbox: !a.IsLive()})
+			sv.Accounts = append(sv.Accounts, accountLink{Href: "/admin/accounts/" + strconv.FormatInt(a.ID, 10), Sandbox: !a.IsLive()})
 			n++
 		}
 		d.Services = append(d.Services, sv)

@@ -27,7 +27,6 @@ type accountView struct {
 	ID          int64
 	ServiceName string
 	Sandbox     bool
-	Label       string // "Sandbox account" or "Live account"
 }
 
 type navItem struct {
@@ -72,10 +71,7 @@ func (h *Handler) page(q *request, title, current string) page {
 	}
 	a := q.account
 	p.ServiceName = a.ServiceName
-	p.Account = &accountView{ID: a.ID, ServiceName: a.ServiceName, Sandbox: !a.IsLive(), Label: "Live account"}
-	if p.Account.Sandbox {
-		p.Account.Label = "Sandbox account"
-	}
+	p.Account = &accountView{ID: a.ID, ServiceName: a.ServiceName, Sandbox: !a.IsLive()}
 	for _, item := range []struct {
 		perm pay.Permission
 		path string

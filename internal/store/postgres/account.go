@@ -21,16 +21,10 @@ func (s *Store) ServiceInsert(ctx context.Context, svc *pay.Service) error {
 	return nil
 }
 
-func scanService(scan func(...any) error) (*pay.Service, error) {
-	var svc pay.Service
-	err := scan(&svc.ID, &svc.ExternalID, &svc.Name, &svc.NameWelsh, pc.Time(&svc.CreatedAt))
-	return &svc, err
-}
-
 // ServiceList returns every service, oldest first.
 func (s *Store) ServiceList(ctx context.Context) ([]*pay.Service, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, external_id, name, name_cy, created_at FROM services ORDER BY id`)
-	return collect(rows, err, scanService)
+	rows, err := s.pool.Query(ctx, `SELECT `+store.ServiceColumns+` FROM services ORDER BY id`)
+	return collect(rows, err, withCodec(store.ScanService))
 }
 
 // AccountInsert stores a new gateway account and sets its ID and CreatedAt;
@@ -48,24 +42,10 @@ func (s *Store) AccountInsert(ctx context.Context, a *pay.Account) error {
 	return nil
 }
 
-const accountSelect = `SELECT a.id, a.service_id, s.name, s.name_cy, a.type, a.provider, a.disabled, a.settings, a.created_at
-	FROM accounts a JOIN services s ON s.id = a.service_id`
-
-func scanAccount(scan func(...any) error) (*pay.Account, error) {
-	var a pay.Account
-	var settings string
-	if err := scan(&a.ID, &a.ServiceID, &a.ServiceName, &a.ServiceNameWelsh, &a.Type, &a.Provider, &a.Disabled, &settings, pc.Time(&a.CreatedAt)); err != nil {
-		return nil, err
-	}
-	var err error
-	a.Settings, err = store.DecodeSettings(settings)
-	return &a, err
-}
-
 // AccountGet returns one account with its service's name; not found if there
 // is no such account.
 func (s *Store) AccountGet(ctx context.Context, id int64) (*pay.Account, error) {
-	a, err := scanAccount(s.pool.QueryRow(ctx, accountSelect+` WHERE a.id = $1`, id).Scan)
+	a, err := store.ScanAccount(s.pool.QueryRow(ctx, store.AccountSelect+` WHERE a.id = $1`, id).Scan, pc)
 	if err != nil {
 		return nil, notFound(err, "account")
 	}
@@ -74,15 +54,15 @@ func (s *Store) AccountGet(ctx context.Context, id int64) (*pay.Account, error) 
 
 // AccountList returns every account, oldest first.
 func (s *Store) AccountList(ctx context.Context) ([]*pay.Account, error) {
-	rows, err := s.pool.Query(ctx, accountSelect+` ORDER BY a.id`)
-	return collect(rows, err, scanAccount)
+	rows, err := s.pool.Query(ctx, store.AccountSelect+` ORDER BY a.id`)
+	return collect(rows, err, withCodec(store.ScanAccount))
 }
 
 // AccountListForUser returns the accounts of the user's services, oldest first.
 func (s *Store) AccountListForUser(ctx context.Context, userID int64) ([]*pay.Account, error) {
-	rows, err := s.pool.Query(ctx, accountSelect+
+	rows, err := s.pool.Query(ctx, store.AccountSelect+
 		` JOIN service_users su ON su.service_id = a.service_id WHERE su.user_id = $1 ORDER BY a.id`, userID)
-	return collect(rows, err, scanAccount)
+	return collect(rows, err, withCodec(store.ScanAccount))
 }
 
 // AccountUpdate stores the account's Disabled flag and settings; not found if

@@ -12,8 +12,7 @@ import (
 
 // ServiceGet returns one service; not found if there is none.
 func (s *Store) ServiceGet(ctx context.Context, id int64) (*pay.Service, error) {
-	svc, err := scanService(s.pool.QueryRow(ctx,
-		`SELECT id, external_id, name, name_cy, created_at FROM services WHERE id = $1`, id).Scan)
+	svc, err := store.ScanService(s.pool.QueryRow(ctx, `SELECT `+store.ServiceColumns+` FROM services WHERE id = $1`, id).Scan, pc)
 	if err != nil {
 		return nil, notFound(err, "service")
 	}
@@ -49,9 +48,7 @@ func (s *Store) MembershipDelete(ctx context.Context, userID, serviceID int64) e
 // MembershipList returns a user's roles with their services' names, by service id.
 func (s *Store) MembershipList(ctx context.Context, userID int64) ([]*pay.Membership, error) {
 	rows, err := s.pool.Query(ctx, store.MembershipSelect+` WHERE m.user_id = $1 ORDER BY m.service_id`, userID)
-	return collect(rows, err, func(scan func(...any) error) (*pay.Membership, error) {
-		return store.ScanMembership(scan, pc)
-	})
+	return collect(rows, err, withCodec(store.ScanMembership))
 }
 
 // SessionInsert stores a new session; conflict if its hash exists, not
@@ -108,7 +105,7 @@ func (s *Store) SessionDeleteIdle(ctx context.Context, lastSeenBefore, createdBe
 // APIKeyGet returns one key of the account; not found if there is no such
 // key or it belongs to another account.
 func (s *Store) APIKeyGet(ctx context.Context, accountID, id int64) (*pay.APIKey, error) {
-	k, err := scanAPIKey(s.pool.QueryRow(ctx, apiKeySelect+` WHERE id = $1 AND account_id = $2`, id, accountID).Scan)
+	k, err := store.ScanAPIKey(s.pool.QueryRow(ctx, store.APIKeySelect+` WHERE id = $1 AND account_id = $2`, id, accountID).Scan, pc)
 	if err != nil {
 		return nil, notFound(err, "API key")
 	}

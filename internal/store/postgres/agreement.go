@@ -34,24 +34,11 @@ func (s *Store) AgreementGet(ctx context.Context, accountID int64, id string) (*
 
 // AgreementSearch returns one page of agreements, newest first, from one snapshot.
 func (s *Store) AgreementSearch(ctx context.Context, q *pay.AgreementSearch) (*pay.AgreementPage, error) {
-	page := &pay.AgreementPage{}
-	err := s.readTx(ctx, func(tx pgx.Tx) error {
-		w := store.AgreementSearchWhere(q, pc)
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM agreements `+w.String(), w.Args...).Scan(&page.Total); err != nil {
-			return err
-		}
-		limit, offset := w.Next(q.DisplaySize), w.Next(q.Offset())
-		rows, err := tx.Query(ctx, `SELECT `+store.AgreementColumns+` FROM agreements `+w.String()+
-			` ORDER BY created_at DESC, id DESC LIMIT `+limit+` OFFSET `+offset, w.Args...)
-		page.Agreements, err = collect(rows, err, func(scan func(...any) error) (*pay.Agreement, error) {
-			return store.ScanAgreement(scan, pc)
-		})
-		return err
-	})
+	list, total, err := searchPage(ctx, s, "agreements", store.AgreementColumns, store.AgreementSearchWhere(q, pc), q.DisplaySize, q.Offset(), store.ScanAgreement)
 	if err != nil {
 		return nil, err
 	}
-	return page, nil
+	return &pay.AgreementPage{Agreements: list, Total: total}, nil
 }
 
 // AgreementCancel cancels an active agreement: not found if the account has

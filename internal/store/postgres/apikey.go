@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"pay/internal/pay"
+	"pay/internal/store"
 )
 
 // APIKeyInsert stores a new key and sets ID and CreatedAt; conflict if the
@@ -24,19 +25,10 @@ func (s *Store) APIKeyInsert(ctx context.Context, k *pay.APIKey) error {
 	return nil
 }
 
-const apiKeySelect = `SELECT id, account_id, description, hash, hint, created_by, created_at, last_used_at, revoked_at FROM api_keys`
-
-func scanAPIKey(scan func(...any) error) (*pay.APIKey, error) {
-	var k pay.APIKey
-	err := scan(&k.ID, &k.AccountID, &k.Description, &k.Hash, &k.Hint, &k.CreatedBy,
-		pc.Time(&k.CreatedAt), pc.NullTime(&k.LastUsedAt), pc.NullTime(&k.RevokedAt))
-	return &k, err
-}
-
 // APIKeyGetByHash finds a key, revoked or not, by its hash; not found if
 // there is none.
 func (s *Store) APIKeyGetByHash(ctx context.Context, hash string) (*pay.APIKey, error) {
-	k, err := scanAPIKey(s.pool.QueryRow(ctx, apiKeySelect+` WHERE hash = $1`, hash).Scan)
+	k, err := store.ScanAPIKey(s.pool.QueryRow(ctx, store.APIKeySelect+` WHERE hash = $1`, hash).Scan, pc)
 	if err != nil {
 		return nil, notFound(err, "API key")
 	}
@@ -45,8 +37,8 @@ func (s *Store) APIKeyGetByHash(ctx context.Context, hash string) (*pay.APIKey, 
 
 // APIKeyList returns an account's keys (every key for account 0), newest first.
 func (s *Store) APIKeyList(ctx context.Context, accountID int64) ([]*pay.APIKey, error) {
-	rows, err := s.pool.Query(ctx, apiKeySelect+` WHERE $1::bigint = 0 OR account_id = $1 ORDER BY id DESC`, accountID)
-	return collect(rows, err, scanAPIKey)
+	rows, err := s.pool.Query(ctx, store.APIKeySelect+` WHERE $1::bigint = 0 OR account_id = $1 ORDER BY id DESC`, accountID)
+	return collect(rows, err, withCodec(store.ScanAPIKey))
 }
 
 // APIKeyRevoke revokes a key of the account (any account for 0): not found

@@ -64,24 +64,11 @@ func (s *Store) DisputeGetByPayment(ctx context.Context, accountID int64, paymen
 // DisputeSearch returns one page of an account's disputes, newest first, and
 // how many match in all, both read from one snapshot.
 func (s *Store) DisputeSearch(ctx context.Context, q *pay.DisputeSearch) (*pay.DisputePage, error) {
-	w := store.DisputeSearchWhere(q, pc)
-	page := &pay.DisputePage{}
-	err := s.readTx(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM disputes `+w.String(), w.Args...).Scan(&page.Total); err != nil {
-			return err
-		}
-		limit, offset := w.Next(q.DisplaySize), w.Next(q.Offset())
-		rows, err := tx.Query(ctx, `SELECT `+store.DisputeSelect+` FROM disputes `+w.String()+
-			` ORDER BY created_at DESC, id DESC LIMIT `+limit+` OFFSET `+offset, w.Args...)
-		page.Disputes, err = collect(rows, err, func(scan func(...any) error) (*pay.Dispute, error) {
-			return store.ScanDispute(scan, pc)
-		})
-		return err
-	})
+	list, total, err := searchPage(ctx, s, "disputes", store.DisputeSelect, store.DisputeSearchWhere(q, pc), q.DisplaySize, q.Offset(), store.ScanDispute)
 	if err != nil {
 		return nil, err
 	}
-	return page, nil
+	return &pay.DisputePage{Disputes: list, Total: total}, nil
 }
 
 // DisputeTransition changes a payment's dispute in one transaction that

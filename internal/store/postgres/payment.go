@@ -106,24 +106,11 @@ func (s *Store) PaymentGetByIdempotencyKey(ctx context.Context, accountID int64,
 // PaymentSearch returns one page of an account's payments, newest first, and
 // how many match in all, both read from one snapshot.
 func (s *Store) PaymentSearch(ctx context.Context, q *pay.PaymentSearch) (*pay.PaymentPage, error) {
-	w := store.PaymentSearchWhere(q, pc)
-	page := &pay.PaymentPage{}
-	err := s.readTx(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM payments `+w.String(), w.Args...).Scan(&page.Total); err != nil {
-			return err
-		}
-		limit, offset := w.Next(q.DisplaySize), w.Next(q.Offset())
-		rows, err := tx.Query(ctx, `SELECT `+paymentCols+` FROM payments `+w.String()+
-			` ORDER BY created_at DESC, id DESC LIMIT `+limit+` OFFSET `+offset, w.Args...)
-		page.Payments, err = collect(rows, err, func(scan func(...any) error) (*pay.Payment, error) {
-			return store.ScanPayment(scan, pc)
-		})
-		return err
-	})
+	list, total, err := searchPage(ctx, s, "payments", paymentCols, store.PaymentSearchWhere(q, pc), q.DisplaySize, q.Offset(), store.ScanPayment)
 	if err != nil {
 		return nil, err
 	}
-	return page, nil
+	return &pay.PaymentPage{Payments: list, Total: total}, nil
 }
 
 // PaymentTransition changes a payment's status, appends its event and
@@ -173,20 +160,14 @@ func (s *Store) PaymentEvents(ctx context.Context, accountID int64, paymentID st
 			return notFound(err, "payment")
 		}
 		rows, err := tx.Query(ctx,
-			`SELECT payment_id, type, status, amount, refund_id, occurred_at FROM payment_events WHERE payment_id = $1 ORDER BY id`, paymentID)
-		out, err = collect(rows, err, scanEvent)
+			`SELECT `+store.EventColumns+` FROM payment_events WHERE payment_id = $1 ORDER BY id`, paymentID)
+		out, err = collect(rows, err, withCodec(store.ScanEvent))
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
-}
-
-func scanEvent(scan func(...any) error) (*pay.Event, error) {
-	var ev pay.Event
-	err := scan(&ev.PaymentID, &ev.Type, &ev.Status, &ev.Amount, &ev.RefundID, pc.Time(&ev.At))
-	return &ev, err
 }
 
 func insertToken(ctx context.Context, tx pgx.Tx, paymentID, hash string, at time.Time) error {
@@ -259,8 +240,5 @@ func (s *Store) PaymentListExpirable(ctx context.Context, q *pay.PaymentExpirabl
 	w := store.PaymentExpirableWhere(q, pc)
 	limit := w.Next(q.Limit)
 	rows, err := s.pool.Query(ctx, `SELECT id FROM payments `+w.String()+` ORDER BY created_at LIMIT `+limit, w.Args...)
-	return collect(rows, err, func(scan func(...any) error) (string, error) {
-		var id string
-		return id, scan(&id)
-	})
+	return collect(rows, err, store.ScanString)
 }

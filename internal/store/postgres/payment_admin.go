@@ -16,10 +16,7 @@ func (s *Store) PaymentMetadataKeys(ctx context.Context, q *pay.PaymentSearch) (
 	w := store.PaymentSearchWhere(q, pc)
 	w.Add("metadata IS NOT NULL")
 	rows, err := s.pool.Query(ctx, `SELECT DISTINCT jsonb_object_keys(metadata) FROM payments `+w.String(), w.Args...)
-	keys, err := collect(rows, err, func(scan func(...any) error) (string, error) {
-		var k string
-		return k, scan(&k)
-	})
+	keys, err := collect(rows, err, store.ScanString)
 	slices.Sort(keys)
 	return keys, err
 }

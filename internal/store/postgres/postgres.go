@@ -179,17 +179,7 @@ func (s *Store) readTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 
 // insertJobs enqueues jobs in tx, so they exist exactly when tx commits.
 func (s *Store) insertJobs(ctx context.Context, tx pgx.Tx, jobs []pay.Job) error {
-	if len(jobs) == 0 {
-		return nil
-	}
-	params := make([]river.InsertManyParams, len(jobs))
-	for i, j := range jobs {
-		params[i] = river.InsertManyParams{Args: j.Args}
-		if !j.ScheduledAt.IsZero() {
-			params[i].InsertOpts = &river.InsertOpts{ScheduledAt: j.ScheduledAt}
-		}
-	}
-	if _, err := s.jobs.InsertManyTx(ctx, tx, params); err != nil {
+	if err := store.InsertJobs(ctx, s.jobs, tx, jobs); err != nil {
 		return fmt.Errorf("postgres: insert jobs: %w", err)
 	}
 	return nil
@@ -202,15 +192,29 @@ func collect[T any](rows pgx.Rows, err error, scan func(func(...any) error) (T, 
 		return nil, err
 	}
 	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows.Scan)
-		if err != nil {
-			return nil, err
+	return store.Collect(rows, scan)
+}
+
+// searchPage reads one page of table's rows matching w, newest first, and
+// how many match in all, from one snapshot.
+func searchPage[T any](ctx context.Context, s *Store, table, cols string, w *store.Where, size, offset int,
+	scan func(func(...any) error, store.Codec) (T, error)) (list []T, total int, err error) {
+	err = s.readTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM `+table+` `+w.String(), w.Args...).Scan(&total); err != nil {
+			return err
 		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+		limit, off := w.Next(size), w.Next(offset)
+		rows, err := tx.Query(ctx, `SELECT `+cols+` FROM `+table+` `+w.String()+
+			` ORDER BY created_at DESC, id DESC LIMIT `+limit+` OFFSET `+off, w.Args...)
+		list, err = collect(rows, err, withCodec(scan))
+		return err
+	})
+	return list, total, err
+}
+
+// withCodec adapts a store scanner to this engine's codec.
+func withCodec[T any](scan func(func(...any) error, store.Codec) (T, error)) func(func(...any) error) (T, error) {
+	return func(f func(...any) error) (T, error) { return scan(f, pc) }
 }
 
 // affectedOne turns "no row changed" into not found.

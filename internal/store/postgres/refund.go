@@ -80,7 +80,7 @@ func (s *Store) RefundList(ctx context.Context, accountID int64, paymentID strin
 			return notFound(err, "payment")
 		}
 		rows, err := tx.Query(ctx, `SELECT `+store.RefundSelect+` FROM refunds WHERE payment_id = $1 ORDER BY created_at, id`, paymentID)
-		out, err = collect(rows, err, scanRefund)
+		out, err = collect(rows, err, withCodec(store.ScanRefund))
 		return err
 	})
 	if err != nil {
@@ -89,27 +89,14 @@ func (s *Store) RefundList(ctx context.Context, accountID int64, paymentID strin
 	return out, nil
 }
 
-func scanRefund(scan func(...any) error) (*pay.Refund, error) { return store.ScanRefund(scan, pc) }
-
 // RefundSearch returns one page of an account's refunds, newest first, and
 // how many match in all, both read from one snapshot.
 func (s *Store) RefundSearch(ctx context.Context, q *pay.RefundSearch) (*pay.RefundPage, error) {
-	w := store.RefundSearchWhere(q, pc)
-	page := &pay.RefundPage{}
-	err := s.readTx(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM refunds `+w.String(), w.Args...).Scan(&page.Total); err != nil {
-			return err
-		}
-		limit, offset := w.Next(q.DisplaySize), w.Next(q.Offset())
-		rows, err := tx.Query(ctx, `SELECT `+store.RefundSelect+` FROM refunds `+w.String()+
-			` ORDER BY created_at DESC, id DESC LIMIT `+limit+` OFFSET `+offset, w.Args...)
-		page.Refunds, err = collect(rows, err, scanRefund)
-		return err
-	})
+	list, total, err := searchPage(ctx, s, "refunds", store.RefundSelect, store.RefundSearchWhere(q, pc), q.DisplaySize, q.Offset(), store.ScanRefund)
 	if err != nil {
 		return nil, err
 	}
-	return page, nil
+	return &pay.RefundPage{Refunds: list, Total: total}, nil
 }
 
 // RefundTransition changes a refund's status in one transaction that locks

@@ -25,9 +25,7 @@ func (s *Store) TransactionSearch(ctx context.Context, q *pay.TransactionSearch)
 		if err != nil {
 			return err
 		}
-		page.Transactions, err = collect(rows, nil, func(scan func(...any) error) (*pay.Transaction, error) {
-			return store.ScanTransaction(scan, pc)
-		})
+		page.Transactions, err = collect(rows, nil, withCodec(store.ScanTransaction))
 		return err
 	})
 	if err != nil {
@@ -50,15 +48,6 @@ func (s *Store) TransactionStream(ctx context.Context, q *pay.TransactionSearch,
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			t, err := store.ScanTransaction(rows.Scan, pc)
-			if err != nil {
-				return err
-			}
-			if err := fn(t); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		return store.Each(rows, withCodec(store.ScanTransaction), fn)
 	})
 }

@@ -24,20 +24,8 @@ func (s *Store) ServiceInsert(ctx context.Context, svc *pay.Service) error {
 
 // ServiceList returns every service, oldest first.
 func (s *Store) ServiceList(ctx context.Context) ([]*pay.Service, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, external_id, name, name_cy, created_at FROM services ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*pay.Service
-	for rows.Next() {
-		var svc pay.Service
-		if err := rows.Scan(&svc.ID, &svc.ExternalID, &svc.Name, &svc.NameWelsh, sc.Time(&svc.CreatedAt)); err != nil {
-			return nil, err
-		}
-		out = append(out, &svc)
-	}
-	return out, rows.Err()
+	rows, err := s.read.QueryContext(ctx, `SELECT `+store.ServiceColumns+` FROM services ORDER BY id`)
+	return collect(rows, err, withCodec(store.ScanService))
 }
 
 // AccountInsert stores a new gateway account.
@@ -54,23 +42,9 @@ func (s *Store) AccountInsert(ctx context.Context, a *pay.Account) error {
 	return err
 }
 
-const accountSelect = `SELECT a.id, a.service_id, s.name, s.name_cy, a.type, a.provider, a.disabled, a.settings, a.created_at
-	FROM accounts a JOIN services s ON s.id = a.service_id`
-
-func scanAccount(scan func(...any) error) (*pay.Account, error) {
-	var a pay.Account
-	var settings string
-	if err := scan(&a.ID, &a.ServiceID, &a.ServiceName, &a.ServiceNameWelsh, &a.Type, &a.Provider, &a.Disabled, &settings, sc.Time(&a.CreatedAt)); err != nil {
-		return nil, err
-	}
-	var err error
-	a.Settings, err = store.DecodeSettings(settings)
-	return &a, err
-}
-
 // AccountGet returns one account.
 func (s *Store) AccountGet(ctx context.Context, id int64) (*pay.Account, error) {
-	a, err := scanAccount(s.read.QueryRowContext(ctx, accountSelect+` WHERE a.id = ?`, id).Scan)
+	a, err := store.ScanAccount(s.read.QueryRowContext(ctx, store.AccountSelect+` WHERE a.id = ?`, id).Scan, sc)
 	if err != nil {
 		return nil, notFound(err, "account")
 	}
@@ -79,39 +53,15 @@ func (s *Store) AccountGet(ctx context.Context, id int64) (*pay.Account, error) 
 
 // AccountList returns every account, oldest first.
 func (s *Store) AccountList(ctx context.Context) ([]*pay.Account, error) {
-	rows, err := s.read.QueryContext(ctx, accountSelect+` ORDER BY a.id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*pay.Account
-	for rows.Next() {
-		a, err := scanAccount(rows.Scan)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	rows, err := s.read.QueryContext(ctx, store.AccountSelect+` ORDER BY a.id`)
+	return collect(rows, err, withCodec(store.ScanAccount))
 }
 
 // AccountListForUser returns the accounts of the user's services, oldest first.
 func (s *Store) AccountListForUser(ctx context.Context, userID int64) ([]*pay.Account, error) {
-	rows, err := s.read.QueryContext(ctx, accountSelect+
+	rows, err := s.read.QueryContext(ctx, store.AccountSelect+
 		` JOIN service_users su ON su.service_id = a.service_id WHERE su.user_id = ? ORDER BY a.id`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*pay.Account
-	for rows.Next() {
-		a, err := scanAccount(rows.Scan)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collect(rows, err, withCodec(store.ScanAccount))
 }
 
 // AccountUpdate stores the account's Disabled flag and settings.

@@ -12,13 +12,11 @@ import (
 
 // ServiceGet returns one service.
 func (s *Store) ServiceGet(ctx context.Context, id int64) (*pay.Service, error) {
-	var svc pay.Service
-	err := s.read.QueryRowContext(ctx, `SELECT id, external_id, name, name_cy, created_at FROM services WHERE id = ?`, id).
-		Scan(&svc.ID, &svc.ExternalID, &svc.Name, &svc.NameWelsh, sc.Time(&svc.CreatedAt))
+	svc, err := store.ScanService(s.read.QueryRowContext(ctx, `SELECT `+store.ServiceColumns+` FROM services WHERE id = ?`, id).Scan, sc)
 	if err != nil {
 		return nil, notFound(err, "service")
 	}
-	return &svc, nil
+	return svc, nil
 }
 
 // ServiceUpdate stores a service's names.
@@ -50,19 +48,7 @@ func (s *Store) MembershipDelete(ctx context.Context, userID, serviceID int64) e
 // MembershipList returns a user's roles, by service id.
 func (s *Store) MembershipList(ctx context.Context, userID int64) ([]*pay.Membership, error) {
 	rows, err := s.read.QueryContext(ctx, store.MembershipSelect+` WHERE m.user_id = ? ORDER BY m.service_id`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*pay.Membership
-	for rows.Next() {
-		m, err := store.ScanMembership(rows.Scan, sc)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return collect(rows, err, withCodec(store.ScanMembership))
 }
 
 // SessionInsert stores a new session.
@@ -118,7 +104,7 @@ func countAffected(res sql.Result, err error) (int, error) {
 
 // APIKeyGet returns one key of the account.
 func (s *Store) APIKeyGet(ctx context.Context, accountID, id int64) (*pay.APIKey, error) {
-	k, err := scanAPIKey(s.read.QueryRowContext(ctx, apiKeySelect+` WHERE id = ? AND account_id = ?`, id, accountID).Scan)
+	k, err := store.ScanAPIKey(s.read.QueryRowContext(ctx, store.APIKeySelect+` WHERE id = ? AND account_id = ?`, id, accountID).Scan, sc)
 	if err != nil {
 		return nil, notFound(err, "API key")
 	}

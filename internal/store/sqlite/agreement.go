@@ -32,30 +32,11 @@ func (s *Store) AgreementGet(ctx context.Context, accountID int64, id string) (*
 
 // AgreementSearch returns one page of agreements, newest first, from one snapshot.
 func (s *Store) AgreementSearch(ctx context.Context, q *pay.AgreementSearch) (*pay.AgreementPage, error) {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	list, total, err := searchPage(ctx, s, "agreements", store.AgreementColumns, store.AgreementSearchWhere(q, sc), q.DisplaySize, q.Offset(), store.ScanAgreement)
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	w := store.AgreementSearchWhere(q, sc)
-	page := &pay.AgreementPage{}
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM agreements `+w.String(), w.Args...).Scan(&page.Total); err != nil {
-		return nil, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+store.AgreementColumns+` FROM agreements `+w.String()+
-		` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, append(w.Args, q.DisplaySize, q.Offset())...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		a, err := store.ScanAgreement(rows.Scan, sc)
-		if err != nil {
-			return nil, err
-		}
-		page.Agreements = append(page.Agreements, a)
-	}
-	return page, rows.Err()
+	return &pay.AgreementPage{Agreements: list, Total: total}, nil
 }
 
 // AgreementCancel cancels an active agreement.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"pay/internal/pay"
+	"pay/internal/store"
 )
 
 // APIKeyInsert stores a new key.
@@ -23,18 +24,9 @@ func (s *Store) APIKeyInsert(ctx context.Context, k *pay.APIKey) error {
 	return err
 }
 
-const apiKeySelect = `SELECT id, account_id, description, hash, hint, created_by, created_at, last_used_at, revoked_at FROM api_keys`
-
-func scanAPIKey(scan func(...any) error) (*pay.APIKey, error) {
-	var k pay.APIKey
-	err := scan(&k.ID, &k.AccountID, &k.Description, &k.Hash, &k.Hint, &k.CreatedBy,
-		sc.Time(&k.CreatedAt), sc.NullTime(&k.LastUsedAt), sc.NullTime(&k.RevokedAt))
-	return &k, err
-}
-
 // APIKeyGetByHash finds a key by its hash.
 func (s *Store) APIKeyGetByHash(ctx context.Context, hash string) (*pay.APIKey, error) {
-	k, err := scanAPIKey(s.read.QueryRowContext(ctx, apiKeySelect+` WHERE hash = ?`, hash).Scan)
+	k, err := store.ScanAPIKey(s.read.QueryRowContext(ctx, store.APIKeySelect+` WHERE hash = ?`, hash).Scan, sc)
 	if err != nil {
 		return nil, notFound(err, "API key")
 	}
@@ -43,20 +35,8 @@ func (s *Store) APIKeyGetByHash(ctx context.Context, hash string) (*pay.APIKey, 
 
 // APIKeyList returns an account's keys, newest first.
 func (s *Store) APIKeyList(ctx context.Context, accountID int64) ([]*pay.APIKey, error) {
-	rows, err := s.read.QueryContext(ctx, apiKeySelect+` WHERE ? = 0 OR account_id = ? ORDER BY id DESC`, accountID, accountID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*pay.APIKey
-	for rows.Next() {
-		k, err := scanAPIKey(rows.Scan)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	rows, err := s.read.QueryContext(ctx, store.APIKeySelect+` WHERE ? = 0 OR account_id = ? ORDER BY id DESC`, accountID, accountID)
+	return collect(rows, err, withCodec(store.ScanAPIKey))
 }
 
 // APIKeyRevoke revokes a key.

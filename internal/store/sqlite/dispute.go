@@ -60,30 +60,11 @@ func (s *Store) DisputeGetByPayment(ctx context.Context, accountID int64, paymen
 
 // DisputeSearch returns one page of disputes, newest first, from one snapshot.
 func (s *Store) DisputeSearch(ctx context.Context, q *pay.DisputeSearch) (*pay.DisputePage, error) {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	list, total, err := searchPage(ctx, s, "disputes", store.DisputeSelect, store.DisputeSearchWhere(q, sc), q.DisplaySize, q.Offset(), store.ScanDispute)
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	w := store.DisputeSearchWhere(q, sc)
-	page := &pay.DisputePage{}
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM disputes `+w.String(), w.Args...).Scan(&page.Total); err != nil {
-		return nil, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+store.DisputeSelect+` FROM disputes `+w.String()+
-		` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, append(w.Args, q.DisplaySize, q.Offset())...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		d, err := store.ScanDispute(rows.Scan, sc)
-		if err != nil {
-			return nil, err
-		}
-		page.Disputes = append(page.Disputes, d)
-	}
-	return page, rows.Err()
+	return &pay.DisputePage{Disputes: list, Total: total}, nil
 }
 
 // DisputeTransition changes a payment's dispute and the payment in one

@@ -97,30 +97,11 @@ func (s *Store) PaymentGetByIdempotencyKey(ctx context.Context, accountID int64,
 
 // PaymentSearch returns one page of payments, newest first, from one snapshot.
 func (s *Store) PaymentSearch(ctx context.Context, q *pay.PaymentSearch) (*pay.PaymentPage, error) {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	list, total, err := searchPage(ctx, s, "payments", paymentCols, store.PaymentSearchWhere(q, sc), q.DisplaySize, q.Offset(), store.ScanPayment)
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	w := store.PaymentSearchWhere(q, sc)
-	page := &pay.PaymentPage{}
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM payments `+w.String(), w.Args...).Scan(&page.Total); err != nil {
-		return nil, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+paymentCols+` FROM payments `+w.String()+
-		` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, append(w.Args, q.DisplaySize, q.Offset())...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		p, err := store.ScanPayment(rows.Scan, sc)
-		if err != nil {
-			return nil, err
-		}
-		page.Payments = append(page.Payments, p)
-	}
-	return page, rows.Err()
+	return &pay.PaymentPage{Payments: list, Total: total}, nil
 }
 
 // PaymentTransition changes a payment's status, appends its event and
@@ -158,32 +139,24 @@ func (s *Store) PaymentTransition(ctx context.Context, params *pay.PaymentTransi
 
 // PaymentEvents returns a payment's events, oldest first.
 func (s *Store) PaymentEvents(ctx context.Context, accountID int64, paymentID string) ([]*pay.Event, error) {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	var one int
-	err = tx.QueryRowContext(ctx, `SELECT 1 FROM payments WHERE id = ? AND (? = 0 OR account_id = ?)`,
-		paymentID, accountID, accountID).Scan(&one)
-	if err != nil {
-		return nil, notFound(err, "payment")
-	}
-	rows, err := tx.QueryContext(ctx,
-		`SELECT payment_id, type, status, amount, refund_id, occurred_at FROM payment_events WHERE payment_id = ? ORDER BY id`, paymentID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []*pay.Event
-	for rows.Next() {
-		var ev pay.Event
-		if err := rows.Scan(&ev.PaymentID, &ev.Type, &ev.Status, &ev.Amount, &ev.RefundID, sc.Time(&ev.At)); err != nil {
-			return nil, err
+	err := s.readSnapshot(ctx, func(tx *sql.Tx) error {
+		if err := paymentExists(ctx, tx, accountID, paymentID); err != nil {
+			return err
 		}
-		out = append(out, &ev)
-	}
-	return out, rows.Err()
+		rows, err := tx.QueryContext(ctx, `SELECT `+store.EventColumns+` FROM payment_events WHERE payment_id = ? ORDER BY id`, paymentID)
+		out, err = collect(rows, err, withCodec(store.ScanEvent))
+		return err
+	})
+	return out, err
+}
+
+// paymentExists answers not found unless the account (any for 0) has the payment.
+func paymentExists(ctx context.Context, tx *sql.Tx, accountID int64, paymentID string) error {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM payments WHERE id = ? AND (? = 0 OR account_id = ?)`,
+		paymentID, accountID, accountID).Scan(&one)
+	return notFound(err, "payment")
 }
 
 func insertToken(ctx context.Context, tx *sql.Tx, paymentID, hash string, at time.Time) error {
@@ -246,18 +219,7 @@ func (s *Store) Cleanup(ctx context.Context, keysBefore, tokensBefore time.Time)
 // PaymentListExpirable returns the ids of payments that have run out of time, oldest first.
 func (s *Store) PaymentListExpirable(ctx context.Context, q *pay.PaymentExpirableParams) ([]string, error) {
 	w := store.PaymentExpirableWhere(q, sc)
-	rows, err := s.read.QueryContext(ctx, `SELECT id FROM payments `+w.String()+` ORDER BY created_at LIMIT ?`, append(w.Args, q.Limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	limit := w.Next(q.Limit)
+	rows, err := s.read.QueryContext(ctx, `SELECT id FROM payments `+w.String()+` ORDER BY created_at LIMIT `+limit, w.Args...)
+	return collect(rows, err, store.ScanString)
 }

@@ -9,17 +9,6 @@ import (
 	"pay/internal/store"
 )
 
-// readSnapshot runs fn in a read-only transaction, so every query in fn reads the
-// same snapshot.
-func (s *Store) readSnapshot(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	return fn(tx)
-}
-
 // PaymentMetadataKeys returns the metadata keys of the payments a search
 // matches, sorted by their bytes.
 func (s *Store) PaymentMetadataKeys(ctx context.Context, q *pay.PaymentSearch) ([]string, error) {
@@ -27,20 +16,9 @@ func (s *Store) PaymentMetadataKeys(ctx context.Context, q *pay.PaymentSearch) (
 	w.Add("metadata IS NOT NULL")
 	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT j.key FROM (SELECT metadata FROM payments `+w.String()+
 		`) p, json_each(p.metadata) j`, w.Args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		keys = append(keys, k)
-	}
+	keys, err := collect(rows, err, store.ScanString)
 	slices.Sort(keys)
-	return keys, rows.Err()
+	return keys, err
 }
 
 // PaymentSummary counts and totals an account's payments and refunds in a

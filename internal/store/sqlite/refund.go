@@ -65,55 +65,25 @@ func (s *Store) RefundGet(ctx context.Context, accountID int64, id string) (*pay
 // RefundList returns a payment's refunds, oldest first, from one snapshot;
 // not found if the account has no such payment.
 func (s *Store) RefundList(ctx context.Context, accountID int64, paymentID string) ([]*pay.Refund, error) {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	var one int
-	err = tx.QueryRowContext(ctx, `SELECT 1 FROM payments WHERE id = ? AND (? = 0 OR account_id = ?)`,
-		paymentID, accountID, accountID).Scan(&one)
-	if err != nil {
-		return nil, notFound(err, "payment")
-	}
-	return queryRefunds(ctx, tx, `SELECT `+store.RefundSelect+` FROM refunds WHERE payment_id = ? ORDER BY created_at, id`, paymentID)
-}
-
-func queryRefunds(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]*pay.Refund, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []*pay.Refund
-	for rows.Next() {
-		r, err := store.ScanRefund(rows.Scan, sc)
-		if err != nil {
-			return nil, err
+	err := s.readSnapshot(ctx, func(tx *sql.Tx) error {
+		if err := paymentExists(ctx, tx, accountID, paymentID); err != nil {
+			return err
 		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		rows, err := tx.QueryContext(ctx, `SELECT `+store.RefundSelect+` FROM refunds WHERE payment_id = ? ORDER BY created_at, id`, paymentID)
+		out, err = collect(rows, err, withCodec(store.ScanRefund))
+		return err
+	})
+	return out, err
 }
 
 // RefundSearch returns one page of refunds, newest first, from one snapshot.
 func (s *Store) RefundSearch(ctx context.Context, q *pay.RefundSearch) (*pay.RefundPage, error) {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	list, total, err := searchPage(ctx, s, "refunds", store.RefundSelect, store.RefundSearchWhere(q, sc), q.DisplaySize, q.Offset(), store.ScanRefund)
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	w := store.RefundSearchWhere(q, sc)
-	page := &pay.RefundPage{}
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM refunds `+w.String(), w.Args...).Scan(&page.Total); err != nil {
-		return nil, err
-	}
-	page.Refunds, err = queryRefunds(ctx, tx, `SELECT `+store.RefundSelect+` FROM refunds `+w.String()+
-		` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, append(w.Args, q.DisplaySize, q.Offset())...)
-	if err != nil {
-		return nil, err
-	}
-	return page, nil
+	return &pay.RefundPage{Refunds: list, Total: total}, nil
 }
 
 // RefundTransition changes a refund's status with its payment in one

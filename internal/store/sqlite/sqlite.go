@@ -133,20 +133,52 @@ func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) e
 
 // insertJobs enqueues jobs in tx, so they exist exactly when tx commits.
 func (s *Store) insertJobs(ctx context.Context, tx *sql.Tx, jobs []pay.Job) error {
-	if len(jobs) == 0 {
-		return nil
-	}
-	params := make([]river.InsertManyParams, len(jobs))
-	for i, j := range jobs {
-		params[i] = river.InsertManyParams{Args: j.Args}
-		if !j.ScheduledAt.IsZero() {
-			params[i].InsertOpts = &river.InsertOpts{ScheduledAt: j.ScheduledAt}
-		}
-	}
-	if _, err := s.jobs.InsertManyTx(ctx, tx, params); err != nil {
+	if err := store.InsertJobs(ctx, s.jobs, tx, jobs); err != nil {
 		return fmt.Errorf("sqlite: insert jobs: %w", err)
 	}
 	return nil
+}
+
+// readSnapshot runs fn in a read-only transaction, so every query in fn reads the
+// same snapshot.
+func (s *Store) readSnapshot(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// searchPage reads one page of table's rows matching w, newest first, and
+// how many match in all, from one snapshot.
+func searchPage[T any](ctx context.Context, s *Store, table, cols string, w *store.Where, size, offset int,
+	scan func(func(...any) error, store.Codec) (T, error)) (list []T, total int, err error) {
+	err = s.readSnapshot(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` `+w.String(), w.Args...).Scan(&total); err != nil {
+			return err
+		}
+		limit, off := w.Next(size), w.Next(offset)
+		rows, err := tx.QueryContext(ctx, `SELECT `+cols+` FROM `+table+` `+w.String()+
+			` ORDER BY created_at DESC, id DESC LIMIT `+limit+` OFFSET `+off, w.Args...)
+		list, err = collect(rows, err, withCodec(scan))
+		return err
+	})
+	return list, total, err
+}
+
+// withCodec adapts a store scanner to this engine's codec.
+func withCodec[T any](scan func(func(...any) error, store.Codec) (T, error)) func(func(...any) error) (T, error) {
+	return func(f func(...any) error) (T, error) { return scan(f, sc) }
+}
+
+// collect scans every row with scan and closes rows.
+func collect[T any](rows *sql.Rows, err error, scan func(func(...any) error) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return store.Collect(rows, scan)
 }
 
 // translate turns driver errors into domain errors by code, never by text.

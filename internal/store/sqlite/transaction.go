@@ -24,10 +24,8 @@ func (s *Store) TransactionSearch(ctx context.Context, q *pay.TransactionSearch)
 		if err != nil {
 			return err
 		}
-		return scanTransactions(rows, func(t *pay.Transaction) error {
-			page.Transactions = append(page.Transactions, t)
-			return nil
-		})
+		page.Transactions, err = collect(rows, err, withCodec(store.ScanTransaction))
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -47,20 +45,7 @@ func (s *Store) TransactionStream(ctx context.Context, q *pay.TransactionSearch,
 		if err != nil {
 			return err
 		}
-		return scanTransactions(rows, fn)
+		defer rows.Close()
+		return store.Each(rows, withCodec(store.ScanTransaction), fn)
 	})
-}
-
-func scanTransactions(rows *sql.Rows, fn func(*pay.Transaction) error) error {
-	defer rows.Close()
-	for rows.Next() {
-		t, err := store.ScanTransaction(rows.Scan, sc)
-		if err != nil {
-			return err
-		}
-		if err := fn(t); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

@@ -48,19 +48,7 @@ func (s *Store) UserGet(ctx context.Context, id int64) (*pay.User, error) {
 // UserList returns every user, oldest first.
 func (s *Store) UserList(ctx context.Context) ([]*pay.User, error) {
 	rows, err := s.read.QueryContext(ctx, userSelect+` ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*pay.User
-	for rows.Next() {
-		u, err := store.ScanUser(rows.Scan, sc)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collect(rows, err, withCodec(store.ScanUser))
 }
 
 // UserUpdate stores a user's password, authenticator secret and Disabled flag.

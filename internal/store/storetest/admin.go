@@ -398,20 +398,36 @@ func testPaymentSummary(t *testing.T, open Opener) {
 	add(f.account, pay.StatusAuthorisationRejected, 4000, 0)
 	add(f.account, pay.StatusCreated, 8000, 0)
 	add(f.other, pay.StatusCaptured, 16000, 0)
+	refund := func(p *pay.Payment, amount int64, to pay.RefundStatus) {
+		r := f.insertRefund(t, p, amount)
+		for _, step := range []pay.RefundStatus{pay.RefundSubmitted, to} {
+			_, err := f.Store.RefundTransition(f.ctx, &pay.RefundTransitionParams{RefundID: r.ID, To: step})
+			mustOK(t, err)
+			if step == to {
+				break
+			}
+		}
+		f.Clock.Advance(time.Minute)
+	}
+	refunded := f.captured(t, 5000)
+	refund(refunded, 300, pay.RefundSucceeded)
+	refund(refunded, 200, pay.RefundSucceeded)
+	refund(refunded, 100, pay.RefundSubmitted) // not a success status
 	end := f.Clock.Now()
 	add(f.account, pay.StatusCaptured, 32000, 0) // after the period
+	refund(refunded, 50, pay.RefundSucceeded)    // after the period
 	params := &pay.SummaryParams{AccountID: f.account.ID, From: start, To: end,
 		PaymentStatuses: pay.StatusesForState(pay.StateSuccess), RefundStatuses: []pay.RefundStatus{pay.RefundSucceeded}}
 	got, err := f.Store.PaymentSummary(f.ctx, params)
 	mustOK(t, err)
-	want := &pay.Summary{Payments: pay.Totals{Count: 2, Amount: 3150}}
+	want := &pay.Summary{Payments: pay.Totals{Count: 3, Amount: 8150}, Refunds: pay.Totals{Count: 2, Amount: 500}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("PaymentSummary (-want +got):\n%s", diff)
 	}
 	params.From = start.Add(time.Minute) // the first payment is now outside
 	got, err = f.Store.PaymentSummary(f.ctx, params)
 	mustOK(t, err)
-	if got.Payments.Count != 1 || got.Payments.Amount != 2150 || got.NetIncome() != 2150 {
+	if got.Payments.Count != 2 || got.Payments.Amount != 7150 || got.NetIncome() != 6650 {
 		t.Fatalf("PaymentSummary from the second minute = %+v", got)
 	}
 	params.PaymentStatuses = nil

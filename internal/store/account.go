@@ -1,0 +1,54 @@
+package store
+
+import "pay/internal/pay"
+
+// ServiceColumns lists the services table's columns in ScanService's order.
+const ServiceColumns = "id, external_id, name, name_cy, created_at"
+
+// ScanService reads one row of ServiceColumns.
+func ScanService(scan func(dest ...any) error, c Codec) (*pay.Service, error) {
+	var svc pay.Service
+	if err := scan(&svc.ID, &svc.ExternalID, &svc.Name, &svc.NameWelsh, c.Time(&svc.CreatedAt)); err != nil {
+		return nil, err
+	}
+	return &svc, nil
+}
+
+// AccountSelect selects accounts (alias a) with their service's names, in
+// ScanAccount's order.
+const AccountSelect = `SELECT a.id, a.service_id, s.name, s.name_cy, a.type, a.provider, a.disabled, a.settings, a.created_at
+	FROM accounts a JOIN services s ON s.id = a.service_id`
+
+// ScanAccount reads one row of AccountSelect.
+func ScanAccount(scan func(...any) error, c Codec) (*pay.Account, error) {
+	var a pay.Account
+	var settings string
+	if err := scan(&a.ID, &a.ServiceID, &a.ServiceName, &a.ServiceNameWelsh, &a.Type, &a.Provider, &a.Disabled, &settings,
+		c.Time(&a.CreatedAt)); err != nil {
+		return nil, err
+	}
+	var err error
+	a.Settings, err = DecodeSettings(settings)
+	return &a, err
+}
+
+// APIKeySelect selects API keys in ScanAPIKey's order.
+const APIKeySelect = `SELECT id, account_id, description, hash, hint, created_by, created_at, last_used_at, revoked_at FROM api_keys`
+
+// ScanAPIKey reads one row of APIKeySelect.
+func ScanAPIKey(scan func(...any) error, c Codec) (*pay.APIKey, error) {
+	var k pay.APIKey
+	err := scan(&k.ID, &k.AccountID, &k.Description, &k.Hash, &k.Hint, &k.CreatedBy,
+		c.Time(&k.CreatedAt), c.NullTime(&k.LastUsedAt), c.NullTime(&k.RevokedAt))
+	return &k, err
+}
+
+// EventColumns lists the payment_events columns in ScanEvent's order.
+const EventColumns = "payment_id, type, status, amount, refund_id, occurred_at"
+
+// ScanEvent reads one row of EventColumns.
+func ScanEvent(scan func(...any) error, c Codec) (*pay.Event, error) {
+	var ev pay.Event
+	err := scan(&ev.PaymentID, &ev.Type, &ev.Status, &ev.Amount, &ev.RefundID, c.Time(&ev.At))
+	return &ev, err
+}

@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+
+	"github.com/riverqueue/river"
+
+	"pay/internal/pay"
+)
+
+// Rows is what *sql.Rows and pgx.Rows share; callers close them.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// Each scans every row with scan and passes it to fn, stopping at the first error.
+func Each[T any](rows Rows, scan func(func(...any) error) (T, error), fn func(T) error) error {
+	for rows.Next() {
+		v, err := scan(rows.Scan)
+		if err != nil {
+			return err
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Collect scans every row with scan; no rows is a nil slice.
+func Collect[T any](rows Rows, scan func(func(...any) error) (T, error)) ([]T, error) {
+	var out []T
+	err := Each(rows, scan, func(v T) error { out = append(out, v); return nil })
+	return out, err
+}
+
+// ScanString reads a row of one text column.
+func ScanString(scan func(...any) error) (string, error) {
+	var s string
+	return s, scan(&s)
+}
+
+// InsertJobs enqueues jobs in tx, so they exist exactly when tx commits.
+func InsertJobs[TTx any](ctx context.Context, c *river.Client[TTx], tx TTx, jobs []pay.Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, len(jobs))
+	for i, j := range jobs {
+		params[i] = river.InsertManyParams{Args: j.Args}
+		if !j.ScheduledAt.IsZero() {
+			params[i].InsertOpts = &river.InsertOpts{ScheduledAt: j.ScheduledAt}
+		}
+	}
+	_, err := c.InsertManyTx(ctx, tx, params)
+	return err
+}

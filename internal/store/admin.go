@@ -50,41 +50,24 @@ func ScanMembership(scan func(dest ...any) error, c Codec) (*pay.Membership, err
 
 // SummaryWhere builds the condition shared by both halves of a summary:
 // one account, created in the period, in one of the statuses.
-func SummaryWhere(c Codec, accountID int64, from, to time.Time, statuses []any) *Where {
-	w := NewWhere(c)
+func SummaryWhere[S ~string](c Codec, accountID int64, from, to time.Time, statuses []S) *Where {
+	w := newWhere(c)
 	w.Add("account_id = ?", accountID)
 	w.Add("created_at >= ?", c.TimeArg(from))
 	w.Add("created_at < ?", c.TimeArg(to))
 	if len(statuses) == 0 {
 		w.Add("1 = 0")
 	} else {
-		w.In("status", statuses)
+		w.In("status", anyList(statuses))
 	}
 	return w
 }
 
-// StatusArgs returns payment statuses as query arguments.
-func StatusArgs(list []pay.Status) []any {
+// anyList turns strings, or string-typed statuses, into query arguments.
+func anyList[S ~string](list []S) []any {
 	out := make([]any, len(list))
 	for i, s := range list {
 		out[i] = string(s)
-	}
-	return out
-}
-
-// RefundStatusArgs returns refund statuses as query arguments.
-func RefundStatusArgs(list []pay.RefundStatus) []any {
-	out := make([]any, len(list))
-	for i, s := range list {
-		out[i] = string(s)
-	}
-	return out
-}
-
-func anySlice(list []string) []any {
-	out := make([]any, len(list))
-	for i, s := range list {
-		out[i] = s
 	}
 	return out
 }

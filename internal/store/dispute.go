@@ -35,12 +35,12 @@ func DisputeArgs(d *pay.Dispute, c Codec) []any {
 
 // DisputeSearchWhere builds the WHERE clause of a dispute search.
 func DisputeSearchWhere(s *pay.DisputeSearch, c Codec) *Where {
-	w := NewWhere(c)
+	w := newWhere(c)
 	w.Add("account_id = ?", s.AccountID)
 	if s.Status != "" {
 		w.Add("status = ?", string(s.Status))
 	}
-	addTimeRange(w, c, "created_at", s.FromDate, s.ToDate)
-	addDayRange(w, c, "settled_at", s.FromSettled, s.ToSettled)
+	addTimeRange(w, "created_at", s.FromDate, s.ToDate)
+	addDayRange(w, "settled_at", s.FromSettled, s.ToSettled)
 	return w
 }

@@ -36,29 +36,28 @@ func RefundArgs(r *pay.Refund, c Codec) []any {
 // RefundSearchWhere builds the WHERE clause of a refund search. Both engines
 // index refunds by (account_id, created_at).
 func RefundSearchWhere(s *pay.RefundSearch, c Codec) *Where {
-	w := NewWhere(c)
+	w := newWhere(c)
 	w.Add("account_id = ?", s.AccountID)
-	addTimeRange(w, c, "created_at", s.FromDate, s.ToDate)
-	addDayRange(w, c, "settled_at", s.FromSettled, s.ToSettled)
+	addTimeRange(w, "created_at", s.FromDate, s.ToDate)
+	addDayRange(w, "settled_at", s.FromSettled, s.ToSettled)
 	return w
 }
 
 // addTimeRange filters col to [from, to).
-func addTimeRange(w *Where, c Codec, col string, from, to *time.Time) {
+func addTimeRange(w *Where, col string, from, to *time.Time) {
 	if from != nil {
-		w.Add(col+" >= ?", c.TimeArg(*from))
+		w.Add(col+" >= ?", w.c.TimeArg(*from))
 	}
 	if to != nil {
-		w.Add(col+" < ?", c.TimeArg(*to))
+		w.Add(col+" < ?", w.c.TimeArg(*to))
 	}
 }
 
 // addDayRange filters col to the days from and to, both included.
-func addDayRange(w *Where, c Codec, col string, from, to *time.Time) {
-	if from != nil {
-		w.Add(col+" >= ?", c.TimeArg(*from))
-	}
+func addDayRange(w *Where, col string, from, to *time.Time) {
 	if to != nil {
-		w.Add(col+" < ?", c.TimeArg(to.AddDate(0, 0, 1)))
+		end := to.AddDate(0, 0, 1)
+		to = &end
 	}
+	addTimeRange(w, col, from, to)
 }

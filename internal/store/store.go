@@ -69,7 +69,7 @@ func ScanPayment(scan func(dest ...any) error, c Codec) (*pay.Payment, error) {
 	}
 	p.CanRetry = canRetry
 	if metadata != nil {
-		if p.Metadata, err = DecodeMetadata(*metadata); err != nil {
+		if p.Metadata, err = decodeMetadata(*metadata); err != nil {
 			return nil, fmt.Errorf("payment %s: %w", p.ID, err)
 		}
 	}
@@ -120,8 +120,8 @@ func EncodeJSON(v any) string {
 	return string(b)
 }
 
-// DecodeMetadata reads stored metadata, keeping numbers exactly as written.
-func DecodeMetadata(s string) (pay.Metadata, error) {
+// decodeMetadata reads stored metadata, keeping numbers exactly as written.
+func decodeMetadata(s string) (pay.Metadata, error) {
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
 	var m pay.Metadata
@@ -141,8 +141,8 @@ func DecodeSettings(s string) (pay.AccountSettings, error) {
 	return settings, nil
 }
 
-// LikeEscape escapes the LIKE wildcards in s; use with ESCAPE '\'.
-func LikeEscape(s string) string {
+// likeEscape escapes the LIKE wildcards in s; use with ESCAPE '\'.
+func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
@@ -153,8 +153,8 @@ type Where struct {
 	Args  []any
 }
 
-// NewWhere starts an empty WHERE clause whose first placeholder is number from.
-func NewWhere(c Codec, args ...any) *Where { return &Where{c: c, Args: args} }
+// newWhere starts an empty WHERE clause; its placeholders continue after args.
+func newWhere(c Codec, args ...any) *Where { return &Where{c: c, Args: args} }
 
 // Add appends a condition; each "?" in cond is replaced by the next placeholder.
 func (w *Where) Add(cond string, args ...any) {
@@ -197,35 +197,34 @@ func (w *Where) Next(arg any) string {
 // PaymentSearchWhere builds the WHERE clause of a payment search. Both
 // engines index payments by (account_id, created_at).
 func PaymentSearchWhere(s *pay.PaymentSearch, c Codec) *Where {
-	w := NewWhere(c)
-	AddPaymentFilters(w, s, "")
+	w := newWhere(c)
+	addPaymentFilters(w, s, "")
 	addStatuses(w, "status", s.Statuses)
-	addTimeRange(w, c, "created_at", s.FromDate, s.ToDate)
+	addTimeRange(w, "created_at", s.FromDate, s.ToDate)
 	return w
 }
 
-// AddPaymentFilters adds to w the filters that describe a payment (all but
+// addPaymentFilters adds to w the filters that describe a payment (all but
 // its status and creation date) on columns with the given prefix, "" or a
 // table alias such as "p.".
-func AddPaymentFilters(w *Where, s *pay.PaymentSearch, prefix string) {
-	c := w.c
+func addPaymentFilters(w *Where, s *pay.PaymentSearch, prefix string) {
 	w.Add(prefix+"account_id = ?", s.AccountID)
 	if s.Reference != "" && s.PartialReference {
-		w.Add(`lower(`+prefix+`reference) LIKE lower(?) ESCAPE '\'`, "%"+LikeEscape(s.Reference)+"%")
+		w.Add(`lower(`+prefix+`reference) LIKE lower(?) ESCAPE '\'`, "%"+likeEscape(s.Reference)+"%")
 	} else if s.Reference != "" {
 		w.Add("lower("+prefix+"reference) = lower(?)", s.Reference)
 	}
 	if s.Email != "" {
-		w.Add(`lower(`+prefix+`email) LIKE lower(?) ESCAPE '\'`, "%"+LikeEscape(s.Email)+"%")
+		w.Add(`lower(`+prefix+`email) LIKE lower(?) ESCAPE '\'`, "%"+likeEscape(s.Email)+"%")
 	}
 	if s.CardBrand != "" {
 		w.In(prefix+"card_brand", brandIDs(s.CardBrand))
 	}
 	if len(s.CardBrands) > 0 {
-		w.In(prefix+"card_brand", anySlice(s.CardBrands))
+		w.In(prefix+"card_brand", anyList(s.CardBrands))
 	}
 	if s.CardholderName != "" {
-		w.Add(`lower(`+prefix+`cardholder_name) LIKE lower(?) ESCAPE '\'`, "%"+LikeEscape(s.CardholderName)+"%")
+		w.Add(`lower(`+prefix+`cardholder_name) LIKE lower(?) ESCAPE '\'`, "%"+likeEscape(s.CardholderName)+"%")
 	}
 	if s.FirstDigits != "" {
 		w.Add(prefix+"card_first_digits = ?", s.FirstDigits)
@@ -236,7 +235,7 @@ func AddPaymentFilters(w *Where, s *pay.PaymentSearch, prefix string) {
 	if s.AgreementID != "" {
 		w.Add(prefix+"agreement_id = ?", s.AgreementID)
 	}
-	addDayRange(w, c, prefix+"settled_at", s.FromSettled, s.ToSettled)
+	addDayRange(w, prefix+"settled_at", s.FromSettled, s.ToSettled)
 }
 
 // addStatuses filters col to the statuses, when there are any.
@@ -244,11 +243,7 @@ func addStatuses[S ~string](w *Where, col string, statuses []S) {
 	if len(statuses) == 0 {
 		return
 	}
-	list := make([]any, len(statuses))
-	for i, st := range statuses {
-		list[i] = string(st)
-	}
-	w.In(col, list)
+	w.In(col, anyList(statuses))
 }
 
 // ScanTransaction reads one row of a transaction query: the kind ("payment"
@@ -294,12 +289,9 @@ func brandIDs(brand string) []any {
 // PaymentExpirableWhere builds the WHERE clause that finds payments out of
 // time; both engines index payments by (status, created_at).
 func PaymentExpirableWhere(q *pay.PaymentExpirableParams, c Codec) *Where {
-	w := NewWhere(c)
-	statuses := make([]any, len(q.Statuses))
-	for i, st := range q.Statuses {
-		statuses[i] = string(st)
-	}
-	w.In("status", statuses)
+	w := newWhere(c)
+	// Unlike a search, no statuses means no payments: always filter.
+	w.In("status", anyList(q.Statuses))
 	w.Add("created_at < ?", c.TimeArg(q.CreatedBefore))
 	w.Add("updated_at < ?", c.TimeArg(q.UpdatedBefore))
 	return w
@@ -337,7 +329,7 @@ func InstrumentArg(in *pay.PaymentInstrument) *string {
 
 // AgreementSearchWhere builds the WHERE clause of an agreement search.
 func AgreementSearchWhere(s *pay.AgreementSearch, c Codec) *Where {
-	w := NewWhere(c)
+	w := newWhere(c)
 	w.Add("account_id = ?", s.AccountID)
 	if s.Reference != "" {
 		w.Add("lower(reference) = lower(?)", s.Reference)

@@ -23,24 +23,24 @@ var (
 // Args both take and whose Next adds LIMIT and OFFSET. The queries are ""
 // when the search takes neither payments nor refunds.
 func TransactionQuery(q *pay.TransactionSearch, c Codec) (query, count string, w *Where) {
-	w = NewWhere(c)
+	w = newWhere(c)
 	var branches, counts []string
 	if q.Payments {
 		// Each branch's conditions continue the placeholders of the one before.
-		pw := NewWhere(c, w.Args...)
-		AddPaymentFilters(pw, &q.PaymentSearch, "p.")
+		pw := newWhere(c, w.Args...)
+		addPaymentFilters(pw, &q.PaymentSearch, "p.")
 		addStatuses(pw, "p.status", q.Statuses)
-		addTimeRange(pw, c, "p.created_at", q.FromDate, q.ToDate)
+		addTimeRange(pw, "p.created_at", q.FromDate, q.ToDate)
 		branches = append(branches, `SELECT CAST('payment' AS text), p.created_at, p.id, `+txPaymentCols+`, `+txRefundNulls+
 			` FROM payments p `+pw.String())
 		counts = append(counts, `(SELECT count(*) FROM payments p `+pw.String()+`)`)
 		w.Args = pw.Args
 	}
 	if q.Refunds {
-		rw := NewWhere(c, w.Args...)
-		AddPaymentFilters(rw, &q.PaymentSearch, "p.")
+		rw := newWhere(c, w.Args...)
+		addPaymentFilters(rw, &q.PaymentSearch, "p.")
 		addStatuses(rw, "r.status", q.RefundStatuses)
-		addTimeRange(rw, c, "r.created_at", q.FromDate, q.ToDate)
+		addTimeRange(rw, "r.created_at", q.FromDate, q.ToDate)
 		from := ` FROM refunds r JOIN payments p ON p.id = r.payment_id ` + rw.String()
 		branches = append(branches, `SELECT CAST('refund' AS text), r.created_at, r.id, `+txPaymentCols+`, `+txRefundCols+from)
 		counts = append(counts, `(SELECT count(*)`+from+`)`)

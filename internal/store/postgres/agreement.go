@@ -69,11 +69,5 @@ func applyAgreementChange(ctx context.Context, tx pgx.Tx, accountID int64, c *pa
 	tag, err := tx.Exec(ctx, `UPDATE agreements SET status = CASE WHEN $1 = '' THEN status ELSE $1 END,
 		instrument = COALESCE($2::jsonb, instrument) WHERE id = $3 AND account_id = $4`,
 		string(c.Status), store.InstrumentArg(c.Instrument), c.ID, accountID)
-	if err != nil {
-		return translate(err)
-	}
-	if tag.RowsAffected() == 0 {
-		return pay.ErrNotFound("agreement")
-	}
-	return nil
+	return affectedOne(tag, err, "agreement")
 }

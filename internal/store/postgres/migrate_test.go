@@ -51,6 +51,9 @@ func TestAdminMigrationKeepsAdmins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if u.FailedSignIns != 0 || u.PasswordChangeRequired || u.TOTPLastStep != 0 {
+		t.Fatalf("an old user's new columns: %+v", u)
+	}
 	list, err := s.MembershipList(ctx, u.ID)
 	if err != nil || len(list) != 1 || list[0].Role != pay.RoleAdmin || list[0].ServiceName != "Old service" {
 		t.Fatalf("memberships after migrating: %+v %v", list, err)

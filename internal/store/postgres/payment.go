@@ -113,6 +113,13 @@ func (s *Store) PaymentSearch(ctx context.Context, q *pay.PaymentSearch) (*pay.P
 	return &pay.PaymentPage{Payments: list, Total: total}, nil
 }
 
+// updatePayment rewrites a payment locked in tx.
+func updatePayment(ctx context.Context, tx pgx.Tx, p *pay.Payment) error {
+	args := store.PaymentArgs(p, pc)
+	_, err := tx.Exec(ctx, paymentUpdate, append(args[1:], p.ID)...)
+	return translate(err)
+}
+
 // PaymentTransition changes a payment's status, appends its event and
 // enqueues its jobs in one transaction. It locks the payment's row first, so
 // of two concurrent transitions the second waits and then sees the first's
@@ -129,9 +136,8 @@ func (s *Store) PaymentTransition(ctx context.Context, params *pay.PaymentTransi
 		if err != nil {
 			return err
 		}
-		args := store.PaymentArgs(p, pc)
-		if _, err := tx.Exec(ctx, paymentUpdate, append(args[1:], p.ID)...); err != nil {
-			return translate(err)
+		if err := updatePayment(ctx, tx, p); err != nil {
+			return err
 		}
 		if err := insertEvent(ctx, tx, ev); err != nil {
 			return err

@@ -17,13 +17,6 @@ var (
 	refundByID = `SELECT ` + store.RefundSelect + ` FROM refunds WHERE id = $1 AND ($2::bigint = 0 OR account_id = $2)`
 )
 
-// updatePayment rewrites a payment locked in tx.
-func updatePayment(ctx context.Context, tx pgx.Tx, p *pay.Payment) error {
-	args := store.PaymentArgs(p, pc)
-	_, err := tx.Exec(ctx, paymentUpdate, append(args[1:], p.ID)...)
-	return translate(err)
-}
-
 // RefundInsert checks and stores a new refund, counts it in its payment's
 // refunded amount and appends its event and jobs, in one transaction. The
 // payment's row is locked first (FOR UPDATE), so concurrent refunds of one
@@ -54,8 +47,8 @@ func (s *Store) RefundInsert(ctx context.Context, params *pay.RefundInsertParams
 	})
 }
 
-func getRefund(ctx context.Context, q querier, query string, accountID int64, id string) (*pay.Refund, error) {
-	r, err := store.ScanRefund(q.QueryRow(ctx, query, id, accountID).Scan, pc)
+func getRefund(ctx context.Context, q querier, accountID int64, id string) (*pay.Refund, error) {
+	r, err := store.ScanRefund(q.QueryRow(ctx, refundByID, id, accountID).Scan, pc)
 	if err != nil {
 		return nil, notFound(err, "refund")
 	}
@@ -65,7 +58,7 @@ func getRefund(ctx context.Context, q querier, query string, accountID int64, id
 // RefundGet returns a refund of the account (any account for 0); not found
 // if there is no such refund or it belongs to another account.
 func (s *Store) RefundGet(ctx context.Context, accountID int64, id string) (*pay.Refund, error) {
-	return getRefund(ctx, s.pool, refundByID, accountID, id)
+	return getRefund(ctx, s.pool, accountID, id)
 }
 
 // RefundList returns a payment's refunds, oldest first, from one snapshot;
@@ -116,7 +109,7 @@ func (s *Store) RefundTransition(ctx context.Context, params *pay.RefundTransiti
 		if err != nil {
 			return err
 		}
-		r, err := getRefund(ctx, tx, refundByID, 0, params.RefundID)
+		r, err := getRefund(ctx, tx, 0, params.RefundID)
 		if err != nil {
 			return err
 		}

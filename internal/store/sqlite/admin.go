@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
 	"pay/internal/pay"
@@ -116,10 +115,8 @@ func (s *Store) APIKeyDescribe(ctx context.Context, accountID, id int64, descrip
 	return s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
 		var revoked sql.NullString
 		err := tx.QueryRowContext(ctx, `SELECT revoked_at FROM api_keys WHERE id = ? AND account_id = ?`, id, accountID).Scan(&revoked)
-		if errors.Is(err, sql.ErrNoRows) {
-			return pay.ErrNotFound("API key")
-		} else if err != nil {
-			return err
+		if err != nil {
+			return notFound(err, "API key")
 		}
 		if revoked.Valid {
 			return pay.ErrConflict("API key %d is revoked", id)

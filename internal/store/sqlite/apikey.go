@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
 	"pay/internal/pay"
@@ -45,10 +44,8 @@ func (s *Store) APIKeyRevoke(ctx context.Context, accountID, id int64, at time.T
 		var revoked sql.NullString
 		err := tx.QueryRowContext(ctx, `SELECT revoked_at FROM api_keys WHERE id = ? AND (? = 0 OR account_id = ?)`,
 			id, accountID, accountID).Scan(&revoked)
-		if errors.Is(err, sql.ErrNoRows) {
-			return pay.ErrNotFound("API key")
-		} else if err != nil {
-			return err
+		if err != nil {
+			return notFound(err, "API key")
 		}
 		if revoked.Valid {
 			return pay.ErrConflict("API key %d is already revoked", id)

@@ -104,6 +104,13 @@ func (s *Store) PaymentSearch(ctx context.Context, q *pay.PaymentSearch) (*pay.P
 	return &pay.PaymentPage{Payments: list, Total: total}, nil
 }
 
+// updatePayment rewrites a payment read in tx.
+func updatePayment(ctx context.Context, tx *sql.Tx, p *pay.Payment) error {
+	args := store.PaymentArgs(p, sc)
+	_, err := tx.ExecContext(ctx, paymentUpdate, append(args[1:], p.ID)...)
+	return translate(err)
+}
+
 // PaymentTransition changes a payment's status, appends its event and
 // enqueues its jobs in one immediate transaction. SQLite's single writer
 // serialises concurrent transitions, so the loser sees the winner's status.
@@ -118,9 +125,8 @@ func (s *Store) PaymentTransition(ctx context.Context, params *pay.PaymentTransi
 		if err != nil {
 			return err
 		}
-		args := store.PaymentArgs(p, sc)
-		if _, err := tx.ExecContext(ctx, paymentUpdate, append(args[1:], p.ID)...); err != nil {
-			return translate(err)
+		if err := updatePayment(ctx, tx, p); err != nil {
+			return err
 		}
 		if err := insertEvent(ctx, tx, ev); err != nil {
 			return err

@@ -26,13 +26,13 @@ func (s *Store) PaymentMetadataKeys(ctx context.Context, q *pay.PaymentSearch) (
 func (s *Store) PaymentSummary(ctx context.Context, q *pay.SummaryParams) (*pay.Summary, error) {
 	out := &pay.Summary{}
 	err := s.readSnapshot(ctx, func(tx *sql.Tx) error {
-		pw := store.SummaryWhere(sc, q.AccountID, q.From, q.To, store.StatusArgs(q.PaymentStatuses))
+		pw := store.SummaryWhere(sc, q.AccountID, q.From, q.To, q.PaymentStatuses)
 		err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(amount + corporate_surcharge), 0) FROM payments `+
 			pw.String(), pw.Args...).Scan(&out.Payments.Count, &out.Payments.Amount)
 		if err != nil {
 			return err
 		}
-		rw := store.SummaryWhere(sc, q.AccountID, q.From, q.To, store.RefundStatusArgs(q.RefundStatuses))
+		rw := store.SummaryWhere(sc, q.AccountID, q.From, q.To, q.RefundStatuses)
 		return tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(amount), 0) FROM refunds `+rw.String(), rw.Args...).
 			Scan(&out.Refunds.Count, &out.Refunds.Amount)
 	})

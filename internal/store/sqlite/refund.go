@@ -12,13 +12,6 @@ import (
 var refundInsert = `INSERT INTO refunds (` + store.RefundSelect + `) VALUES (` +
 	store.Placeholders(sc, len(store.RefundColumns)) + `)`
 
-// updatePayment rewrites a payment read in tx.
-func updatePayment(ctx context.Context, tx *sql.Tx, p *pay.Payment) error {
-	args := store.PaymentArgs(p, sc)
-	_, err := tx.ExecContext(ctx, paymentUpdate, append(args[1:], p.ID)...)
-	return translate(err)
-}
-
 // RefundInsert checks and stores a new refund, counts it in its payment's
 // refunded amount and appends its event and jobs, in one immediate
 // transaction: SQLite's single writer serialises refunds, so each is checked

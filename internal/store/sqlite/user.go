@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
 	"pay/internal/pay"
@@ -83,10 +82,8 @@ func (s *Store) UserTOTPStep(ctx context.Context, id, step int64) error {
 	return s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
 		var last int64
 		err := tx.QueryRowContext(ctx, `SELECT totp_last_step FROM users WHERE id = ?`, id).Scan(&last)
-		if errors.Is(err, sql.ErrNoRows) {
-			return pay.ErrNotFound("user")
-		} else if err != nil {
-			return err
+		if err != nil {
+			return notFound(err, "user")
 		}
 		if step <= last {
 			return pay.ErrConflict("the security code of step %d was already used", step)

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -165,29 +164,8 @@ func testAPIKey(t *testing.T, open Opener) {
 	t.Run("ConcurrentRevoke", func(t *testing.T) {
 		k := &pay.APIKey{AccountID: f.account.ID, Description: "raced", Hash: pay.HashAPIKey("raced"), Hint: "x"}
 		mustOK(t, f.Store.APIKeyInsert(f.ctx, k))
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		wins := 0
-		start := make(chan struct{})
-		for i := 0; i < 8; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				err := f.Store.APIKeyRevoke(f.ctx, f.account.ID, k.ID, f.Clock.Now())
-				mu.Lock()
-				defer mu.Unlock()
-				if err == nil {
-					wins++
-				} else if !pay.IsKind(err, pay.KindConflict) {
-					t.Errorf("APIKeyRevoke: %v", err)
-				}
-			}()
-		}
-		close(start)
-		wg.Wait()
-		if wins != 1 {
-			t.Fatalf("%d revocations of one key succeeded, want 1", wins)
-		}
+		wantOneWinner(t, "APIKeyRevoke", race(8, func(int) error {
+			return f.Store.APIKeyRevoke(f.ctx, f.account.ID, k.ID, f.Clock.Now())
+		}))
 	})
 }

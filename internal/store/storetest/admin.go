@@ -3,7 +3,6 @@ package storetest
 import (
 	"errors"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -127,28 +126,7 @@ func testUserSignIn(t *testing.T, open Opener) {
 func testTOTPStepConcurrent(t *testing.T, open Opener) {
 	f := setup(t, open)
 	u := f.newUser(t, "racer@example.org")
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	wins := 0
-	start := make(chan struct{})
-	for range 8 {
-		wg.Go(func() {
-			<-start
-			err := f.Store.UserTOTPStep(f.ctx, u.ID, 5000)
-			mu.Lock()
-			defer mu.Unlock()
-			if err == nil {
-				wins++
-			} else if !pay.IsKind(err, pay.KindConflict) {
-				t.Errorf("UserTOTPStep: %v", err)
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
-	if wins != 1 {
-		t.Fatalf("%d requests used one code, want 1", wins)
-	}
+	wantOneWinner(t, "UserTOTPStep", race(8, func(int) error { return f.Store.UserTOTPStep(f.ctx, u.ID, 5000) }))
 }
 
 func testMembership(t *testing.T, open Opener) {

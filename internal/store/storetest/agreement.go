@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -57,27 +56,12 @@ func testAgreement(t *testing.T, open Opener) {
 			t.Fatalf("instrument (-want +got):\n%s", diff)
 		}
 		at := f.Clock.Now()
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		wins := 0
-		for range 6 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				err := f.Store.AgreementCancel(f.ctx, f.account.ID, active.ID, at)
-				mu.Lock()
-				defer mu.Unlock()
-				if err == nil {
-					wins++
-				} else if !pay.IsKind(err, pay.KindConflict) {
-					t.Errorf("AgreementCancel: %v", err)
-				}
-			}()
-		}
-		wg.Wait()
+		wantOneWinner(t, "AgreementCancel", race(6, func(int) error {
+			return f.Store.AgreementCancel(f.ctx, f.account.ID, active.ID, at)
+		}))
 		got, _ = f.Store.AgreementGet(f.ctx, f.account.ID, active.ID)
-		if wins != 1 || got.Status != pay.AgreementCancelled || got.CancelledAt == nil || !got.CancelledAt.Equal(at) {
-			t.Fatalf("%d cancels won; agreement %+v", wins, got)
+		if got.Status != pay.AgreementCancelled || got.CancelledAt == nil || !got.CancelledAt.Equal(at) {
+			t.Fatalf("after the cancels: agreement %+v", got)
 		}
 	})
 }

@@ -3,7 +3,6 @@ package storetest
 import (
 	"encoding/json"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -253,35 +252,12 @@ func testPaymentTransitionConcurrent(t *testing.T, open Opener) {
 	for round := 0; round < 3; round++ {
 		p := f.insert(t, f.newPayment())
 		targets := []pay.Status{pay.StatusSystemCancelled, pay.StatusUserCancelled, pay.StatusEnteringCardDetails, pay.StatusExpired}
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		wins, conflicts := 0, 0
-		start := make(chan struct{})
-		for i := 0; i < racers; i++ {
-			wg.Add(1)
-			go func(to pay.Status) {
-				defer wg.Done()
-				<-start
-				_, err := f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{
-					PaymentID: p.ID, From: []pay.Status{pay.StatusCreated}, To: to,
-				})
-				mu.Lock()
-				defer mu.Unlock()
-				switch {
-				case err == nil:
-					wins++
-				case pay.IsKind(err, pay.KindConflict):
-					conflicts++
-				default:
-					t.Errorf("transition to %s: unexpected error %v", to, err)
-				}
-			}(targets[i%len(targets)])
-		}
-		close(start)
-		wg.Wait()
-		if wins != 1 || conflicts != racers-1 {
-			t.Fatalf("round %d: %d wins and %d conflicts, want 1 and %d", round, wins, conflicts, racers-1)
-		}
+		wantOneWinner(t, "PaymentTransition", race(racers, func(i int) error {
+			_, err := f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{
+				PaymentID: p.ID, From: []pay.Status{pay.StatusCreated}, To: targets[i%len(targets)],
+			})
+			return err
+		}))
 		events, err := f.Store.PaymentEvents(f.ctx, 0, p.ID)
 		mustOK(t, err)
 		if len(events) != 2 {
@@ -321,30 +297,10 @@ func testToken(t *testing.T, open Opener) {
 
 	t.Run("ConcurrentUse", func(t *testing.T) {
 		mustOK(t, f.Store.TokenInsert(f.ctx, p.ID, pay.HashToken("race"), f.Clock.Now()))
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		wins := 0
-		start := make(chan struct{}) // release all racers at once, or they may run one after another
-		for i := 0; i < 8; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				_, err := f.Store.TokenUse(f.ctx, pay.HashToken("race"), f.Clock.Now())
-				mu.Lock()
-				defer mu.Unlock()
-				if err == nil {
-					wins++
-				} else if !pay.IsKind(err, pay.KindConflict) {
-					t.Errorf("TokenUse: %v", err)
-				}
-			}()
-		}
-		close(start)
-		wg.Wait()
-		if wins != 1 {
-			t.Fatalf("%d uses of one token succeeded, want 1", wins)
-		}
+		wantOneWinner(t, "TokenUse", race(8, func(int) error {
+			_, err := f.Store.TokenUse(f.ctx, pay.HashToken("race"), f.Clock.Now())
+			return err
+		}))
 	})
 }
 

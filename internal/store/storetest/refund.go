@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -173,28 +172,19 @@ func testRefundConcurrent(t *testing.T, open Opener) {
 	f := setup(t, open)
 	const racers, each, amount = 20, 150, 1000
 	p := f.captured(t, amount)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
 	accepted := int64(0)
-	start := make(chan struct{})
-	for range racers {
-		wg.Go(func() {
-			<-start
-			err := f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: refundOf(p, each)})
-			mu.Lock()
-			defer mu.Unlock()
-			var e *pay.Error
-			switch {
-			case err == nil:
-				accepted += each
-			case errors.As(err, &e) && e.Code == "P0603":
-			default:
-				t.Errorf("concurrent refund: %v", err)
-			}
-		})
+	for _, err := range race(racers, func(int) error {
+		return f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: refundOf(p, each)})
+	}) {
+		var e *pay.Error
+		switch {
+		case err == nil:
+			accepted += each
+		case errors.As(err, &e) && e.Code == "P0603":
+		default:
+			t.Errorf("concurrent refund: %v", err)
+		}
 	}
-	close(start)
-	wg.Wait()
 	if accepted != amount/each*each {
 		t.Fatalf("accepted %d pence of refunds on a %d payment, want %d", accepted, amount, amount/each*each)
 	}

@@ -137,6 +137,40 @@ func mustOK(t *testing.T, err error) {
 	}
 }
 
+// race runs fn n times at once, released together so the calls overlap
+// rather than run one after another, and returns their errors by index.
+func race(n int, fn func(i int) error) []error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			errs[i] = fn(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
+
+// wantOneWinner fails t unless exactly one of errs is nil and every other
+// is a conflict: of racing changes to one thing, one wins.
+func wantOneWinner(t *testing.T, what string, errs []error) {
+	t.Helper()
+	wins := 0
+	for _, err := range errs {
+		if err == nil {
+			wins++
+		} else if !pay.IsKind(err, pay.KindConflict) {
+			t.Errorf("%s: %v", what, err)
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("%d of %d racing calls to %s succeeded, want 1", wins, len(errs), what)
+	}
+}
+
 func wantKind(t *testing.T, err error, kind pay.Kind) {
 	t.Helper()
 	if err == nil {

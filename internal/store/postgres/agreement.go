@@ -12,13 +12,11 @@ import (
 
 // AgreementInsert stores a new agreement and sets its CreatedAt.
 func (s *Store) AgreementInsert(ctx context.Context, a *pay.Agreement) error {
-	return s.withTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		a.CreatedAt = now
-		_, err := tx.Exec(ctx, `INSERT INTO agreements (`+store.AgreementColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			a.ID, a.AccountID, a.Reference, a.Description, a.UserIdentifier, string(a.Status),
-			store.InstrumentArg(a.Instrument), now, a.CancelledAt)
-		return translate(err)
-	})
+	a.CreatedAt = s.now()
+	_, err := s.pool.Exec(ctx, `INSERT INTO agreements (`+store.AgreementColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		a.ID, a.AccountID, a.Reference, a.Description, a.UserIdentifier, string(a.Status),
+		store.InstrumentArg(a.Instrument), a.CreatedAt, a.CancelledAt)
+	return translate(err)
 }
 
 // AgreementGet returns an agreement of the account; not found if there is no

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"pay/internal/pay"
 	"pay/internal/store"
@@ -176,8 +177,14 @@ func (s *Store) PaymentEvents(ctx context.Context, accountID int64, paymentID st
 	return out, nil
 }
 
-func insertToken(ctx context.Context, tx pgx.Tx, paymentID, hash string, at time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO payment_tokens (hash, payment_id, created_at) VALUES ($1, $2, $3)`,
+// execer is a pgx.Tx or the pool: a statement that needs no transaction of
+// its own runs on the pool in one round trip.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+func insertToken(ctx context.Context, db execer, paymentID, hash string, at time.Time) error {
+	_, err := db.Exec(ctx, `INSERT INTO payment_tokens (hash, payment_id, created_at) VALUES ($1, $2, $3)`,
 		hash, paymentID, at)
 	return translate(err)
 }
@@ -185,9 +192,7 @@ func insertToken(ctx context.Context, tx pgx.Tx, paymentID, hash string, at time
 // TokenInsert stores a one-time next_url token (its hash) for a payment:
 // conflict if the hash exists, not found if the payment does not.
 func (s *Store) TokenInsert(ctx context.Context, paymentID, hash string, at time.Time) error {
-	return s.withTx(ctx, func(tx pgx.Tx, _ time.Time) error {
-		return insertToken(ctx, tx, paymentID, hash, at)
-	})
+	return insertToken(ctx, s.pool, paymentID, hash, at)
 }
 
 // TokenUse marks a token used and returns its payment id: not found if there

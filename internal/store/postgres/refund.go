@@ -100,14 +100,11 @@ func (s *Store) RefundSearch(ctx context.Context, q *pay.RefundSearch) (*pay.Ref
 func (s *Store) RefundTransition(ctx context.Context, params *pay.RefundTransitionParams) (*pay.Refund, error) {
 	var out *pay.Refund
 	err := s.withTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		var paymentID string
-		err := tx.QueryRow(ctx, `SELECT payment_id FROM refunds WHERE id = $1`, params.RefundID).Scan(&paymentID)
+		// Lock the refund's payment in the same statement that finds it.
+		p, err := store.ScanPayment(tx.QueryRow(ctx, `SELECT `+paymentCols+` FROM payments
+			WHERE id = (SELECT payment_id FROM refunds WHERE id = $1) FOR UPDATE`, params.RefundID).Scan, pc)
 		if err != nil {
 			return notFound(err, "refund")
-		}
-		p, err := getPayment(ctx, tx, paymentByID+` FOR UPDATE`, 0, paymentID)
-		if err != nil {
-			return err
 		}
 		r, err := getRefund(ctx, tx, 0, params.RefundID)
 		if err != nil {

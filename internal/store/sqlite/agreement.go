@@ -11,13 +11,11 @@ import (
 
 // AgreementInsert stores a new agreement.
 func (s *Store) AgreementInsert(ctx context.Context, a *pay.Agreement) error {
-	return s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		a.CreatedAt = now
-		_, err := tx.ExecContext(ctx, `INSERT INTO agreements (`+store.AgreementColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, a.AccountID, a.Reference, a.Description, a.UserIdentifier, string(a.Status),
-			store.InstrumentArg(a.Instrument), sc.TimeArg(now), sc.NullTimeArg(a.CancelledAt))
-		return translate(err)
-	})
+	a.CreatedAt = s.now()
+	_, err := s.write.ExecContext(ctx, `INSERT INTO agreements (`+store.AgreementColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.AccountID, a.Reference, a.Description, a.UserIdentifier, string(a.Status),
+		store.InstrumentArg(a.Instrument), sc.TimeArg(a.CreatedAt), sc.NullTimeArg(a.CancelledAt))
+	return translate(err)
 }
 
 // AgreementGet returns an agreement of the account.

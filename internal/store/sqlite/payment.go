@@ -165,17 +165,21 @@ func paymentExists(ctx context.Context, tx *sql.Tx, accountID int64, paymentID s
 	return notFound(err, "payment")
 }
 
-func insertToken(ctx context.Context, tx *sql.Tx, paymentID, hash string, at time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO payment_tokens (hash, payment_id, created_at) VALUES (?, ?, ?)`,
+// execer is a *sql.Tx or the writer pool, for statements that need no
+// transaction of their own.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func insertToken(ctx context.Context, db execer, paymentID, hash string, at time.Time) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO payment_tokens (hash, payment_id, created_at) VALUES (?, ?, ?)`,
 		hash, paymentID, sc.TimeArg(at))
 	return translate(err)
 }
 
 // TokenInsert stores a one-time next_url token for a payment.
 func (s *Store) TokenInsert(ctx context.Context, paymentID, hash string, at time.Time) error {
-	return s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
-		return insertToken(ctx, tx, paymentID, hash, at)
-	})
+	return insertToken(ctx, s.write, paymentID, hash, at)
 }
 
 // TokenUse spends a token and returns its payment id.

@@ -334,7 +334,7 @@ func TestCancel(t *testing.T) {
 		})
 		t.Run("WhileAuthorising", func(t *testing.T) {
 			id := e.create(quickStart()).Str("payment_id")
-			_, err := e.store.PaymentTransition(e.ctx, &pay.PaymentTransitionParams{PaymentID: id, To: pay.StatusAuthorisationReady})
+			_, err := pay.TransitionPayment(e.ctx, e.store, &pay.PaymentTransitionParams{PaymentID: id, To: pay.StatusAuthorisationReady})
 			must(t, err)
 			wantError(t, e.client.Do("POST", "/v1/payments/"+id+"/cancel", nil), 409, "P0502", "Cancellation of payment failed")
 		})

@@ -70,7 +70,7 @@ func (s *Payments) CancelAgreement(ctx context.Context, accountID int64, id stri
 // API's 201. A decline the provider says is final makes the agreement
 // inactive, in the same transaction.
 func (s *Payments) AuthoriseWithAgreement(ctx context.Context, id string) error {
-	p, err := s.Store.PaymentTransition(ctx, &PaymentTransitionParams{
+	p, err := TransitionPayment(ctx, s.Store, &PaymentTransitionParams{
 		PaymentID: id, From: []Status{StatusCreated}, To: StatusAuthorisationUserNotPresentQd,
 	})
 	var te *TransitionError
@@ -129,7 +129,7 @@ func (s *Payments) recordRecurring(ctx context.Context, p *Payment, res *Authori
 	if !canRetry {
 		params.Agreement = &AgreementChange{ID: p.AgreementID, Status: AgreementInactive}
 	}
-	return s.Store.PaymentTransition(ctx, params)
+	return TransitionPayment(ctx, s.Store, params)
 }
 
 func ptr[T any](v T) *T { return &v }

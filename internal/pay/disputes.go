@@ -49,8 +49,7 @@ const (
 	EventDisputeWon               EventType = "DISPUTE_WON"
 )
 
-// ApplyDisputeOpen opens params.Dispute on p, which the store has read under
-// a lock: only a captured payment can be disputed. It sets the dispute's
+// ApplyDisputeOpen opens params.Dispute on p, read under a lock: only a captured payment can be disputed. It sets the dispute's
 // amount (the payment's total), status and dates, marks the payment and
 // returns the event to append; a conflict if p is not captured or already
 // has a dispute.
@@ -221,7 +220,7 @@ func (s *Payments) openDispute(ctx context.Context, p *Payment, plan *DisputePla
 	if plan.Outcome != "" {
 		params.Jobs = s.nextDisputeStep(p.ID, DisputeNeedsResponse, plan.ReviewAfter)
 	}
-	return s.Store.DisputeInsert(ctx, params)
+	return OpenDispute(ctx, s.Store, params)
 }
 
 func (s *Payments) nextDisputeStep(paymentID string, from DisputeStatus, after time.Duration) []Job {
@@ -229,7 +228,7 @@ func (s *Payments) nextDisputeStep(paymentID string, from DisputeStatus, after t
 }
 
 func (s *Payments) moveDispute(ctx context.Context, paymentID string, from, to DisputeStatus, update func(*Dispute), jobs []Job) error {
-	_, err := s.Store.DisputeTransition(ctx, &DisputeTransitionParams{
+	_, err := TransitionDispute(ctx, s.Store, &DisputeTransitionParams{
 		PaymentID: paymentID, From: from, To: to, Update: update, Jobs: jobs,
 	})
 	return err

@@ -61,10 +61,10 @@ func (s *Payments) Expire(ctx context.Context, id string) (bool, error) {
 	authorised := p.Status.In(StatusAuthorisationSuccess, StatusAwaitingCaptureRequest,
 		StatusAuthorisation3DSRequired, StatusAuthorisation3DSReady)
 	if !authorised {
-		_, err = s.Store.PaymentTransition(ctx, &PaymentTransitionParams{PaymentID: id, From: []Status{p.Status}, To: StatusExpired})
+		_, err = TransitionPayment(ctx, s.Store, &PaymentTransitionParams{PaymentID: id, From: []Status{p.Status}, To: StatusExpired})
 		return lostRace(err)
 	}
-	p, err = s.Store.PaymentTransition(ctx, &PaymentTransitionParams{PaymentID: id, From: []Status{p.Status}, To: StatusExpireCancelReady})
+	p, err = TransitionPayment(ctx, s.Store, &PaymentTransitionParams{PaymentID: id, From: []Status{p.Status}, To: StatusExpireCancelReady})
 	if ok, err := lostRace(err); !ok {
 		return false, err
 	}

@@ -96,7 +96,7 @@ func (s *Payments) AuthoriseMoto(ctx context.Context, req *MotoAuthRequest) erro
 	card := &Card{Number: *req.CardNumber, CVC: *req.CVC, ExpiryMonth: month, ExpiryYear: year, CardholderName: req.CardholderName,
 		Brand: DetectBrand(*req.CardNumber), CardType: CardTypeOf(*req.CardNumber)}
 	if reason := cardRefusal(card, acct); reason != "" {
-		if _, err := s.Store.PaymentTransition(ctx, &PaymentTransitionParams{PaymentID: p.ID, To: StatusAuthorisationRejected,
+		if _, err := TransitionPayment(ctx, s.Store, &PaymentTransitionParams{PaymentID: p.ID, To: StatusAuthorisationRejected,
 			Update: func(p *Payment) { p.Card = card.Details() }}); err != nil {
 			return err
 		}

@@ -12,7 +12,7 @@ import (
 
 // Start records that the payer opened the card form.
 func (s *Payments) Start(ctx context.Context, id string) (*Payment, error) {
-	return s.Store.PaymentTransition(ctx, &PaymentTransitionParams{
+	return TransitionPayment(ctx, s.Store, &PaymentTransitionParams{
 		PaymentID: id, From: []Status{StatusCreated}, To: StatusEnteringCardDetails,
 	})
 }
@@ -22,7 +22,7 @@ func (s *Payments) Start(ctx context.Context, id string) (*Payment, error) {
 // decline is an outcome (the payment fails), not an error.
 func (s *Payments) Authorise(ctx context.Context, id string, card *Card, email string) (*Payment, error) {
 	details := card.Details()
-	p, err := s.Store.PaymentTransition(ctx, &PaymentTransitionParams{
+	p, err := TransitionPayment(ctx, s.Store, &PaymentTransitionParams{
 		PaymentID: id, From: []Status{StatusCreated, StatusEnteringCardDetails}, To: StatusAuthorisationReady,
 		Update: func(p *Payment) {
 			p.Card = details
@@ -69,13 +69,13 @@ func (s *Payments) recordAuthorisation(ctx context.Context, p *Payment, res *Aut
 	case AuthRequires3DS:
 		params.To = StatusAuthorisation3DSRequired
 	}
-	return s.Store.PaymentTransition(ctx, params)
+	return TransitionPayment(ctx, s.Store, params)
 }
 
 // Complete3DS records the payer's 3-D Secure challenge and the provider's
 // final answer.
 func (s *Payments) Complete3DS(ctx context.Context, id string, passed bool) (*Payment, error) {
-	p, err := s.Store.PaymentTransition(ctx, &PaymentTransitionParams{
+	p, err := TransitionPayment(ctx, s.Store, &PaymentTransitionParams{
 		PaymentID: id, From: []Status{StatusAuthorisation3DSRequired}, To: StatusAuthorisation3DSReady,
 	})
 	if err != nil {
@@ -109,13 +109,13 @@ func (s *Payments) Confirm(ctx context.Context, id string) (*Payment, error) {
 		params.To = StatusCaptureApproved
 		params.Jobs = []Job{{Args: CaptureJob{PaymentID: id}}}
 	}
-	return s.Store.PaymentTransition(ctx, params)
+	return TransitionPayment(ctx, s.Store, params)
 }
 
 // CancelByUser is the payer giving up: the payment fails with P0030. An
 // authorisation is voided with the provider first.
 func (s *Payments) CancelByUser(ctx context.Context, id string) (*Payment, error) {
-	p, err := s.Store.PaymentTransition(ctx, &PaymentTransitionParams{
+	p, err := TransitionPayment(ctx, s.Store, &PaymentTransitionParams{
 		PaymentID: id, To: StatusUserCancelled,
 		From: []Status{StatusCreated, StatusEnteringCardDetails, StatusAuthorisationReady,
 			StatusAuthorisation3DSRequired, StatusAuthorisation3DSReady},

@@ -72,7 +72,7 @@ func (s *Payments) Create(ctx context.Context, acct *Account, req *CreatePayment
 	if p.AuthorisationMode == ModeAgreement {
 		params.Jobs = []Job{{Args: AgreementPaymentJob{PaymentID: p.ID}}}
 	}
-	err := s.Store.PaymentInsert(ctx, params)
+	err := InsertPayment(ctx, s.Store, params)
 	if IsKind(err, KindConflict) && req.IdempotencyKey != "" {
 		// Another request with the same key won the race: answer as a replay.
 		if c, err := s.replay(ctx, acct, req); c != nil || err != nil {
@@ -251,7 +251,7 @@ func (s *Payments) Capture(ctx context.Context, accountID int64, id string) erro
 		case p.Status != StatusAwaitingCaptureRequest:
 			return errCaptureRefused
 		}
-		_, err = s.Store.PaymentTransition(ctx, &PaymentTransitionParams{
+		_, err = TransitionPayment(ctx, s.Store, &PaymentTransitionParams{
 			AccountID: accountID, PaymentID: id, To: StatusCaptureApproved,
 			Jobs: []Job{{Args: CaptureJob{PaymentID: id}}},
 		})
@@ -267,7 +267,7 @@ func (s *Payments) Capture(ctx context.Context, accountID int64, id string) erro
 // ProcessCapture asks the provider to capture an approved payment. It is the
 // capture job's body, safe to run again after a crash or a retry.
 func (s *Payments) ProcessCapture(ctx context.Context, id string) error {
-	p, err := s.Store.PaymentTransition(ctx, &PaymentTransitionParams{
+	p, err := TransitionPayment(ctx, s.Store, &PaymentTransitionParams{
 		PaymentID: id, From: []Status{StatusCaptureApproved, StatusCaptureApprovedRetry}, To: StatusCaptureReady,
 	})
 	var te *TransitionError
@@ -298,7 +298,7 @@ func (s *Payments) ProcessCapture(ctx context.Context, id string) error {
 		_, err = s.transition(ctx, 0, id, StatusCaptureSubmitted, func(p *Payment) { p.CaptureSubmittedAt = &now })
 		return err
 	}
-	_, err = s.Store.PaymentTransition(ctx, &PaymentTransitionParams{PaymentID: id, To: StatusCaptured,
+	_, err = TransitionPayment(ctx, s.Store, &PaymentTransitionParams{PaymentID: id, To: StatusCaptured,
 		Update: func(p *Payment) {
 			p.CaptureSubmittedAt = &now
 			p.CapturedAt = &now
@@ -310,7 +310,7 @@ func (s *Payments) ProcessCapture(ctx context.Context, id string) error {
 
 // AbandonCapture records that capture failed for good.
 func (s *Payments) AbandonCapture(ctx context.Context, id string) error {
-	_, err := s.Store.PaymentTransition(ctx, &PaymentTransitionParams{
+	_, err := TransitionPayment(ctx, s.Store, &PaymentTransitionParams{
 		PaymentID: id, From: []Status{StatusCaptureApproved, StatusCaptureApprovedRetry, StatusCaptureReady},
 		To: StatusCaptureError,
 	})
@@ -318,5 +318,5 @@ func (s *Payments) AbandonCapture(ctx context.Context, id string) error {
 }
 
 func (s *Payments) transition(ctx context.Context, accountID int64, id string, to Status, update func(*Payment)) (*Payment, error) {
-	return s.Store.PaymentTransition(ctx, &PaymentTransitionParams{AccountID: accountID, PaymentID: id, To: to, Update: update})
+	return TransitionPayment(ctx, s.Store, &PaymentTransitionParams{AccountID: accountID, PaymentID: id, To: to, Update: update})
 }

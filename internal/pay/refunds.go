@@ -76,7 +76,7 @@ func (s *Payments) Refund(ctx context.Context, acct *Account, req *RefundRequest
 	}
 	r := &Refund{ID: NewID(), PaymentID: req.PaymentID, AccountID: acct.ID, Amount: req.Amount, CreatedBy: req.CreatedBy,
 		CreatedByUserID: req.CreatedByUserID}
-	err := s.Store.RefundInsert(ctx, &RefundInsertParams{
+	err := InsertRefund(ctx, s.Store, &RefundInsertParams{
 		Refund: r, AmountAvailable: req.AmountAvailable, Jobs: []Job{{Args: RefundJob{RefundID: r.ID}}},
 	})
 	if err != nil {
@@ -116,12 +116,12 @@ type RefundUnavailableError struct {
 
 func (e *RefundUnavailableError) Error() string { return "refund status " + e.Status }
 
-// ApplyRefund checks the refund params describe against p, which the store
-// has read under a lock, in GOV.UK Pay's order: disputed, not available
+// ApplyRefund checks the refund params describe against p, read under a
+// lock, in GOV.UK Pay's order: disputed, not available
 // (P0603 with the refund status), a stale AmountAvailable (P0604), more than
 // is left (P0603 amount_not_available). On success it counts the refund in
 // p.RefundedAmount, sets the refund's status and creation time and returns
-// the event to append. Both stores call it, so the money rule is in one place.
+// the event to append. InsertRefund calls it, so the money rule is in one place.
 func ApplyRefund(p *Payment, params *RefundInsertParams, now time.Time) (*Event, error) {
 	r := params.Refund
 	rs := p.RefundSummary()
@@ -266,7 +266,7 @@ func (s *Payments) AbandonRefund(ctx context.Context, refundID string) error {
 // refundTransition moves a refund on, treating a refund that another run
 // has already finished as done.
 func (s *Payments) refundTransition(ctx context.Context, id string, to RefundStatus, update func(*Refund)) error {
-	_, err := s.Store.RefundTransition(ctx, &RefundTransitionParams{RefundID: id, To: to, Update: update})
+	_, err := TransitionRefund(ctx, s.Store, &RefundTransitionParams{RefundID: id, To: to, Update: update})
 	var te *RefundTransitionError
 	if errors.As(err, &te) && te.From.Finished() {
 		return nil

@@ -59,11 +59,11 @@ type Store interface {
 	// APIKeyTouch records that a key was used.
 	APIKeyTouch(ctx context.Context, id int64, at time.Time) error
 
-	// PaymentInsert stores a new payment in the CREATED status with its
-	// PAYMENT_CREATED event, its first next_url token, its idempotency key
-	// and its jobs, all in one transaction. It sets CreatedAt and UpdatedAt.
-	// A taken idempotency key is a conflict.
-	PaymentInsert(ctx context.Context, params *PaymentInsertParams) error
+	// Update runs fn in one transaction and commits it if fn returns nil;
+	// otherwise nothing fn wrote is kept, and fn's error is returned. The
+	// domain's multi-step changes (tx.go) all run through it.
+	Update(ctx context.Context, fn func(tx Tx) error) error
+
 	// PaymentGet returns a payment of the account (any account for 0).
 	PaymentGet(ctx context.Context, accountID int64, id string) (*Payment, error)
 	// PaymentGetByIdempotencyKey returns the payment created with key by the
@@ -72,12 +72,6 @@ type Store interface {
 	// PaymentSearch returns one page of an account's payments, newest first,
 	// and how many match in all.
 	PaymentSearch(ctx context.Context, s *PaymentSearch) (*PaymentPage, error)
-	// PaymentTransition changes a payment's status under a lock: it checks
-	// the transition with ApplyTransition, stores the payment, appends the
-	// event and enqueues the jobs in one transaction. Of two concurrent
-	// transitions of one payment, exactly one wins; the other gets a conflict
-	// wrapping a *TransitionError.
-	PaymentTransition(ctx context.Context, params *PaymentTransitionParams) (*Payment, error)
 	// PaymentEvents returns a payment's events, oldest first.
 	PaymentEvents(ctx context.Context, accountID int64, paymentID string) ([]*Event, error)
 
@@ -112,7 +106,7 @@ type Store interface {
 	AdminStore
 }
 
-// PaymentInsertParams is a new payment and what is created with it.
+// PaymentInsertParams is a new payment and what InsertPayment creates with it.
 type PaymentInsertParams struct {
 	Payment        *Payment
 	TokenHash      string // hash of the first next_url token; empty when there is none
@@ -167,9 +161,9 @@ func (e *TransitionError) Error() string {
 	return fmt.Sprintf("payment %s cannot go from %s to %s", e.PaymentID, e.From, e.To)
 }
 
-// ApplyTransition makes the change params describe to p, which the store has
-// read under a lock, and returns the event to append. Both stores call it, so
-// the state machine is enforced in one place.
+// ApplyTransition makes the change params describe to p, read under a lock,
+// and returns the event to append. TransitionPayment calls it, so the state
+// machine is enforced in one place.
 func ApplyTransition(p *Payment, params *PaymentTransitionParams, now time.Time) (*Event, error) {
 	ev, ok := TransitionEvent(p.Status, params.To)
 	if !ok || (len(params.From) > 0 && !slices.Contains(params.From, p.Status)) {

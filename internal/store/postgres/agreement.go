@@ -58,13 +58,9 @@ func (s *Store) AgreementCancel(ctx context.Context, accountID int64, id string,
 	})
 }
 
-// applyAgreementChange stores what a payment's progress changes on its
-// agreement, inside the payment's transaction.
-func applyAgreementChange(ctx context.Context, tx pgx.Tx, accountID int64, c *pay.AgreementChange) error {
-	if c == nil {
-		return nil
-	}
-	tag, err := tx.Exec(ctx, `UPDATE agreements SET status = CASE WHEN $1 = '' THEN status ELSE $1 END,
+// AgreementApply stores what a payment's progress changes on its agreement.
+func (t *tx) AgreementApply(ctx context.Context, accountID int64, c *pay.AgreementChange) error {
+	tag, err := t.tx.Exec(ctx, `UPDATE agreements SET status = CASE WHEN $1 = '' THEN status ELSE $1 END,
 		instrument = COALESCE($2::jsonb, instrument) WHERE id = $3 AND account_id = $4`,
 		string(c.Status), store.InstrumentArg(c.Instrument), c.ID, accountID)
 	return affectedOne(tag, err, "agreement")

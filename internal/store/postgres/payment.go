@@ -21,50 +21,30 @@ var (
 	paymentByID = `SELECT ` + paymentCols + ` FROM payments WHERE id = $1 AND ($2::bigint = 0 OR account_id = $2)`
 )
 
-// PaymentInsert stores a new payment with its PAYMENT_CREATED event, its
-// first token, its idempotency key and its jobs in one transaction, and sets
-// CreatedAt and UpdatedAt. A taken id or idempotency key is a conflict, and
-// then nothing is written.
-func (s *Store) PaymentInsert(ctx context.Context, params *pay.PaymentInsertParams) error {
-	return s.withTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		p := params.Payment
-		p.CreatedAt, p.UpdatedAt = now, now
-		if _, err := tx.Exec(ctx, paymentInsert, store.PaymentArgs(p, pc)...); err != nil {
-			return translate(err)
-		}
-		if err := insertEvent(ctx, tx, &pay.Event{PaymentID: p.ID, Type: pay.EventPaymentCreated, Status: p.Status, At: now}); err != nil {
-			return err
-		}
-		if params.TokenHash != "" {
-			if err := insertToken(ctx, tx, p.ID, params.TokenHash, now); err != nil {
-				return err
-			}
-		}
-		if params.IdempotencyKey != "" {
-			if err := insertIdempotencyKey(ctx, tx, params, now); err != nil {
-				return err
-			}
-		}
-		return s.insertJobs(ctx, tx, params.Jobs)
-	})
-}
-
-func insertIdempotencyKey(ctx context.Context, tx pgx.Tx, params *pay.PaymentInsertParams, now time.Time) error {
-	p := params.Payment
-	// An expired key may be used again: drop the old row first.
-	_, err := tx.Exec(ctx, `DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND created_at < $3`,
-		p.AccountID, params.IdempotencyKey, now.Add(-pay.IdempotencyKeyLifetime))
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx,
-		`INSERT INTO idempotency_keys (account_id, key, payment_id, request_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		p.AccountID, params.IdempotencyKey, p.ID, params.RequestHash, now)
+// PaymentInsert stores a new payment; conflict if its id is taken.
+func (t *tx) PaymentInsert(ctx context.Context, p *pay.Payment) error {
+	_, err := t.tx.Exec(ctx, paymentInsert, store.PaymentArgs(p, pc)...)
 	return translate(err)
 }
 
-func insertEvent(ctx context.Context, tx pgx.Tx, ev *pay.Event) error {
-	_, err := tx.Exec(ctx,
+// IdempotencyKeyInsert keeps the key a payment was created with; conflict
+// if the account's key is live.
+func (t *tx) IdempotencyKeyInsert(ctx context.Context, p *pay.Payment, key, requestHash string) error {
+	// An expired key may be used again: drop the old row first.
+	_, err := t.tx.Exec(ctx, `DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND created_at < $3`,
+		p.AccountID, key, t.now.Add(-pay.IdempotencyKeyLifetime))
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.Exec(ctx,
+		`INSERT INTO idempotency_keys (account_id, key, payment_id, request_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		p.AccountID, key, p.ID, requestHash, t.now)
+	return translate(err)
+}
+
+// EventInsert appends an event to its payment's log.
+func (t *tx) EventInsert(ctx context.Context, ev *pay.Event) error {
+	_, err := t.tx.Exec(ctx,
 		`INSERT INTO payment_events (payment_id, type, status, amount, refund_id, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 		ev.PaymentID, string(ev.Type), string(ev.Status), ev.Amount, ev.RefundID, ev.At)
 	return translate(err)
@@ -114,45 +94,17 @@ func (s *Store) PaymentSearch(ctx context.Context, q *pay.PaymentSearch) (*pay.P
 	return &pay.PaymentPage{Payments: list, Total: total}, nil
 }
 
-// updatePayment rewrites a payment locked in tx.
-func updatePayment(ctx context.Context, tx pgx.Tx, p *pay.Payment) error {
-	args := store.PaymentArgs(p, pc)
-	_, err := tx.Exec(ctx, paymentUpdate, append(args[1:], p.ID)...)
-	return translate(err)
+// PaymentLock reads a payment and locks its row (FOR UPDATE) until the
+// transaction ends: a concurrent change of the payment waits, then sees this one's.
+func (t *tx) PaymentLock(ctx context.Context, accountID int64, id string) (*pay.Payment, error) {
+	return getPayment(ctx, t.tx, paymentByID+` FOR UPDATE`, accountID, id)
 }
 
-// PaymentTransition changes a payment's status, appends its event and
-// enqueues its jobs in one transaction. It locks the payment's row first, so
-// of two concurrent transitions the second waits and then sees the first's
-// status: exactly one wins, the other gets a conflict wrapping a
-// *pay.TransitionError. Not found if there is no such payment of the account.
-func (s *Store) PaymentTransition(ctx context.Context, params *pay.PaymentTransitionParams) (*pay.Payment, error) {
-	var out *pay.Payment
-	err := s.withTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		p, err := getPayment(ctx, tx, paymentByID+` FOR UPDATE`, params.AccountID, params.PaymentID)
-		if err != nil {
-			return err
-		}
-		ev, err := pay.ApplyTransition(p, params, now)
-		if err != nil {
-			return err
-		}
-		if err := updatePayment(ctx, tx, p); err != nil {
-			return err
-		}
-		if err := insertEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		if err := applyAgreementChange(ctx, tx, p.AccountID, params.Agreement); err != nil {
-			return err
-		}
-		out = p
-		return s.insertJobs(ctx, tx, params.Jobs)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+// PaymentUpdate rewrites a payment locked in the transaction.
+func (t *tx) PaymentUpdate(ctx context.Context, p *pay.Payment) error {
+	args := store.PaymentArgs(p, pc)
+	_, err := t.tx.Exec(ctx, paymentUpdate, append(args[1:], p.ID)...)
+	return translate(err)
 }
 
 // PaymentEvents returns a payment's events, oldest first; not found if there
@@ -187,6 +139,12 @@ func insertToken(ctx context.Context, db execer, paymentID, hash string, at time
 	_, err := db.Exec(ctx, `INSERT INTO payment_tokens (hash, payment_id, created_at) VALUES ($1, $2, $3)`,
 		hash, paymentID, at)
 	return translate(err)
+}
+
+// TokenInsert stores a one-time next_url token (its hash) for a payment in
+// the transaction.
+func (t *tx) TokenInsert(ctx context.Context, paymentID, hash string) error {
+	return insertToken(ctx, t.tx, paymentID, hash, t.now)
 }
 
 // TokenInsert stores a one-time next_url token (its hash) for a payment:

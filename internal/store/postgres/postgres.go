@@ -177,9 +177,29 @@ func (s *Store) readTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return tx.Commit(ctx)
 }
 
-// insertJobs enqueues jobs in tx, so they exist exactly when tx commits.
-func (s *Store) insertJobs(ctx context.Context, tx pgx.Tx, jobs []pay.Job) error {
-	if err := store.InsertJobs(ctx, s.jobs, tx, jobs); err != nil {
+// Update runs fn in one read-committed transaction. The domain's changes
+// lock the rows they change (tx.PaymentLock), so changes of one payment on
+// any number of instances run one after another.
+func (s *Store) Update(ctx context.Context, fn func(pay.Tx) error) error {
+	return s.withTx(ctx, func(t pgx.Tx, now time.Time) error {
+		return fn(&tx{tx: t, jobs: s.jobs, now: now})
+	})
+}
+
+// tx is the engine's pay.Tx: one transaction and its time.
+type tx struct {
+	tx   pgx.Tx
+	jobs *river.Client[pgx.Tx]
+	now  time.Time
+}
+
+var _ pay.Tx = (*tx)(nil)
+
+func (t *tx) Now() time.Time { return t.now }
+
+// JobInsert enqueues jobs in the transaction, so they exist exactly when it commits.
+func (t *tx) JobInsert(ctx context.Context, jobs []pay.Job) error {
+	if err := store.InsertJobs(ctx, t.jobs, t.tx, jobs); err != nil {
 		return fmt.Errorf("postgres: insert jobs: %w", err)
 	}
 	return nil

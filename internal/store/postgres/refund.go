@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -17,34 +16,10 @@ var (
 	refundByID = `SELECT ` + store.RefundSelect + ` FROM refunds WHERE id = $1 AND ($2::bigint = 0 OR account_id = $2)`
 )
 
-// RefundInsert checks and stores a new refund, counts it in its payment's
-// refunded amount and appends its event and jobs, in one transaction. The
-// payment's row is locked first (FOR UPDATE), so concurrent refunds of one
-// payment, on any number of instances, are checked one after another against
-// the amount the previous ones left. Not found if the payment is not the
-// refund's account's; ApplyRefund's error if the refund is refused.
-func (s *Store) RefundInsert(ctx context.Context, params *pay.RefundInsertParams) error {
-	return s.withTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		r := params.Refund
-		p, err := getPayment(ctx, tx, paymentByID+` FOR UPDATE`, r.AccountID, r.PaymentID)
-		if err != nil {
-			return err
-		}
-		ev, err := pay.ApplyRefund(p, params, now)
-		if err != nil {
-			return err
-		}
-		if err := updatePayment(ctx, tx, p); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, refundInsert, store.RefundArgs(r, pc)...); err != nil {
-			return translate(err)
-		}
-		if err := insertEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		return s.insertJobs(ctx, tx, params.Jobs)
-	})
+// RefundInsert stores a new refund; conflict if its id is taken.
+func (t *tx) RefundInsert(ctx context.Context, r *pay.Refund) error {
+	_, err := t.tx.Exec(ctx, refundInsert, store.RefundArgs(r, pc)...)
+	return translate(err)
 }
 
 func getRefund(ctx context.Context, q querier, accountID int64, id string) (*pay.Refund, error) {
@@ -92,41 +67,26 @@ func (s *Store) RefundSearch(ctx context.Context, q *pay.RefundSearch) (*pay.Ref
 	return &pay.RefundPage{Refunds: list, Total: total}, nil
 }
 
-// RefundTransition changes a refund's status in one transaction that locks
-// the refund's payment first, as RefundInsert does, so a refund in error
-// gives its amount back without racing new refunds. Not found if there is
-// no such refund; a conflict wrapping a *pay.RefundTransitionError if its
-// status does not allow the change.
-func (s *Store) RefundTransition(ctx context.Context, params *pay.RefundTransitionParams) (*pay.Refund, error) {
-	var out *pay.Refund
-	err := s.withTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		// Lock the refund's payment in the same statement that finds it.
-		p, err := store.ScanPayment(tx.QueryRow(ctx, `SELECT `+paymentCols+` FROM payments
-			WHERE id = (SELECT payment_id FROM refunds WHERE id = $1) FOR UPDATE`, params.RefundID).Scan, pc)
-		if err != nil {
-			return notFound(err, "refund")
-		}
-		r, err := getRefund(ctx, tx, 0, params.RefundID)
-		if err != nil {
-			return err
-		}
-		ev, err := pay.ApplyRefundTransition(p, r, params, now)
-		if err != nil {
-			return err
-		}
-		if err := updatePayment(ctx, tx, p); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE refunds SET status = $1, provider_id = $2, settled_at = $3 WHERE id = $4`,
-			string(r.Status), r.ProviderID, pc.NullTimeArg(r.SettledAt), r.ID)
-		if err != nil {
-			return translate(err)
-		}
-		out = r
-		return insertEvent(ctx, tx, ev)
-	})
+// RefundLock locks a refund's payment (FOR UPDATE) in the statement that
+// finds it, then reads the refund; not found if the account (any for 0) has
+// no such refund.
+func (t *tx) RefundLock(ctx context.Context, accountID int64, id string) (*pay.Refund, *pay.Payment, error) {
+	p, err := store.ScanPayment(t.tx.QueryRow(ctx, `SELECT `+paymentCols+` FROM payments
+		WHERE id = (SELECT payment_id FROM refunds WHERE id = $1 AND ($2::bigint = 0 OR account_id = $2)) FOR UPDATE`,
+		id, accountID).Scan, pc)
 	if err != nil {
-		return nil, err
+		return nil, nil, notFound(err, "refund")
 	}
-	return out, nil
+	r, err := getRefund(ctx, t.tx, accountID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, p, nil
+}
+
+// RefundUpdate stores a refund's status, provider id and settlement time.
+func (t *tx) RefundUpdate(ctx context.Context, r *pay.Refund) error {
+	_, err := t.tx.Exec(ctx, `UPDATE refunds SET status = $1, provider_id = $2, settled_at = $3 WHERE id = $4`,
+		string(r.Status), r.ProviderID, pc.NullTimeArg(r.SettledAt), r.ID)
+	return translate(err)
 }

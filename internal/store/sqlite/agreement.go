@@ -54,13 +54,9 @@ func (s *Store) AgreementCancel(ctx context.Context, accountID int64, id string,
 	})
 }
 
-// applyAgreementChange stores what a payment's progress changes on its
-// agreement, inside the payment's transaction.
-func applyAgreementChange(ctx context.Context, tx *sql.Tx, accountID int64, c *pay.AgreementChange) error {
-	if c == nil {
-		return nil
-	}
-	res, err := tx.ExecContext(ctx, `UPDATE agreements SET status = CASE WHEN ? = '' THEN status ELSE ? END,
+// AgreementApply stores what a payment's progress changes on its agreement.
+func (t *tx) AgreementApply(ctx context.Context, accountID int64, c *pay.AgreementChange) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE agreements SET status = CASE WHEN ? = '' THEN status ELSE ? END,
 		instrument = COALESCE(?, instrument) WHERE id = ? AND account_id = ?`,
 		string(c.Status), string(c.Status), store.InstrumentArg(c.Instrument), c.ID, accountID)
 	return affectedOne(res, err, "agreement")

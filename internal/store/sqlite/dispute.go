@@ -2,8 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"time"
 
 	"pay/internal/pay"
 	"pay/internal/store"
@@ -16,30 +14,10 @@ var (
 	disputeUpdate = `UPDATE disputes SET ` + store.SetList(sc, store.DisputeColumns[1:], 1) + ` WHERE id = ?`
 )
 
-// DisputeInsert opens a dispute on a payment, marks the payment and appends
-// the event and jobs in one immediate transaction.
-func (s *Store) DisputeInsert(ctx context.Context, params *pay.DisputeInsertParams) error {
-	return s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		d := params.Dispute
-		p, err := getPayment(ctx, tx, 0, d.PaymentID)
-		if err != nil {
-			return err
-		}
-		ev, err := pay.ApplyDisputeOpen(p, params, now)
-		if err != nil {
-			return err
-		}
-		if err := updatePayment(ctx, tx, p); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, disputeInsert, store.DisputeArgs(d, sc)...); err != nil {
-			return translate(err)
-		}
-		if err := insertEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		return s.insertJobs(ctx, tx, params.Jobs)
-	})
+// DisputeInsert stores a new dispute.
+func (t *tx) DisputeInsert(ctx context.Context, d *pay.Dispute) error {
+	_, err := t.tx.ExecContext(ctx, disputeInsert, store.DisputeArgs(d, sc)...)
+	return translate(err)
 }
 
 func getDispute(ctx context.Context, q queryRower, accountID int64, paymentID string) (*pay.Dispute, error) {
@@ -67,38 +45,14 @@ func (s *Store) DisputeSearch(ctx context.Context, q *pay.DisputeSearch) (*pay.D
 	return &pay.DisputePage{Disputes: list, Total: total}, nil
 }
 
-// DisputeTransition changes a payment's dispute and the payment in one
-// immediate transaction.
-func (s *Store) DisputeTransition(ctx context.Context, params *pay.DisputeTransitionParams) (*pay.Dispute, error) {
-	var out *pay.Dispute
-	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		p, err := getPayment(ctx, tx, 0, params.PaymentID)
-		if err != nil {
-			return err
-		}
-		d, err := getDispute(ctx, tx, 0, params.PaymentID)
-		if err != nil {
-			return err
-		}
-		ev, err := pay.ApplyDisputeTransition(p, d, params, now)
-		if err != nil {
-			return err
-		}
-		if err := updatePayment(ctx, tx, p); err != nil {
-			return err
-		}
-		args := store.DisputeArgs(d, sc)
-		if _, err := tx.ExecContext(ctx, disputeUpdate, append(args[1:], d.ID)...); err != nil {
-			return translate(err)
-		}
-		if err := insertEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		out = d
-		return s.insertJobs(ctx, tx, params.Jobs)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+// DisputeGet reads a payment's dispute in the transaction.
+func (t *tx) DisputeGet(ctx context.Context, paymentID string) (*pay.Dispute, error) {
+	return getDispute(ctx, t.tx, 0, paymentID)
+}
+
+// DisputeUpdate rewrites a dispute read in the transaction.
+func (t *tx) DisputeUpdate(ctx context.Context, d *pay.Dispute) error {
+	args := store.DisputeArgs(d, sc)
+	_, err := t.tx.ExecContext(ctx, disputeUpdate, append(args[1:], d.ID)...)
+	return translate(err)
 }

@@ -16,48 +16,29 @@ var (
 	paymentUpdate = `UPDATE payments SET ` + store.SetList(sc, store.PaymentColumns[1:], 1) + ` WHERE id = ?`
 )
 
-// PaymentInsert stores a new payment with its first event, token,
-// idempotency key and jobs in one transaction.
-func (s *Store) PaymentInsert(ctx context.Context, params *pay.PaymentInsertParams) error {
-	return s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		p := params.Payment
-		p.CreatedAt, p.UpdatedAt = now, now
-		if _, err := tx.ExecContext(ctx, paymentInsert, store.PaymentArgs(p, sc)...); err != nil {
-			return translate(err)
-		}
-		if err := insertEvent(ctx, tx, &pay.Event{PaymentID: p.ID, Type: pay.EventPaymentCreated, Status: p.Status, At: now}); err != nil {
-			return err
-		}
-		if params.TokenHash != "" {
-			if err := insertToken(ctx, tx, p.ID, params.TokenHash, now); err != nil {
-				return err
-			}
-		}
-		if params.IdempotencyKey != "" {
-			if err := insertIdempotencyKey(ctx, tx, params, now); err != nil {
-				return err
-			}
-		}
-		return s.insertJobs(ctx, tx, params.Jobs)
-	})
-}
-
-func insertIdempotencyKey(ctx context.Context, tx *sql.Tx, params *pay.PaymentInsertParams, now time.Time) error {
-	p := params.Payment
-	// An expired key may be used again: drop the old row first.
-	_, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at < ?`,
-		p.AccountID, params.IdempotencyKey, sc.TimeArg(now.Add(-pay.IdempotencyKeyLifetime)))
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx,
-		`INSERT INTO idempotency_keys (account_id, key, payment_id, request_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
-		p.AccountID, params.IdempotencyKey, p.ID, params.RequestHash, sc.TimeArg(now))
+// PaymentInsert stores a new payment.
+func (t *tx) PaymentInsert(ctx context.Context, p *pay.Payment) error {
+	_, err := t.tx.ExecContext(ctx, paymentInsert, store.PaymentArgs(p, sc)...)
 	return translate(err)
 }
 
-func insertEvent(ctx context.Context, tx *sql.Tx, ev *pay.Event) error {
-	_, err := tx.ExecContext(ctx,
+// IdempotencyKeyInsert keeps the key a payment was created with.
+func (t *tx) IdempotencyKeyInsert(ctx context.Context, p *pay.Payment, key, requestHash string) error {
+	// An expired key may be used again: drop the old row first.
+	_, err := t.tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at < ?`,
+		p.AccountID, key, sc.TimeArg(t.now.Add(-pay.IdempotencyKeyLifetime)))
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx,
+		`INSERT INTO idempotency_keys (account_id, key, payment_id, request_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+		p.AccountID, key, p.ID, requestHash, sc.TimeArg(t.now))
+	return translate(err)
+}
+
+// EventInsert appends an event to its payment's log.
+func (t *tx) EventInsert(ctx context.Context, ev *pay.Event) error {
+	_, err := t.tx.ExecContext(ctx,
 		`INSERT INTO payment_events (payment_id, type, status, amount, refund_id, occurred_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		ev.PaymentID, string(ev.Type), string(ev.Status), ev.Amount, ev.RefundID, sc.TimeArg(ev.At))
 	return translate(err)
@@ -104,43 +85,17 @@ func (s *Store) PaymentSearch(ctx context.Context, q *pay.PaymentSearch) (*pay.P
 	return &pay.PaymentPage{Payments: list, Total: total}, nil
 }
 
-// updatePayment rewrites a payment read in tx.
-func updatePayment(ctx context.Context, tx *sql.Tx, p *pay.Payment) error {
-	args := store.PaymentArgs(p, sc)
-	_, err := tx.ExecContext(ctx, paymentUpdate, append(args[1:], p.ID)...)
-	return translate(err)
+// PaymentLock reads a payment in the write transaction, which already holds
+// SQLite's only write lock.
+func (t *tx) PaymentLock(ctx context.Context, accountID int64, id string) (*pay.Payment, error) {
+	return getPayment(ctx, t.tx, accountID, id)
 }
 
-// PaymentTransition changes a payment's status, appends its event and
-// enqueues its jobs in one immediate transaction. SQLite's single writer
-// serialises concurrent transitions, so the loser sees the winner's status.
-func (s *Store) PaymentTransition(ctx context.Context, params *pay.PaymentTransitionParams) (*pay.Payment, error) {
-	var out *pay.Payment
-	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		p, err := getPayment(ctx, tx, params.AccountID, params.PaymentID)
-		if err != nil {
-			return err
-		}
-		ev, err := pay.ApplyTransition(p, params, now)
-		if err != nil {
-			return err
-		}
-		if err := updatePayment(ctx, tx, p); err != nil {
-			return err
-		}
-		if err := insertEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		if err := applyAgreementChange(ctx, tx, p.AccountID, params.Agreement); err != nil {
-			return err
-		}
-		out = p
-		return s.insertJobs(ctx, tx, params.Jobs)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+// PaymentUpdate rewrites a payment read in the transaction.
+func (t *tx) PaymentUpdate(ctx context.Context, p *pay.Payment) error {
+	args := store.PaymentArgs(p, sc)
+	_, err := t.tx.ExecContext(ctx, paymentUpdate, append(args[1:], p.ID)...)
+	return translate(err)
 }
 
 // PaymentEvents returns a payment's events, oldest first.
@@ -175,6 +130,11 @@ func insertToken(ctx context.Context, db execer, paymentID, hash string, at time
 	_, err := db.ExecContext(ctx, `INSERT INTO payment_tokens (hash, payment_id, created_at) VALUES (?, ?, ?)`,
 		hash, paymentID, sc.TimeArg(at))
 	return translate(err)
+}
+
+// TokenInsert stores a one-time next_url token for a payment in the transaction.
+func (t *tx) TokenInsert(ctx context.Context, paymentID, hash string) error {
+	return insertToken(ctx, t.tx, paymentID, hash, t.now)
 }
 
 // TokenInsert stores a one-time next_url token for a payment.

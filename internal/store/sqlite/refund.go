@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"pay/internal/pay"
 	"pay/internal/store"
@@ -12,32 +11,10 @@ import (
 var refundInsert = `INSERT INTO refunds (` + store.RefundSelect + `) VALUES (` +
 	store.Placeholders(sc, len(store.RefundColumns)) + `)`
 
-// RefundInsert checks and stores a new refund, counts it in its payment's
-// refunded amount and appends its event and jobs, in one immediate
-// transaction: SQLite's single writer serialises refunds, so each is checked
-// against the amount the previous ones left.
-func (s *Store) RefundInsert(ctx context.Context, params *pay.RefundInsertParams) error {
-	return s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		r := params.Refund
-		p, err := getPayment(ctx, tx, r.AccountID, r.PaymentID)
-		if err != nil {
-			return err
-		}
-		ev, err := pay.ApplyRefund(p, params, now)
-		if err != nil {
-			return err
-		}
-		if err := updatePayment(ctx, tx, p); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, refundInsert, store.RefundArgs(r, sc)...); err != nil {
-			return translate(err)
-		}
-		if err := insertEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		return s.insertJobs(ctx, tx, params.Jobs)
-	})
+// RefundInsert stores a new refund.
+func (t *tx) RefundInsert(ctx context.Context, r *pay.Refund) error {
+	_, err := t.tx.ExecContext(ctx, refundInsert, store.RefundArgs(r, sc)...)
+	return translate(err)
 }
 
 func getRefund(ctx context.Context, q queryRower, accountID int64, id string) (*pay.Refund, error) {
@@ -79,36 +56,23 @@ func (s *Store) RefundSearch(ctx context.Context, q *pay.RefundSearch) (*pay.Ref
 	return &pay.RefundPage{Refunds: list, Total: total}, nil
 }
 
-// RefundTransition changes a refund's status with its payment in one
-// immediate transaction.
-func (s *Store) RefundTransition(ctx context.Context, params *pay.RefundTransitionParams) (*pay.Refund, error) {
-	var out *pay.Refund
-	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		r, err := getRefund(ctx, tx, 0, params.RefundID)
-		if err != nil {
-			return err
-		}
-		p, err := getPayment(ctx, tx, 0, r.PaymentID)
-		if err != nil {
-			return err
-		}
-		ev, err := pay.ApplyRefundTransition(p, r, params, now)
-		if err != nil {
-			return err
-		}
-		if err := updatePayment(ctx, tx, p); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE refunds SET status = ?, provider_id = ?, settled_at = ? WHERE id = ?`,
-			string(r.Status), r.ProviderID, sc.NullTimeArg(r.SettledAt), r.ID)
-		if err != nil {
-			return translate(err)
-		}
-		out = r
-		return insertEvent(ctx, tx, ev)
-	})
+// RefundLock reads a refund and its payment in the write transaction,
+// which already holds SQLite's only write lock.
+func (t *tx) RefundLock(ctx context.Context, accountID int64, id string) (*pay.Refund, *pay.Payment, error) {
+	r, err := getRefund(ctx, t.tx, accountID, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, nil
+	p, err := getPayment(ctx, t.tx, 0, r.PaymentID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, p, nil
+}
+
+// RefundUpdate stores a refund's status, provider id and settlement time.
+func (t *tx) RefundUpdate(ctx context.Context, r *pay.Refund) error {
+	_, err := t.tx.ExecContext(ctx, `UPDATE refunds SET status = ?, provider_id = ?, settled_at = ? WHERE id = ?`,
+		string(r.Status), r.ProviderID, sc.NullTimeArg(r.SettledAt), r.ID)
+	return translate(err)
 }

@@ -131,9 +131,28 @@ func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) e
 	return translate(tx.Commit())
 }
 
-// insertJobs enqueues jobs in tx, so they exist exactly when tx commits.
-func (s *Store) insertJobs(ctx context.Context, tx *sql.Tx, jobs []pay.Job) error {
-	if err := store.InsertJobs(ctx, s.jobs, tx, jobs); err != nil {
+// Update runs fn in one immediate transaction: SQLite's single writer runs
+// the domain's changes one at a time, so a payment read in one is locked.
+func (s *Store) Update(ctx context.Context, fn func(pay.Tx) error) error {
+	return s.withTx(ctx, func(t *sql.Tx, now time.Time) error {
+		return fn(&tx{tx: t, jobs: s.jobs, now: now})
+	})
+}
+
+// tx is the engine's pay.Tx: one write transaction and its time.
+type tx struct {
+	tx   *sql.Tx
+	jobs *river.Client[*sql.Tx]
+	now  time.Time
+}
+
+var _ pay.Tx = (*tx)(nil)
+
+func (t *tx) Now() time.Time { return t.now }
+
+// JobInsert enqueues jobs in the transaction, so they exist exactly when it commits.
+func (t *tx) JobInsert(ctx context.Context, jobs []pay.Job) error {
+	if err := store.InsertJobs(ctx, t.jobs, t.tx, jobs); err != nil {
 		return fmt.Errorf("sqlite: insert jobs: %w", err)
 	}
 	return nil

@@ -379,7 +379,7 @@ func testPaymentSummary(t *testing.T, open Opener) {
 	refund := func(p *pay.Payment, amount int64, to pay.RefundStatus) {
 		r := f.insertRefund(t, p, amount)
 		for _, step := range []pay.RefundStatus{pay.RefundSubmitted, to} {
-			_, err := f.Store.RefundTransition(f.ctx, &pay.RefundTransitionParams{RefundID: r.ID, To: step})
+			_, err := pay.TransitionRefund(f.ctx, f.Store, &pay.RefundTransitionParams{RefundID: r.ID, To: step})
 			mustOK(t, err)
 			if step == to {
 				break

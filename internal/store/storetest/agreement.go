@@ -115,14 +115,14 @@ func testAgreementChange(t *testing.T, open Opener) {
 	p := f.newPayment()
 	p.AgreementID, p.SetUpAgreement = a.ID, true
 	f.insert(t, p)
-	_, err := f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{PaymentID: p.ID, To: pay.StatusAuthorisationReady,
+	_, err := pay.TransitionPayment(f.ctx, f.Store, &pay.PaymentTransitionParams{PaymentID: p.ID, To: pay.StatusAuthorisationReady,
 		Agreement: &pay.AgreementChange{ID: a.ID, Instrument: testInstrument}})
 	mustOK(t, err)
 	got, _ := f.Store.AgreementGet(f.ctx, f.account.ID, a.ID)
 	if got.Status != pay.AgreementCreated || got.Instrument == nil || got.Instrument.ProviderRef != "ref-1" {
 		t.Fatalf("after saving the card: %+v", got)
 	}
-	_, err = f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{PaymentID: p.ID, To: pay.StatusAuthorisationSuccess,
+	_, err = pay.TransitionPayment(f.ctx, f.Store, &pay.PaymentTransitionParams{PaymentID: p.ID, To: pay.StatusAuthorisationSuccess,
 		Agreement: &pay.AgreementChange{ID: a.ID, Status: pay.AgreementActive}})
 	mustOK(t, err)
 	got, _ = f.Store.AgreementGet(f.ctx, f.account.ID, a.ID)
@@ -130,7 +130,7 @@ func testAgreementChange(t *testing.T, open Opener) {
 		t.Fatalf("after activation: %+v", got)
 	}
 	// A change to a missing agreement rolls the whole transition back.
-	_, err = f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{PaymentID: p.ID, To: pay.StatusCaptureApproved,
+	_, err = pay.TransitionPayment(f.ctx, f.Store, &pay.PaymentTransitionParams{PaymentID: p.ID, To: pay.StatusCaptureApproved,
 		Agreement: &pay.AgreementChange{ID: pay.NewID(), Status: pay.AgreementInactive}})
 	wantKind(t, err, pay.KindNotFound)
 	if stored, _ := f.Store.PaymentGet(f.ctx, 0, p.ID); stored.Status != pay.StatusAuthorisationSuccess {

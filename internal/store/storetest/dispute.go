@@ -13,7 +13,7 @@ import (
 func (f *fixture) openDispute(t *testing.T, p *pay.Payment, jobs ...pay.Job) *pay.Dispute {
 	t.Helper()
 	d := &pay.Dispute{ID: pay.NewID(), PaymentID: p.ID, Reason: "fraudulent"}
-	mustOK(t, f.Store.DisputeInsert(f.ctx, &pay.DisputeInsertParams{Dispute: d, EvidenceWindow: 7 * 24 * time.Hour, Jobs: jobs}))
+	mustOK(t, pay.OpenDispute(f.ctx, f.Store, &pay.DisputeInsertParams{Dispute: d, EvidenceWindow: 7 * 24 * time.Hour, Jobs: jobs}))
 	return d
 }
 
@@ -43,11 +43,11 @@ func testDispute(t *testing.T, open Opener) {
 	})
 	t.Run("Refused", func(t *testing.T) {
 		again := &pay.Dispute{ID: pay.NewID(), PaymentID: p.ID, Reason: "duplicate"}
-		wantKind(t, f.Store.DisputeInsert(f.ctx, &pay.DisputeInsertParams{Dispute: again}), pay.KindConflict)
+		wantKind(t, pay.OpenDispute(f.ctx, f.Store, &pay.DisputeInsertParams{Dispute: again}), pay.KindConflict)
 		notCaptured := f.insert(t, f.newPayment())
-		wantKind(t, f.Store.DisputeInsert(f.ctx, &pay.DisputeInsertParams{
+		wantKind(t, pay.OpenDispute(f.ctx, f.Store, &pay.DisputeInsertParams{
 			Dispute: &pay.Dispute{ID: pay.NewID(), PaymentID: notCaptured.ID}}), pay.KindConflict)
-		wantKind(t, f.Store.DisputeInsert(f.ctx, &pay.DisputeInsertParams{
+		wantKind(t, pay.OpenDispute(f.ctx, f.Store, &pay.DisputeInsertParams{
 			Dispute: &pay.Dispute{ID: pay.NewID(), PaymentID: pay.NewID()}}), pay.KindNotFound)
 		_, err := f.Store.DisputeGetByPayment(f.ctx, f.other.ID, p.ID)
 		wantKind(t, err, pay.KindNotFound)
@@ -56,20 +56,20 @@ func testDispute(t *testing.T, open Opener) {
 	})
 	t.Run("Lifecycle", func(t *testing.T) {
 		f.Clock.Advance(time.Hour)
-		got, err := f.Store.DisputeTransition(f.ctx, &pay.DisputeTransitionParams{PaymentID: p.ID,
+		got, err := pay.TransitionDispute(f.ctx, f.Store, &pay.DisputeTransitionParams{PaymentID: p.ID,
 			From: pay.DisputeNeedsResponse, To: pay.DisputeUnderReview})
 		mustOK(t, err)
 		if got.Status != pay.DisputeUnderReview {
 			t.Fatalf("DisputeTransition returned %+v", got)
 		}
-		_, err = f.Store.DisputeTransition(f.ctx, &pay.DisputeTransitionParams{PaymentID: p.ID,
+		_, err = pay.TransitionDispute(f.ctx, f.Store, &pay.DisputeTransitionParams{PaymentID: p.ID,
 			From: pay.DisputeNeedsResponse, To: pay.DisputeUnderReview})
 		var te *pay.DisputeTransitionError
 		if !pay.IsKind(err, pay.KindConflict) || !errors.As(err, &te) || te.From != pay.DisputeUnderReview {
 			t.Fatalf("a repeated step: %v, want a conflict wrapping the DisputeTransitionError", err)
 		}
 		fee, net, settled := int64(1500), int64(-2750), f.Clock.Now()
-		_, err = f.Store.DisputeTransition(f.ctx, &pay.DisputeTransitionParams{PaymentID: p.ID, To: pay.DisputeLost,
+		_, err = pay.TransitionDispute(f.ctx, f.Store, &pay.DisputeTransitionParams{PaymentID: p.ID, To: pay.DisputeLost,
 			Update: func(d *pay.Dispute) { d.Fee, d.NetAmount, d.SettledAt = &fee, &net, &settled }})
 		mustOK(t, err)
 		stored, err := f.Store.DisputeGetByPayment(f.ctx, 0, p.ID)
@@ -81,9 +81,9 @@ func testDispute(t *testing.T, open Opener) {
 		if payment.DisputeStatus != pay.DisputeLost {
 			t.Fatalf("payment dispute status %q, want lost", payment.DisputeStatus)
 		}
-		_, err = f.Store.DisputeTransition(f.ctx, &pay.DisputeTransitionParams{PaymentID: p.ID, To: pay.DisputeWon})
+		_, err = pay.TransitionDispute(f.ctx, f.Store, &pay.DisputeTransitionParams{PaymentID: p.ID, To: pay.DisputeWon})
 		wantKind(t, err, pay.KindConflict)
-		_, err = f.Store.DisputeTransition(f.ctx, &pay.DisputeTransitionParams{PaymentID: f.captured(t, 1).ID, To: pay.DisputeWon})
+		_, err = pay.TransitionDispute(f.ctx, f.Store, &pay.DisputeTransitionParams{PaymentID: f.captured(t, 1).ID, To: pay.DisputeWon})
 		wantKind(t, err, pay.KindNotFound)
 	})
 	t.Run("Events", func(t *testing.T) {
@@ -101,9 +101,9 @@ func testDispute(t *testing.T, open Opener) {
 	t.Run("WonAllowsRefunds", func(t *testing.T) {
 		q := f.captured(t, 500)
 		f.openDispute(t, q)
-		_, err := f.Store.DisputeTransition(f.ctx, &pay.DisputeTransitionParams{PaymentID: q.ID, To: pay.DisputeWon})
+		_, err := pay.TransitionDispute(f.ctx, f.Store, &pay.DisputeTransitionParams{PaymentID: q.ID, To: pay.DisputeWon})
 		mustOK(t, err)
-		mustOK(t, f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: refundOf(q, 500)}))
+		mustOK(t, pay.InsertRefund(f.ctx, f.Store, &pay.RefundInsertParams{Refund: refundOf(q, 500)}))
 	})
 }
 
@@ -116,10 +116,10 @@ func testDisputeSearch(t *testing.T, open Opener) {
 	}
 	d := disputes
 	settled := time.Date(2026, 6, 2, 0, 0, 0, 0, time.UTC)
-	_, err := f.Store.DisputeTransition(f.ctx, &pay.DisputeTransitionParams{PaymentID: d[1].PaymentID, To: pay.DisputeLost,
+	_, err := pay.TransitionDispute(f.ctx, f.Store, &pay.DisputeTransitionParams{PaymentID: d[1].PaymentID, To: pay.DisputeLost,
 		Update: func(d *pay.Dispute) { d.SettledAt = &settled }})
 	mustOK(t, err)
-	_, err = f.Store.DisputeTransition(f.ctx, &pay.DisputeTransitionParams{PaymentID: d[2].PaymentID, To: pay.DisputeWon})
+	_, err = pay.TransitionDispute(f.ctx, f.Store, &pay.DisputeTransitionParams{PaymentID: d[2].PaymentID, To: pay.DisputeWon})
 	mustOK(t, err)
 	elsewhere := f.newPayment()
 	elsewhere.AccountID, elsewhere.Status = f.other.ID, pay.StatusCaptured

@@ -42,7 +42,7 @@ func testPaymentInsert(t *testing.T, open Opener) {
 
 	t.Run("RoundTrip", func(t *testing.T) {
 		want := *full
-		mustOK(t, f.Store.PaymentInsert(f.ctx, &pay.PaymentInsertParams{Payment: full, TokenHash: pay.HashToken("tok")}))
+		mustOK(t, pay.InsertPayment(f.ctx, f.Store, &pay.PaymentInsertParams{Payment: full, TokenHash: pay.HashToken("tok")}))
 		if !full.CreatedAt.Equal(f.Clock.Now()) || !full.UpdatedAt.Equal(f.Clock.Now()) {
 			t.Fatalf("PaymentInsert set CreatedAt %v UpdatedAt %v, want %v", full.CreatedAt, full.UpdatedAt, f.Clock.Now())
 		}
@@ -83,7 +83,7 @@ func testPaymentInsert(t *testing.T, open Opener) {
 	t.Run("DuplicateID", func(t *testing.T) {
 		dup := f.newPayment()
 		dup.ID = full.ID
-		wantKind(t, f.Store.PaymentInsert(f.ctx, &pay.PaymentInsertParams{Payment: dup}), pay.KindConflict)
+		wantKind(t, pay.InsertPayment(f.ctx, f.Store, &pay.PaymentInsertParams{Payment: dup}), pay.KindConflict)
 	})
 	t.Run("CreatedEvent", func(t *testing.T) {
 		events, err := f.Store.PaymentEvents(f.ctx, f.account.ID, full.ID)
@@ -100,7 +100,7 @@ func testPaymentInsert(t *testing.T, open Opener) {
 	t.Run("Jobs", func(t *testing.T) {
 		before := f.JobCount(t, pay.CaptureJob{}.Kind())
 		p := f.newPayment()
-		mustOK(t, f.Store.PaymentInsert(f.ctx, &pay.PaymentInsertParams{Payment: p,
+		mustOK(t, pay.InsertPayment(f.ctx, f.Store, &pay.PaymentInsertParams{Payment: p,
 			Jobs: []pay.Job{{Args: pay.CaptureJob{PaymentID: p.ID}}}}))
 		if got := f.JobCount(t, pay.CaptureJob{}.Kind()); got != before+1 {
 			t.Fatalf("capture jobs = %d, want %d", got, before+1)
@@ -111,7 +111,7 @@ func testPaymentInsert(t *testing.T, open Opener) {
 func testPaymentIdempotency(t *testing.T, open Opener) {
 	f := setup(t, open)
 	first := f.newPayment()
-	mustOK(t, f.Store.PaymentInsert(f.ctx, &pay.PaymentInsertParams{Payment: first, IdempotencyKey: "key-1", RequestHash: "h1"}))
+	mustOK(t, pay.InsertPayment(f.ctx, f.Store, &pay.PaymentInsertParams{Payment: first, IdempotencyKey: "key-1", RequestHash: "h1"}))
 
 	t.Run("Get", func(t *testing.T) {
 		got, hash, err := f.Store.PaymentGetByIdempotencyKey(f.ctx, f.account.ID, "key-1", f.Clock.Now().Add(-time.Hour))
@@ -127,7 +127,7 @@ func testPaymentIdempotency(t *testing.T, open Opener) {
 	t.Run("ReusedKeyWritesNothing", func(t *testing.T) {
 		jobs := f.JobCount(t, pay.CaptureJob{}.Kind())
 		second := f.newPayment()
-		err := f.Store.PaymentInsert(f.ctx, &pay.PaymentInsertParams{Payment: second, IdempotencyKey: "key-1", RequestHash: "h2",
+		err := pay.InsertPayment(f.ctx, f.Store, &pay.PaymentInsertParams{Payment: second, IdempotencyKey: "key-1", RequestHash: "h2",
 			TokenHash: pay.HashToken("second"), Jobs: []pay.Job{{Args: pay.CaptureJob{PaymentID: second.ID}}}})
 		wantKind(t, err, pay.KindConflict)
 		_, err = f.Store.PaymentGet(f.ctx, 0, second.ID)
@@ -141,12 +141,12 @@ func testPaymentIdempotency(t *testing.T, open Opener) {
 	t.Run("SameKeyOtherAccount", func(t *testing.T) {
 		p := f.newPayment()
 		p.AccountID = f.other.ID
-		mustOK(t, f.Store.PaymentInsert(f.ctx, &pay.PaymentInsertParams{Payment: p, IdempotencyKey: "key-1", RequestHash: "h3"}))
+		mustOK(t, pay.InsertPayment(f.ctx, f.Store, &pay.PaymentInsertParams{Payment: p, IdempotencyKey: "key-1", RequestHash: "h3"}))
 	})
 	t.Run("ExpiredKeyReused", func(t *testing.T) {
 		f.Clock.Advance(pay.IdempotencyKeyLifetime + time.Second)
 		p := f.newPayment()
-		mustOK(t, f.Store.PaymentInsert(f.ctx, &pay.PaymentInsertParams{Payment: p, IdempotencyKey: "key-1", RequestHash: "h4"}))
+		mustOK(t, pay.InsertPayment(f.ctx, f.Store, &pay.PaymentInsertParams{Payment: p, IdempotencyKey: "key-1", RequestHash: "h4"}))
 		got, hash, err := f.Store.PaymentGetByIdempotencyKey(f.ctx, f.account.ID, "key-1", f.Clock.Now().Add(-time.Hour))
 		mustOK(t, err)
 		if got.ID != p.ID || hash != "h4" {
@@ -162,7 +162,7 @@ func testPaymentTransition(t *testing.T, open Opener) {
 
 	t.Run("Allowed", func(t *testing.T) {
 		f.Clock.Advance(time.Minute)
-		got, err := f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{
+		got, err := pay.TransitionPayment(f.ctx, f.Store, &pay.PaymentTransitionParams{
 			AccountID: f.account.ID, PaymentID: p.ID, To: pay.StatusEnteringCardDetails,
 		})
 		mustOK(t, err)
@@ -177,7 +177,7 @@ func testPaymentTransition(t *testing.T, open Opener) {
 	})
 	t.Run("UpdateAndJobs", func(t *testing.T) {
 		jobs := f.JobCount(t, pay.CaptureJob{}.Kind())
-		got, err := f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{
+		got, err := pay.TransitionPayment(f.ctx, f.Store, &pay.PaymentTransitionParams{
 			PaymentID: p.ID, To: pay.StatusAuthorisationReady,
 			Update: func(p *pay.Payment) { p.Card.LastDigits = "4242"; p.ProviderID = "abc" },
 			Jobs:   []pay.Job{{Args: pay.CaptureJob{PaymentID: p.ID}, ScheduledAt: f.Clock.Now().Add(time.Hour)}},
@@ -194,7 +194,7 @@ func testPaymentTransition(t *testing.T, open Opener) {
 	})
 	t.Run("Forbidden", func(t *testing.T) {
 		jobs := f.JobCount(t, pay.CaptureJob{}.Kind())
-		_, err := f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{
+		_, err := pay.TransitionPayment(f.ctx, f.Store, &pay.PaymentTransitionParams{
 			PaymentID: p.ID, To: pay.StatusCaptured, Update: func(p *pay.Payment) { p.Reference = "changed" },
 			Jobs: []pay.Job{{Args: pay.CaptureJob{PaymentID: p.ID}}},
 		})
@@ -212,19 +212,19 @@ func testPaymentTransition(t *testing.T, open Opener) {
 		}
 	})
 	t.Run("FromGuard", func(t *testing.T) {
-		_, err := f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{
+		_, err := pay.TransitionPayment(f.ctx, f.Store, &pay.PaymentTransitionParams{
 			PaymentID: p.ID, From: []pay.Status{pay.StatusCreated}, To: pay.StatusAuthorisationSuccess,
 		})
 		wantKind(t, err, pay.KindConflict)
 	})
 	t.Run("OtherAccount", func(t *testing.T) {
-		_, err := f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{
+		_, err := pay.TransitionPayment(f.ctx, f.Store, &pay.PaymentTransitionParams{
 			AccountID: f.other.ID, PaymentID: p.ID, To: pay.StatusAuthorisationSuccess,
 		})
 		wantKind(t, err, pay.KindNotFound)
 	})
 	t.Run("Missing", func(t *testing.T) {
-		_, err := f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{PaymentID: pay.NewID(), To: pay.StatusExpired})
+		_, err := pay.TransitionPayment(f.ctx, f.Store, &pay.PaymentTransitionParams{PaymentID: pay.NewID(), To: pay.StatusExpired})
 		wantKind(t, err, pay.KindNotFound)
 	})
 	t.Run("Events", func(t *testing.T) {
@@ -253,7 +253,7 @@ func testPaymentTransitionConcurrent(t *testing.T, open Opener) {
 		p := f.insert(t, f.newPayment())
 		targets := []pay.Status{pay.StatusSystemCancelled, pay.StatusUserCancelled, pay.StatusEnteringCardDetails, pay.StatusExpired}
 		wantOneWinner(t, "PaymentTransition", race(racers, func(i int) error {
-			_, err := f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{
+			_, err := pay.TransitionPayment(f.ctx, f.Store, &pay.PaymentTransitionParams{
 				PaymentID: p.ID, From: []pay.Status{pay.StatusCreated}, To: targets[i%len(targets)],
 			})
 			return err
@@ -307,11 +307,11 @@ func testToken(t *testing.T, open Opener) {
 func testCleanup(t *testing.T, open Opener) {
 	f := setup(t, open)
 	old := f.newPayment()
-	mustOK(t, f.Store.PaymentInsert(f.ctx, &pay.PaymentInsertParams{Payment: old, IdempotencyKey: "old", RequestHash: "h",
+	mustOK(t, pay.InsertPayment(f.ctx, f.Store, &pay.PaymentInsertParams{Payment: old, IdempotencyKey: "old", RequestHash: "h",
 		TokenHash: pay.HashToken("old")}))
 	f.Clock.Advance(48 * time.Hour)
 	fresh := f.newPayment()
-	mustOK(t, f.Store.PaymentInsert(f.ctx, &pay.PaymentInsertParams{Payment: fresh, IdempotencyKey: "fresh", RequestHash: "h",
+	mustOK(t, pay.InsertPayment(f.ctx, f.Store, &pay.PaymentInsertParams{Payment: fresh, IdempotencyKey: "fresh", RequestHash: "h",
 		TokenHash: pay.HashToken("fresh")}))
 
 	n, err := f.Store.Cleanup(f.ctx, f.Clock.Now().Add(-24*time.Hour), f.Clock.Now().Add(-24*time.Hour))
@@ -344,10 +344,10 @@ func testPaymentExpirable(t *testing.T, open Opener) {
 	touched := f.insert(t, f.newPayment())
 	f.Clock.Advance(time.Minute)
 	finished := f.insert(t, f.newPayment())
-	_, err := f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{PaymentID: finished.ID, To: pay.StatusSystemCancelled})
+	_, err := pay.TransitionPayment(f.ctx, f.Store, &pay.PaymentTransitionParams{PaymentID: finished.ID, To: pay.StatusSystemCancelled})
 	mustOK(t, err)
 	f.Clock.Advance(time.Minute)
-	_, err = f.Store.PaymentTransition(f.ctx, &pay.PaymentTransitionParams{PaymentID: touched.ID, To: pay.StatusEnteringCardDetails})
+	_, err = pay.TransitionPayment(f.ctx, f.Store, &pay.PaymentTransitionParams{PaymentID: touched.ID, To: pay.StatusEnteringCardDetails})
 	mustOK(t, err)
 	young := f.insert(t, f.newPayment())
 

@@ -27,7 +27,7 @@ func refundOf(p *pay.Payment, amount int64) *pay.Refund {
 func (f *fixture) insertRefund(t *testing.T, p *pay.Payment, amount int64) *pay.Refund {
 	t.Helper()
 	r := refundOf(p, amount)
-	mustOK(t, f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: r, Jobs: []pay.Job{{Args: pay.RefundJob{RefundID: r.ID}}}}))
+	mustOK(t, pay.InsertRefund(f.ctx, f.Store, &pay.RefundInsertParams{Refund: r, Jobs: []pay.Job{{Args: pay.RefundJob{RefundID: r.ID}}}}))
 	return r
 }
 
@@ -81,7 +81,7 @@ func testRefundInsert(t *testing.T, open Opener) {
 	t.Run("ByUser", func(t *testing.T) {
 		r := refundOf(p, 100)
 		r.CreatedBy = "admin@example.org"
-		mustOK(t, f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: r}))
+		mustOK(t, pay.InsertRefund(f.ctx, f.Store, &pay.RefundInsertParams{Refund: r}))
 		got, err := f.Store.RefundGet(f.ctx, 0, r.ID)
 		mustOK(t, err)
 		events, _ := f.Store.PaymentEvents(f.ctx, 0, p.ID)
@@ -104,7 +104,7 @@ func testRefundInsert(t *testing.T, open Opener) {
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				r := refundOf(p, tt.amount)
-				err := f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: r, AmountAvailable: tt.available,
+				err := pay.InsertRefund(f.ctx, f.Store, &pay.RefundInsertParams{Refund: r, AmountAvailable: tt.available,
 					Jobs: []pay.Job{{Args: pay.RefundJob{RefundID: r.ID}}}})
 				wantCode(t, err, tt.code, tt.msg)
 				_, err = f.Store.RefundGet(f.ctx, 0, r.ID)
@@ -120,31 +120,31 @@ func testRefundInsert(t *testing.T, open Opener) {
 	})
 	t.Run("Full", func(t *testing.T) {
 		current := int64(600)
-		mustOK(t, f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: refundOf(p, 600), AmountAvailable: &current}))
-		err := f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: refundOf(p, 1)})
+		mustOK(t, pay.InsertRefund(f.ctx, f.Store, &pay.RefundInsertParams{Refund: refundOf(p, 600), AmountAvailable: &current}))
+		err := pay.InsertRefund(f.ctx, f.Store, &pay.RefundInsertParams{Refund: refundOf(p, 1)})
 		wantCode(t, err, "P0603", notAvailable+"full")
 	})
 	t.Run("NotCaptured", func(t *testing.T) {
 		pending := f.insert(t, f.newPayment())
-		wantCode(t, f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: refundOf(pending, 1)}), "P0603", notAvailable+"pending")
+		wantCode(t, pay.InsertRefund(f.ctx, f.Store, &pay.RefundInsertParams{Refund: refundOf(pending, 1)}), "P0603", notAvailable+"pending")
 		failed := f.newPayment()
 		failed.Status = pay.StatusAuthorisationRejected
 		f.insert(t, failed)
-		wantCode(t, f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: refundOf(failed, 1)}), "P0603", notAvailable+"unavailable")
+		wantCode(t, pay.InsertRefund(f.ctx, f.Store, &pay.RefundInsertParams{Refund: refundOf(failed, 1)}), "P0603", notAvailable+"unavailable")
 	})
 	t.Run("Disputed", func(t *testing.T) {
 		q := f.captured(t, 500)
-		mustOK(t, f.Store.DisputeInsert(f.ctx, &pay.DisputeInsertParams{Dispute: &pay.Dispute{ID: pay.NewID(), PaymentID: q.ID, Reason: "fraudulent"}}))
-		err := f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: refundOf(q, 1)})
+		mustOK(t, pay.OpenDispute(f.ctx, f.Store, &pay.DisputeInsertParams{Dispute: &pay.Dispute{ID: pay.NewID(), PaymentID: q.ID, Reason: "fraudulent"}}))
+		err := pay.InsertRefund(f.ctx, f.Store, &pay.RefundInsertParams{Refund: refundOf(q, 1)})
 		wantCode(t, err, "P0603", "The payment is disputed and cannot be refunded")
 	})
 	t.Run("NotFound", func(t *testing.T) {
 		r := refundOf(p, 1)
 		r.AccountID = f.other.ID
-		wantKind(t, f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: r}), pay.KindNotFound)
+		wantKind(t, pay.InsertRefund(f.ctx, f.Store, &pay.RefundInsertParams{Refund: r}), pay.KindNotFound)
 		r = refundOf(p, 1)
 		r.PaymentID = pay.NewID()
-		wantKind(t, f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: r}), pay.KindNotFound)
+		wantKind(t, pay.InsertRefund(f.ctx, f.Store, &pay.RefundInsertParams{Refund: r}), pay.KindNotFound)
 		_, err := f.Store.RefundGet(f.ctx, 0, pay.NewID())
 		wantKind(t, err, pay.KindNotFound)
 	})
@@ -153,7 +153,7 @@ func testRefundInsert(t *testing.T, open Opener) {
 		r := f.insertRefund(t, q, 10)
 		dup := refundOf(q, 20)
 		dup.ID = r.ID
-		wantKind(t, f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: dup}), pay.KindConflict)
+		wantKind(t, pay.InsertRefund(f.ctx, f.Store, &pay.RefundInsertParams{Refund: dup}), pay.KindConflict)
 		if n := f.refundedAmount(t, q.ID); n != 10 {
 			t.Fatalf("a refused duplicate changed the refunded amount to %d", n)
 		}
@@ -174,7 +174,7 @@ func testRefundConcurrent(t *testing.T, open Opener) {
 	p := f.captured(t, amount)
 	accepted := int64(0)
 	for _, err := range race(racers, func(int) error {
-		return f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: refundOf(p, each)})
+		return pay.InsertRefund(f.ctx, f.Store, &pay.RefundInsertParams{Refund: refundOf(p, each)})
 	}) {
 		var e *pay.Error
 		switch {
@@ -206,14 +206,14 @@ func testRefundTransition(t *testing.T, open Opener) {
 
 	t.Run("Success", func(t *testing.T) {
 		f.Clock.Advance(time.Second)
-		got, err := f.Store.RefundTransition(f.ctx, &pay.RefundTransitionParams{RefundID: r.ID, To: pay.RefundSubmitted,
+		got, err := pay.TransitionRefund(f.ctx, f.Store, &pay.RefundTransitionParams{RefundID: r.ID, To: pay.RefundSubmitted,
 			Update: func(r *pay.Refund) { r.ProviderID = "prov-1" }})
 		mustOK(t, err)
 		if got.Status != pay.RefundSubmitted || got.ProviderID != "prov-1" {
 			t.Fatalf("RefundTransition returned %+v", got)
 		}
 		settled := f.Clock.Now().Add(48 * time.Hour)
-		_, err = f.Store.RefundTransition(f.ctx, &pay.RefundTransitionParams{RefundID: r.ID, From: []pay.RefundStatus{pay.RefundSubmitted},
+		_, err = pay.TransitionRefund(f.ctx, f.Store, &pay.RefundTransitionParams{RefundID: r.ID, From: []pay.RefundStatus{pay.RefundSubmitted},
 			To: pay.RefundSucceeded, Update: func(r *pay.Refund) { r.SettledAt = &settled }})
 		mustOK(t, err)
 		stored, err := f.Store.RefundGet(f.ctx, 0, r.ID)
@@ -226,7 +226,7 @@ func testRefundTransition(t *testing.T, open Opener) {
 		}
 	})
 	t.Run("Forbidden", func(t *testing.T) {
-		_, err := f.Store.RefundTransition(f.ctx, &pay.RefundTransitionParams{RefundID: r.ID, To: pay.RefundError})
+		_, err := pay.TransitionRefund(f.ctx, f.Store, &pay.RefundTransitionParams{RefundID: r.ID, To: pay.RefundError})
 		wantKind(t, err, pay.KindConflict)
 		var te *pay.RefundTransitionError
 		if !errors.As(err, &te) || te.From != pay.RefundSucceeded || te.To != pay.RefundError {
@@ -238,7 +238,7 @@ func testRefundTransition(t *testing.T, open Opener) {
 	})
 	t.Run("FromGuard", func(t *testing.T) {
 		q := f.insertRefund(t, p, 100)
-		_, err := f.Store.RefundTransition(f.ctx, &pay.RefundTransitionParams{RefundID: q.ID,
+		_, err := pay.TransitionRefund(f.ctx, f.Store, &pay.RefundTransitionParams{RefundID: q.ID,
 			From: []pay.RefundStatus{pay.RefundSubmitted}, To: pay.RefundError})
 		wantKind(t, err, pay.KindConflict)
 	})
@@ -247,12 +247,12 @@ func testRefundTransition(t *testing.T, open Opener) {
 		if n := f.refundedAmount(t, p.ID); n != 1000 {
 			t.Fatalf("refunded amount %d, want 1000", n)
 		}
-		_, err := f.Store.RefundTransition(f.ctx, &pay.RefundTransitionParams{RefundID: q.ID, To: pay.RefundError})
+		_, err := pay.TransitionRefund(f.ctx, f.Store, &pay.RefundTransitionParams{RefundID: q.ID, To: pay.RefundError})
 		mustOK(t, err)
 		if n := f.refundedAmount(t, p.ID); n != 500 {
 			t.Fatalf("refunded amount after an error %d, want 500", n)
 		}
-		mustOK(t, f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: refundOf(p, 500)}))
+		mustOK(t, pay.InsertRefund(f.ctx, f.Store, &pay.RefundInsertParams{Refund: refundOf(p, 500)}))
 	})
 	t.Run("Events", func(t *testing.T) {
 		events, err := f.Store.PaymentEvents(f.ctx, 0, p.ID)
@@ -269,7 +269,7 @@ func testRefundTransition(t *testing.T, open Opener) {
 		}
 	})
 	t.Run("Missing", func(t *testing.T) {
-		_, err := f.Store.RefundTransition(f.ctx, &pay.RefundTransitionParams{RefundID: pay.NewID(), To: pay.RefundSubmitted})
+		_, err := pay.TransitionRefund(f.ctx, f.Store, &pay.RefundTransitionParams{RefundID: pay.NewID(), To: pay.RefundSubmitted})
 		wantKind(t, err, pay.KindNotFound)
 	})
 }
@@ -284,7 +284,7 @@ func testRefundListAndSearch(t *testing.T, open Opener) {
 	}
 	day := func(r *pay.Refund, days int) *time.Time {
 		v := time.Date(2026, 5, days, 0, 0, 0, 0, time.UTC)
-		_, err := f.Store.RefundTransition(f.ctx, &pay.RefundTransitionParams{RefundID: r.ID, To: pay.RefundSubmitted,
+		_, err := pay.TransitionRefund(f.ctx, f.Store, &pay.RefundTransitionParams{RefundID: r.ID, To: pay.RefundSubmitted,
 			Update: func(r *pay.Refund) { r.SettledAt = &v }})
 		mustOK(t, err)
 		return &v
@@ -293,7 +293,7 @@ func testRefundListAndSearch(t *testing.T, open Opener) {
 	elsewhere := f.newPayment()
 	elsewhere.AccountID, elsewhere.Status = f.other.ID, pay.StatusCaptured
 	f.insert(t, elsewhere)
-	mustOK(t, f.Store.RefundInsert(f.ctx, &pay.RefundInsertParams{Refund: refundOf(elsewhere, 5)}))
+	mustOK(t, pay.InsertRefund(f.ctx, f.Store, &pay.RefundInsertParams{Refund: refundOf(elsewhere, 5)}))
 
 	ids := func(rs []*pay.Refund) []string {
 		var out []string

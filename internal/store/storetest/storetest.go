@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Account", func(t *testing.T) { t.Parallel(); testAccount(t, open) })
 	t.Run("User", func(t *testing.T) { t.Parallel(); testUser(t, open) })
 	t.Run("APIKey", func(t *testing.T) { t.Parallel(); testAPIKey(t, open) })
+	t.Run("Update", func(t *testing.T) { t.Parallel(); testUpdate(t, open) })
 	t.Run("PaymentInsert", func(t *testing.T) { t.Parallel(); testPaymentInsert(t, open) })
 	t.Run("PaymentIdempotency", func(t *testing.T) { t.Parallel(); testPaymentIdempotency(t, open) })
 	t.Run("PaymentTransition", func(t *testing.T) { t.Parallel(); testPaymentTransition(t, open) })
@@ -126,7 +127,7 @@ func (f *fixture) newPayment() *pay.Payment {
 
 func (f *fixture) insert(t *testing.T, p *pay.Payment) *pay.Payment {
 	t.Helper()
-	mustOK(t, f.Store.PaymentInsert(f.ctx, &pay.PaymentInsertParams{Payment: p}))
+	mustOK(t, pay.InsertPayment(f.ctx, f.Store, &pay.PaymentInsertParams{Payment: p}))
 	return p
 }
 

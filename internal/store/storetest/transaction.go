@@ -27,9 +27,9 @@ func testTransactions(t *testing.T, open Opener) {
 	bob := f.captured(t, 3000)
 	f.Clock.Advance(time.Minute)
 	r2 := f.insertRefund(t, bob, 500)
-	_, err := f.Store.RefundTransition(f.ctx, &pay.RefundTransitionParams{RefundID: r2.ID, To: pay.RefundSubmitted})
+	_, err := pay.TransitionRefund(f.ctx, f.Store, &pay.RefundTransitionParams{RefundID: r2.ID, To: pay.RefundSubmitted})
 	mustOK(t, err)
-	_, err = f.Store.RefundTransition(f.ctx, &pay.RefundTransitionParams{RefundID: r2.ID, To: pay.RefundSucceeded})
+	_, err = pay.TransitionRefund(f.ctx, f.Store, &pay.RefundTransitionParams{RefundID: r2.ID, To: pay.RefundSucceeded})
 	mustOK(t, err)
 	elsewhere := f.newPayment()
 	elsewhere.AccountID = f.other.ID

@@ -139,7 +139,7 @@ func seedBenchmark(b *testing.B, n int) (*sqlite.Store, *pay.Account) {
 	a := &pay.Account{ServiceID: svc.ID, Type: pay.AccountTest, Provider: pay.ProviderSandbox, Settings: pay.DefaultAccountSettings()}
 	must(b, st.AccountInsert(ctx, a))
 	for i := range min(n, 1000) {
-		must(b, st.PaymentInsert(ctx, &pay.PaymentInsertParams{Payment: benchPayment(a, i)}))
+		must(b, pay.InsertPayment(ctx, st, &pay.PaymentInsertParams{Payment: benchPayment(a, i)}))
 	}
 	cols := strings.Join(store.PaymentColumns, ", ")
 	copyCols := "lower(hex(randomblob(13)))" + strings.TrimPrefix(cols, "id")

@@ -1,0 +1,230 @@
+package pay
+
+import (
+	"context"
+	"time"
+)
+
+// Tx is one database transaction as the domain's changes see it. Store.Update
+// runs a change against it: everything written through a Tx commits together
+// or not at all, and jobs inserted through it exist exactly when it commits.
+// Each engine implements it once; a new kind of change is written here, in
+// the domain, against these steps, and needs no new code in either engine.
+//
+// Methods return *Error values as Store's do: not found when the thing does
+// not exist (or belongs to another account), conflict on a duplicate.
+type Tx interface {
+	// Now is the transaction's time, read once when it began.
+	Now() time.Time
+
+	// PaymentLock reads a payment of the account (any account for 0) and
+	// locks it until the transaction ends, so changes of one payment, on any
+	// number of instances, run one after another and each sees the last.
+	PaymentLock(ctx context.Context, accountID int64, id string) (*Payment, error)
+	// PaymentInsert stores a new payment as it is.
+	PaymentInsert(ctx context.Context, p *Payment) error
+	// PaymentUpdate rewrites a payment read with PaymentLock.
+	PaymentUpdate(ctx context.Context, p *Payment) error
+	// EventInsert appends an event to its payment's log.
+	EventInsert(ctx context.Context, ev *Event) error
+	// TokenInsert stores a one-time next_url token (its hash) for a payment.
+	TokenInsert(ctx context.Context, paymentID, hash string) error
+	// IdempotencyKeyInsert keeps the key a payment was created with, and the
+	// hash of the request, replacing an expired row of the same key; conflict
+	// if the account's key is live.
+	IdempotencyKeyInsert(ctx context.Context, p *Payment, key, requestHash string) error
+
+	// RefundLock locks the payment of a refund of the account (any account
+	// for 0) as PaymentLock does, and reads both; not found if there is no
+	// such refund.
+	RefundLock(ctx context.Context, accountID int64, id string) (*Refund, *Payment, error)
+	// RefundInsert stores a new refund as it is.
+	RefundInsert(ctx context.Context, r *Refund) error
+	// RefundUpdate stores a refund's status, provider id and settlement time.
+	RefundUpdate(ctx context.Context, r *Refund) error
+
+	// DisputeGet reads the dispute of a payment; not found if it has none.
+	DisputeGet(ctx context.Context, paymentID string) (*Dispute, error)
+	// DisputeInsert stores a new dispute as it is.
+	DisputeInsert(ctx context.Context, d *Dispute) error
+	// DisputeUpdate rewrites a dispute read with DisputeGet.
+	DisputeUpdate(ctx context.Context, d *Dispute) error
+
+	// AgreementApply makes a payment's change to its agreement; not found if
+	// the account has no such agreement.
+	AgreementApply(ctx context.Context, accountID int64, c *AgreementChange) error
+
+	// JobInsert enqueues jobs, to run once the transaction commits.
+	JobInsert(ctx context.Context, jobs []Job) error
+}
+
+// InsertPayment stores a new payment in one transaction with its
+// PAYMENT_CREATED event, its first next_url token, its idempotency key and
+// its jobs, and sets CreatedAt and UpdatedAt. A taken id or idempotency key
+// is a conflict, and then nothing is written.
+func InsertPayment(ctx context.Context, st Store, params *PaymentInsertParams) error {
+	return st.Update(ctx, func(tx Tx) error {
+		p, now := params.Payment, tx.Now()
+		p.CreatedAt, p.UpdatedAt = now, now
+		if err := tx.PaymentInsert(ctx, p); err != nil {
+			return err
+		}
+		if err := tx.EventInsert(ctx, &Event{PaymentID: p.ID, Type: EventPaymentCreated, Status: p.Status, At: now}); err != nil {
+			return err
+		}
+		if params.TokenHash != "" {
+			if err := tx.TokenInsert(ctx, p.ID, params.TokenHash); err != nil {
+				return err
+			}
+		}
+		if params.IdempotencyKey != "" {
+			if err := tx.IdempotencyKeyInsert(ctx, p, params.IdempotencyKey, params.RequestHash); err != nil {
+				return err
+			}
+		}
+		return tx.JobInsert(ctx, params.Jobs)
+	})
+}
+
+// TransitionPayment changes a payment's status under its lock in one
+// transaction: it checks the change with ApplyTransition, stores the
+// payment, appends the event, makes the agreement change and enqueues the
+// jobs. Of two concurrent transitions of one payment, exactly one wins; the
+// other gets a conflict wrapping a *TransitionError. Not found if the
+// account (any for 0) has no such payment.
+func TransitionPayment(ctx context.Context, st Store, params *PaymentTransitionParams) (*Payment, error) {
+	var out *Payment
+	err := st.Update(ctx, func(tx Tx) error {
+		p, err := tx.PaymentLock(ctx, params.AccountID, params.PaymentID)
+		if err != nil {
+			return err
+		}
+		ev, err := ApplyTransition(p, params, tx.Now())
+		if err != nil {
+			return err
+		}
+		if err := savePayment(ctx, tx, p, ev, params.Jobs); err != nil {
+			return err
+		}
+		if params.Agreement != nil {
+			if err := tx.AgreementApply(ctx, p.AccountID, params.Agreement); err != nil {
+				return err
+			}
+		}
+		out = p
+		return nil
+	})
+	return out, err
+}
+
+// InsertRefund stores a new refund in one transaction that locks its
+// payment, checks the refund with ApplyRefund against the locked row, adds
+// it to the payment's refunded amount, appends the refund event and
+// enqueues the jobs. Of concurrent refunds, those that would take more than
+// is left get ApplyRefund's error and write nothing. Not found if the
+// payment is not the refund's account's.
+func InsertRefund(ctx context.Context, st Store, params *RefundInsertParams) error {
+	return st.Update(ctx, func(tx Tx) error {
+		r := params.Refund
+		p, err := tx.PaymentLock(ctx, r.AccountID, r.PaymentID)
+		if err != nil {
+			return err
+		}
+		ev, err := ApplyRefund(p, params, tx.Now())
+		if err != nil {
+			return err
+		}
+		if err := tx.RefundInsert(ctx, r); err != nil {
+			return err
+		}
+		return savePayment(ctx, tx, p, ev, params.Jobs)
+	})
+}
+
+// TransitionRefund changes a refund's status under its payment's lock with
+// ApplyRefundTransition, stores the refund and the payment (a refund in
+// error gives its amount back) and appends the event, in one transaction.
+// Not found if there is no such refund; a conflict wrapping a
+// *RefundTransitionError if the status does not allow the change.
+func TransitionRefund(ctx context.Context, st Store, params *RefundTransitionParams) (*Refund, error) {
+	var out *Refund
+	err := st.Update(ctx, func(tx Tx) error {
+		r, p, err := tx.RefundLock(ctx, 0, params.RefundID)
+		if err != nil {
+			return err
+		}
+		ev, err := ApplyRefundTransition(p, r, params, tx.Now())
+		if err != nil {
+			return err
+		}
+		if err := tx.RefundUpdate(ctx, r); err != nil {
+			return err
+		}
+		out = r
+		return savePayment(ctx, tx, p, ev, nil)
+	})
+	return out, err
+}
+
+// OpenDispute opens a dispute on a payment in one transaction that locks the
+// payment, applies ApplyDisputeOpen, stores both, appends the
+// DISPUTE_CREATED event and enqueues the jobs. Not found if there is no such
+// payment; a conflict if it already has a dispute or is not captured.
+func OpenDispute(ctx context.Context, st Store, params *DisputeInsertParams) error {
+	return st.Update(ctx, func(tx Tx) error {
+		d := params.Dispute
+		p, err := tx.PaymentLock(ctx, 0, d.PaymentID)
+		if err != nil {
+			return err
+		}
+		ev, err := ApplyDisputeOpen(p, params, tx.Now())
+		if err != nil {
+			return err
+		}
+		if err := tx.DisputeInsert(ctx, d); err != nil {
+			return err
+		}
+		return savePayment(ctx, tx, p, ev, params.Jobs)
+	})
+}
+
+// TransitionDispute changes the status of a payment's dispute under the
+// payment's lock with ApplyDisputeTransition, stores both and appends the
+// event and jobs in one transaction. Not found if the payment has no
+// dispute; a conflict wrapping a *DisputeTransitionError if the status does
+// not allow the change.
+func TransitionDispute(ctx context.Context, st Store, params *DisputeTransitionParams) (*Dispute, error) {
+	var out *Dispute
+	err := st.Update(ctx, func(tx Tx) error {
+		p, err := tx.PaymentLock(ctx, 0, params.PaymentID)
+		if err != nil {
+			return err
+		}
+		d, err := tx.DisputeGet(ctx, params.PaymentID)
+		if err != nil {
+			return err
+		}
+		ev, err := ApplyDisputeTransition(p, d, params, tx.Now())
+		if err != nil {
+			return err
+		}
+		if err := tx.DisputeUpdate(ctx, d); err != nil {
+			return err
+		}
+		out = d
+		return savePayment(ctx, tx, p, ev, params.Jobs)
+	})
+	return out, err
+}
+
+// savePayment is how every change of a locked payment ends: the payment
+// rewritten, its event appended, its follow-up jobs enqueued.
+func savePayment(ctx context.Context, tx Tx, p *Payment, ev *Event, jobs []Job) error {
+	if err := tx.PaymentUpdate(ctx, p); err != nil {
+		return err
+	}
+	if err := tx.EventInsert(ctx, ev); err != nil {
+		return err
+	}
+	return tx.JobInsert(ctx, jobs)
+}

@@ -14,12 +14,11 @@ func ScanService(scan func(dest ...any) error, c Codec) (*pay.Service, error) {
 	return &svc, nil
 }
 
-// AccountSelect selects accounts (alias a) with their service's names, in
-// ScanAccount's order.
-const AccountSelect = `SELECT a.id, a.service_id, s.name, s.name_cy, a.type, a.provider, a.disabled, a.settings, a.created_at
-	FROM accounts a JOIN services s ON s.id = a.service_id`
+// AccountColumns lists an account's columns (accounts aliased a, joined to
+// their services as s) in ScanAccount's order.
+const AccountColumns = "a.id, a.service_id, s.name, s.name_cy, a.type, a.provider, a.disabled, a.settings, a.created_at"
 
-// ScanAccount reads one row of AccountSelect.
+// ScanAccount reads one row of AccountColumns.
 func ScanAccount(scan func(...any) error, c Codec) (*pay.Account, error) {
 	var a pay.Account
 	var settings string
@@ -32,10 +31,10 @@ func ScanAccount(scan func(...any) error, c Codec) (*pay.Account, error) {
 	return &a, err
 }
 
-// APIKeySelect selects API keys in ScanAPIKey's order.
-const APIKeySelect = `SELECT id, account_id, description, hash, hint, created_by, created_at, last_used_at, revoked_at FROM api_keys`
+// APIKeyColumns lists the api_keys columns in ScanAPIKey's order.
+const APIKeyColumns = "id, account_id, description, hash, hint, created_by, created_at, last_used_at, revoked_at"
 
-// ScanAPIKey reads one row of APIKeySelect.
+// ScanAPIKey reads one row of APIKeyColumns.
 func ScanAPIKey(scan func(...any) error, c Codec) (*pay.APIKey, error) {
 	var k pay.APIKey
 	err := scan(&k.ID, &k.AccountID, &k.Description, &k.Hash, &k.Hint, &k.CreatedBy,

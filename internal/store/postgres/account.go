@@ -7,6 +7,9 @@ import (
 	"pay/internal/store"
 )
 
+// accountSelect reads accounts with their service's names.
+const accountSelect = `SELECT ` + store.AccountColumns + ` FROM accounts a JOIN services s ON s.id = a.service_id`
+
 // ServiceInsert stores a new service and sets its ID and CreatedAt; conflict
 // if the external id is taken.
 func (s *Store) ServiceInsert(ctx context.Context, svc *pay.Service) error {
@@ -45,7 +48,7 @@ func (s *Store) AccountInsert(ctx context.Context, a *pay.Account) error {
 // AccountGet returns one account with its service's name; not found if there
 // is no such account.
 func (s *Store) AccountGet(ctx context.Context, id int64) (*pay.Account, error) {
-	a, err := store.ScanAccount(s.pool.QueryRow(ctx, store.AccountSelect+` WHERE a.id = $1`, id).Scan, pc)
+	a, err := store.ScanAccount(s.pool.QueryRow(ctx, accountSelect+` WHERE a.id = $1`, id).Scan, pc)
 	if err != nil {
 		return nil, notFound(err, "account")
 	}
@@ -54,13 +57,13 @@ func (s *Store) AccountGet(ctx context.Context, id int64) (*pay.Account, error) 
 
 // AccountList returns every account, oldest first.
 func (s *Store) AccountList(ctx context.Context) ([]*pay.Account, error) {
-	rows, err := s.pool.Query(ctx, store.AccountSelect+` ORDER BY a.id`)
+	rows, err := s.pool.Query(ctx, accountSelect+` ORDER BY a.id`)
 	return collect(rows, err, withCodec(store.ScanAccount))
 }
 
 // AccountListForUser returns the accounts of the user's services, oldest first.
 func (s *Store) AccountListForUser(ctx context.Context, userID int64) ([]*pay.Account, error) {
-	rows, err := s.pool.Query(ctx, store.AccountSelect+
+	rows, err := s.pool.Query(ctx, accountSelect+
 		` JOIN service_users su ON su.service_id = a.service_id WHERE su.user_id = $1 ORDER BY a.id`, userID)
 	return collect(rows, err, withCodec(store.ScanAccount))
 }

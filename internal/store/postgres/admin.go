@@ -105,7 +105,7 @@ func (s *Store) SessionDeleteIdle(ctx context.Context, lastSeenBefore, createdBe
 // APIKeyGet returns one key of the account; not found if there is no such
 // key or it belongs to another account.
 func (s *Store) APIKeyGet(ctx context.Context, accountID, id int64) (*pay.APIKey, error) {
-	k, err := store.ScanAPIKey(s.pool.QueryRow(ctx, store.APIKeySelect+` WHERE id = $1 AND account_id = $2`, id, accountID).Scan, pc)
+	k, err := store.ScanAPIKey(s.pool.QueryRow(ctx, apiKeySelect+` WHERE id = $1 AND account_id = $2`, id, accountID).Scan, pc)
 	if err != nil {
 		return nil, notFound(err, "API key")
 	}

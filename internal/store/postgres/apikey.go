@@ -10,6 +10,8 @@ import (
 	"pay/internal/store"
 )
 
+const apiKeySelect = `SELECT ` + store.APIKeyColumns + ` FROM api_keys`
+
 // APIKeyInsert stores a new key and sets ID and CreatedAt; conflict if the
 // hash exists, not found if the account does not.
 func (s *Store) APIKeyInsert(ctx context.Context, k *pay.APIKey) error {
@@ -28,7 +30,7 @@ func (s *Store) APIKeyInsert(ctx context.Context, k *pay.APIKey) error {
 // APIKeyGetByHash finds a key, revoked or not, by its hash; not found if
 // there is none.
 func (s *Store) APIKeyGetByHash(ctx context.Context, hash string) (*pay.APIKey, error) {
-	k, err := store.ScanAPIKey(s.pool.QueryRow(ctx, store.APIKeySelect+` WHERE hash = $1`, hash).Scan, pc)
+	k, err := store.ScanAPIKey(s.pool.QueryRow(ctx, apiKeySelect+` WHERE hash = $1`, hash).Scan, pc)
 	if err != nil {
 		return nil, notFound(err, "API key")
 	}
@@ -37,7 +39,7 @@ func (s *Store) APIKeyGetByHash(ctx context.Context, hash string) (*pay.APIKey, 
 
 // APIKeyList returns an account's keys (every key for account 0), newest first.
 func (s *Store) APIKeyList(ctx context.Context, accountID int64) ([]*pay.APIKey, error) {
-	rows, err := s.pool.Query(ctx, store.APIKeySelect+` WHERE $1::bigint = 0 OR account_id = $1 ORDER BY id DESC`, accountID)
+	rows, err := s.pool.Query(ctx, apiKeySelect+` WHERE $1::bigint = 0 OR account_id = $1 ORDER BY id DESC`, accountID)
 	return collect(rows, err, withCodec(store.ScanAPIKey))
 }
 

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -12,7 +13,7 @@ import (
 // TransactionSearch returns a page of payments and refunds from one snapshot.
 func (s *Store) TransactionSearch(ctx context.Context, q *pay.TransactionSearch) (*pay.TransactionPage, error) {
 	page := &pay.TransactionPage{}
-	query, count, w := store.TransactionQuery(q, pc)
+	query, count, w := transactionQuery(q)
 	if query == "" {
 		return page, nil
 	}
@@ -38,7 +39,7 @@ func (s *Store) TransactionSearch(ctx context.Context, q *pay.TransactionSearch)
 // matches, newest first, from one snapshot. pgx reads rows from the
 // connection as fn takes them.
 func (s *Store) TransactionStream(ctx context.Context, q *pay.TransactionSearch, fn func(*pay.Transaction) error) error {
-	query, _, w := store.TransactionQuery(q, pc)
+	query, _, w := transactionQuery(q)
 	if query == "" {
 		return nil
 	}
@@ -50,4 +51,35 @@ func (s *Store) TransactionStream(ctx context.Context, q *pay.TransactionSearch,
 		defer rows.Close()
 		return store.Each(rows, withCodec(store.ScanTransaction), fn)
 	})
+}
+
+// txRefundNulls stand for the refund columns on payment rows, typed as the
+// refund branch's columns are, so that the union's types resolve even when
+// the search has no refund branch.
+const txRefundNulls = "NULL::text, NULL::text, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text, " +
+	"NULL::bigint, NULL::timestamptz, NULL::timestamptz"
+
+// transactionQuery is a transaction search as one query over the union of
+// payments and refunds (with their payments), newest first, for
+// store.ScanTransaction; the query counting its rows; and the conditions,
+// whose Args both take and whose Next adds LIMIT and OFFSET. The queries are
+// "" when the search takes neither payments nor refunds.
+func transactionQuery(q *pay.TransactionSearch) (query, count string, w *store.Where) {
+	pw, rw, w := store.TransactionFilters(q, pc)
+	var union, counts []string
+	if pw != nil {
+		union = append(union, `SELECT 'payment'::text, p.created_at, p.id, `+store.TransactionPaymentCols+`, `+txRefundNulls+
+			` FROM payments p `+pw.String())
+		counts = append(counts, `(SELECT count(*) FROM payments p `+pw.String()+`)`)
+	}
+	if rw != nil {
+		from := ` FROM refunds r JOIN payments p ON p.id = r.payment_id ` + rw.String()
+		union = append(union, `SELECT 'refund'::text, r.created_at, r.id, `+store.TransactionPaymentCols+`, `+store.TransactionRefundCols+from)
+		counts = append(counts, `(SELECT count(*)`+from+`)`)
+	}
+	if len(union) == 0 {
+		return "", "", w
+	}
+	return `SELECT * FROM (` + strings.Join(union, " UNION ALL ") + `) t ORDER BY 2 DESC, 3 DESC`,
+		`SELECT ` + strings.Join(counts, " + "), w
 }

@@ -8,6 +8,9 @@ import (
 	"pay/internal/store"
 )
 
+// accountSelect reads accounts with their service's names.
+const accountSelect = `SELECT ` + store.AccountColumns + ` FROM accounts a JOIN services s ON s.id = a.service_id`
+
 // ServiceInsert stores a new service.
 func (s *Store) ServiceInsert(ctx context.Context, svc *pay.Service) error {
 	now := s.now()
@@ -44,7 +47,7 @@ func (s *Store) AccountInsert(ctx context.Context, a *pay.Account) error {
 
 // AccountGet returns one account.
 func (s *Store) AccountGet(ctx context.Context, id int64) (*pay.Account, error) {
-	a, err := store.ScanAccount(s.read.QueryRowContext(ctx, store.AccountSelect+` WHERE a.id = ?`, id).Scan, sc)
+	a, err := store.ScanAccount(s.read.QueryRowContext(ctx, accountSelect+` WHERE a.id = ?`, id).Scan, sc)
 	if err != nil {
 		return nil, notFound(err, "account")
 	}
@@ -53,13 +56,13 @@ func (s *Store) AccountGet(ctx context.Context, id int64) (*pay.Account, error) 
 
 // AccountList returns every account, oldest first.
 func (s *Store) AccountList(ctx context.Context) ([]*pay.Account, error) {
-	rows, err := s.read.QueryContext(ctx, store.AccountSelect+` ORDER BY a.id`)
+	rows, err := s.read.QueryContext(ctx, accountSelect+` ORDER BY a.id`)
 	return collect(rows, err, withCodec(store.ScanAccount))
 }
 
 // AccountListForUser returns the accounts of the user's services, oldest first.
 func (s *Store) AccountListForUser(ctx context.Context, userID int64) ([]*pay.Account, error) {
-	rows, err := s.read.QueryContext(ctx, store.AccountSelect+
+	rows, err := s.read.QueryContext(ctx, accountSelect+
 		` JOIN service_users su ON su.service_id = a.service_id WHERE su.user_id = ? ORDER BY a.id`, userID)
 	return collect(rows, err, withCodec(store.ScanAccount))
 }

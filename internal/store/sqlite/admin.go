@@ -103,7 +103,7 @@ func countAffected(res sql.Result, err error) (int, error) {
 
 // APIKeyGet returns one key of the account.
 func (s *Store) APIKeyGet(ctx context.Context, accountID, id int64) (*pay.APIKey, error) {
-	k, err := store.ScanAPIKey(s.read.QueryRowContext(ctx, store.APIKeySelect+` WHERE id = ? AND account_id = ?`, id, accountID).Scan, sc)
+	k, err := store.ScanAPIKey(s.read.QueryRowContext(ctx, apiKeySelect+` WHERE id = ? AND account_id = ?`, id, accountID).Scan, sc)
 	if err != nil {
 		return nil, notFound(err, "API key")
 	}

@@ -9,6 +9,8 @@ import (
 	"pay/internal/store"
 )
 
+const apiKeySelect = `SELECT ` + store.APIKeyColumns + ` FROM api_keys`
+
 // APIKeyInsert stores a new key.
 func (s *Store) APIKeyInsert(ctx context.Context, k *pay.APIKey) error {
 	now := s.now()
@@ -25,7 +27,7 @@ func (s *Store) APIKeyInsert(ctx context.Context, k *pay.APIKey) error {
 
 // APIKeyGetByHash finds a key by its hash.
 func (s *Store) APIKeyGetByHash(ctx context.Context, hash string) (*pay.APIKey, error) {
-	k, err := store.ScanAPIKey(s.read.QueryRowContext(ctx, store.APIKeySelect+` WHERE hash = ?`, hash).Scan, sc)
+	k, err := store.ScanAPIKey(s.read.QueryRowContext(ctx, apiKeySelect+` WHERE hash = ?`, hash).Scan, sc)
 	if err != nil {
 		return nil, notFound(err, "API key")
 	}
@@ -34,7 +36,7 @@ func (s *Store) APIKeyGetByHash(ctx context.Context, hash string) (*pay.APIKey, 
 
 // APIKeyList returns an account's keys, newest first.
 func (s *Store) APIKeyList(ctx context.Context, accountID int64) ([]*pay.APIKey, error) {
-	rows, err := s.read.QueryContext(ctx, store.APIKeySelect+` WHERE ? = 0 OR account_id = ? ORDER BY id DESC`, accountID, accountID)
+	rows, err := s.read.QueryContext(ctx, apiKeySelect+` WHERE ? = 0 OR account_id = ? ORDER BY id DESC`, accountID, accountID)
 	return collect(rows, err, withCodec(store.ScanAPIKey))
 }
 

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"pay/internal/pay"
 	"pay/internal/store"
@@ -11,7 +12,7 @@ import (
 // TransactionSearch returns a page of payments and refunds from one snapshot.
 func (s *Store) TransactionSearch(ctx context.Context, q *pay.TransactionSearch) (*pay.TransactionPage, error) {
 	page := &pay.TransactionPage{}
-	query, count, w := store.TransactionQuery(q, sc)
+	query, count, w := transactionQuery(q)
 	if query == "" {
 		return page, nil
 	}
@@ -36,7 +37,7 @@ func (s *Store) TransactionSearch(ctx context.Context, q *pay.TransactionSearch)
 // TransactionStream calls fn with every payment and refund a search
 // matches, newest first, reading rows only as fn takes them.
 func (s *Store) TransactionStream(ctx context.Context, q *pay.TransactionSearch, fn func(*pay.Transaction) error) error {
-	query, _, w := store.TransactionQuery(q, sc)
+	query, _, w := transactionQuery(q)
 	if query == "" {
 		return nil
 	}
@@ -48,4 +49,32 @@ func (s *Store) TransactionStream(ctx context.Context, q *pay.TransactionSearch,
 		defer rows.Close()
 		return store.Each(rows, withCodec(store.ScanTransaction), fn)
 	})
+}
+
+// txRefundNulls stand for the refund columns on payment rows.
+const txRefundNulls = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+
+// transactionQuery is a transaction search as one query over the union of
+// payments and refunds (with their payments), newest first, for
+// store.ScanTransaction; the query counting its rows; and the conditions,
+// whose Args both take and whose Next adds LIMIT and OFFSET. The queries are
+// "" when the search takes neither payments nor refunds.
+func transactionQuery(q *pay.TransactionSearch) (query, count string, w *store.Where) {
+	pw, rw, w := store.TransactionFilters(q, sc)
+	var union, counts []string
+	if pw != nil {
+		union = append(union, `SELECT 'payment', p.created_at, p.id, `+store.TransactionPaymentCols+`, `+txRefundNulls+
+			` FROM payments p `+pw.String())
+		counts = append(counts, `(SELECT count(*) FROM payments p `+pw.String()+`)`)
+	}
+	if rw != nil {
+		from := ` FROM refunds r JOIN payments p ON p.id = r.payment_id ` + rw.String()
+		union = append(union, `SELECT 'refund', r.created_at, r.id, `+store.TransactionPaymentCols+`, `+store.TransactionRefundCols+from)
+		counts = append(counts, `(SELECT count(*)`+from+`)`)
+	}
+	if len(union) == 0 {
+		return "", "", w
+	}
+	return `SELECT * FROM (` + strings.Join(union, " UNION ALL ") + `) t ORDER BY 2 DESC, 3 DESC`,
+		`SELECT ` + strings.Join(counts, " + "), w
 }

@@ -145,15 +145,6 @@ type DisputeSimulator interface {
 	PlanDispute(p *Payment) *DisputePlan
 }
 
-// DisputeJob moves a simulated dispute of a payment one step on. From is the
-// status the step starts from; "" opens the dispute.
-type DisputeJob struct {
-	PaymentID string        `json:"payment_id"`
-	From      DisputeStatus `json:"from"`
-}
-
-func (DisputeJob) Kind() string { return "simulate_dispute" }
-
 // disputeJobs returns the job that opens p's dispute after capture, if p's
 // provider simulates one.
 func disputeJobs(prov Provider, p *Payment, now time.Time) []Job {

@@ -4,6 +4,7 @@ import "time"
 
 // JobArgs is the payload of a background job. Kind must never change once
 // jobs of that kind may be queued: it is how a later release finds the worker.
+// Every kind is declared in this file, so they are seen together.
 type JobArgs interface {
 	Kind() string
 }
@@ -38,3 +39,19 @@ type AgreementPaymentJob struct {
 }
 
 func (AgreementPaymentJob) Kind() string { return "authorise_agreement_payment" }
+
+// RefundJob asks the provider to pay a refund back.
+type RefundJob struct {
+	RefundID string `json:"refund_id"`
+}
+
+func (RefundJob) Kind() string { return "refund_payment" }
+
+// DisputeJob moves a simulated dispute of a payment one step on. From is the
+// status the step starts from; "" opens the dispute.
+type DisputeJob struct {
+	PaymentID string        `json:"payment_id"`
+	From      DisputeStatus `json:"from"`
+}
+
+func (DisputeJob) Kind() string { return "simulate_dispute" }

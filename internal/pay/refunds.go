@@ -27,13 +27,6 @@ const (
 	EventRefundError            EventType = "REFUND_ERROR"
 )
 
-// RefundJob asks the provider to pay a refund back.
-type RefundJob struct {
-	RefundID string `json:"refund_id"`
-}
-
-func (RefundJob) Kind() string { return "refund_payment" }
-
 // Finished reports whether nothing more will happen to a refund.
 func (s RefundStatus) Finished() bool { return s == RefundSucceeded || s == RefundError }
 

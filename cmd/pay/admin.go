@@ -48,7 +48,7 @@ func keys(ctx context.Context, cfg config.Config, args []string, stdout, stderr 
 		if err != nil {
 			return err
 		}
-		key, err := app.CreateAPIKey(ctx, a.Store, a.Secret, acct, *description, "pay keys create")
+		key, _, err := a.Accounts.CreateKey(ctx, acct, *description, "pay keys create")
 		if err != nil {
 			return err
 		}
@@ -64,7 +64,7 @@ func keys(ctx context.Context, cfg config.Config, args []string, stdout, stderr 
 		if err != nil {
 			return fmt.Errorf("key ID %q is not a number", positional[0])
 		}
-		if err := a.Store.APIKeyRevoke(ctx, *accountID, id, time.Now()); err != nil {
+		if err := a.Accounts.RevokeKey(ctx, *accountID, id); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Revoked API key %d.\n", id)
@@ -134,7 +134,7 @@ func accounts(ctx context.Context, cfg config.Config, args []string, stdout, std
 		if err != nil {
 			return fmt.Errorf("account %q is not a number", args[0])
 		}
-		return setAccount(ctx, a.Store, id, args[1:], stdout)
+		return setAccount(ctx, a.Store, a.Accounts, id, args[1:], stdout)
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown accounts command %q", sub)
@@ -156,7 +156,7 @@ func listAccounts(ctx context.Context, st pay.Store, stdout io.Writer) error {
 }
 
 // setAccount applies NAME=VALUE settings; all are checked before any is stored.
-func setAccount(ctx context.Context, st pay.Store, id int64, assignments []string, stdout io.Writer) error {
+func setAccount(ctx context.Context, st pay.Store, accounts *pay.Accounts, id int64, assignments []string, stdout io.Writer) error {
 	a, err := st.AccountGet(ctx, id)
 	if err != nil {
 		return err
@@ -176,7 +176,7 @@ func setAccount(ctx context.Context, st pay.Store, id int64, assignments []strin
 			return err
 		}
 	}
-	if err := st.AccountUpdate(ctx, a); err != nil {
+	if err := accounts.SaveAccount(ctx, a); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Updated account %d.\n", id)

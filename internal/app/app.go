@@ -38,6 +38,7 @@ type App struct {
 	Logger   *slog.Logger
 	Store    pay.Store
 	Payments *pay.Payments
+	Accounts *pay.Accounts
 	Users    *pay.Users
 	Secret   []byte
 	Metrics  *telemetry.Metrics
@@ -114,6 +115,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	}
 	a.Payments = &pay.Payments{Store: st, Now: a.now,
 		Providers: map[string]pay.Provider{pay.ProviderSandbox: opts.Sandbox}}
+	a.Accounts = &pay.Accounts{Store: st, Secret: a.Secret, Now: a.now}
 	a.Users = &pay.Users{Store: st, Now: a.now, Require2FA: cfg.Require2FA}
 	if a.Limiter, err = newLimiter(cfg, logger, a.now); err != nil {
 		st.Close()
@@ -186,7 +188,7 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	cards.Register(mux)
-	admins, err := admin.New(admin.Config{Store: a.Store, Payments: a.Payments, Users: a.Users, Secret: a.Secret,
+	admins, err := admin.New(admin.Config{Store: a.Store, Payments: a.Payments, Accounts: a.Accounts, Users: a.Users, Secret: a.Secret,
 		PublicURL: a.Config.PublicURL, SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now})
 	if err != nil {
 		return nil, err

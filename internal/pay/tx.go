@@ -54,6 +54,22 @@ type Tx interface {
 	// the account has no such agreement.
 	AgreementApply(ctx context.Context, accountID int64, c *AgreementChange) error
 
+	// SettingInsert stores an instance-wide setting once; conflict if it is set.
+	SettingInsert(ctx context.Context, name, value string) error
+	// ServiceInsert stores a new service and sets its ID and CreatedAt.
+	ServiceInsert(ctx context.Context, s *Service) error
+	// ServiceUpdate stores a service's English and Welsh names; not found if
+	// there is no such service.
+	ServiceUpdate(ctx context.Context, s *Service) error
+	// AccountInsert stores a new gateway account and sets its ID and CreatedAt.
+	AccountInsert(ctx context.Context, a *Account) error
+	// AccountUpdate stores an account's Disabled flag and settings; not found
+	// if there is no such account.
+	AccountUpdate(ctx context.Context, a *Account) error
+	// APIKeyInsert stores a new key and sets its ID and CreatedAt; conflict if
+	// the hash exists.
+	APIKeyInsert(ctx context.Context, k *APIKey) error
+
 	// JobInsert enqueues jobs, to run once the transaction commits.
 	JobInsert(ctx context.Context, jobs []Job) error
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"pay/internal/pay"
 	"pay/internal/store"
@@ -13,8 +14,16 @@ const accountSelect = `SELECT ` + store.AccountColumns + ` FROM accounts a JOIN 
 // ServiceInsert stores a new service and sets its ID and CreatedAt; conflict
 // if the external id is taken.
 func (s *Store) ServiceInsert(ctx context.Context, svc *pay.Service) error {
-	now := s.now()
-	err := s.pool.QueryRow(ctx,
+	return insertService(ctx, s.pool, svc, s.now())
+}
+
+// ServiceInsert is Store.ServiceInsert in the transaction.
+func (t *tx) ServiceInsert(ctx context.Context, svc *pay.Service) error {
+	return insertService(ctx, t.tx, svc, t.now)
+}
+
+func insertService(ctx context.Context, db conn, svc *pay.Service, now time.Time) error {
+	err := db.QueryRow(ctx,
 		`INSERT INTO services (external_id, name, name_cy, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 		svc.ExternalID, svc.Name, svc.NameWelsh, now).Scan(&svc.ID)
 	if err != nil {
@@ -33,8 +42,16 @@ func (s *Store) ServiceList(ctx context.Context) ([]*pay.Service, error) {
 // AccountInsert stores a new gateway account and sets its ID and CreatedAt;
 // not found if its service does not exist.
 func (s *Store) AccountInsert(ctx context.Context, a *pay.Account) error {
-	now := s.now()
-	err := s.pool.QueryRow(ctx,
+	return insertAccount(ctx, s.pool, a, s.now())
+}
+
+// AccountInsert is Store.AccountInsert in the transaction.
+func (t *tx) AccountInsert(ctx context.Context, a *pay.Account) error {
+	return insertAccount(ctx, t.tx, a, t.now)
+}
+
+func insertAccount(ctx context.Context, db conn, a *pay.Account, now time.Time) error {
+	err := db.QueryRow(ctx,
 		`INSERT INTO accounts (service_id, type, provider, disabled, settings, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 		a.ServiceID, string(a.Type), a.Provider, a.Disabled, store.EncodeJSON(a.Settings), now).Scan(&a.ID)
@@ -71,7 +88,16 @@ func (s *Store) AccountListForUser(ctx context.Context, userID int64) ([]*pay.Ac
 // AccountUpdate stores the account's Disabled flag and settings; not found if
 // there is no such account.
 func (s *Store) AccountUpdate(ctx context.Context, a *pay.Account) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE accounts SET disabled = $1, settings = $2 WHERE id = $3`,
+	return updateAccount(ctx, s.pool, a)
+}
+
+// AccountUpdate is Store.AccountUpdate in the transaction.
+func (t *tx) AccountUpdate(ctx context.Context, a *pay.Account) error {
+	return updateAccount(ctx, t.tx, a)
+}
+
+func updateAccount(ctx context.Context, db conn, a *pay.Account) error {
+	tag, err := db.Exec(ctx, `UPDATE accounts SET disabled = $1, settings = $2 WHERE id = $3`,
 		a.Disabled, store.EncodeJSON(a.Settings), a.ID)
 	return affectedOne(tag, err, "account")
 }

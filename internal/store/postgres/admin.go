@@ -21,7 +21,16 @@ func (s *Store) ServiceGet(ctx context.Context, id int64) (*pay.Service, error) 
 
 // ServiceUpdate stores a service's names; not found if there is no such service.
 func (s *Store) ServiceUpdate(ctx context.Context, svc *pay.Service) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE services SET name = $1, name_cy = $2 WHERE id = $3`, svc.Name, svc.NameWelsh, svc.ID)
+	return updateService(ctx, s.pool, svc)
+}
+
+// ServiceUpdate is Store.ServiceUpdate in the transaction.
+func (t *tx) ServiceUpdate(ctx context.Context, svc *pay.Service) error {
+	return updateService(ctx, t.tx, svc)
+}
+
+func updateService(ctx context.Context, db conn, svc *pay.Service) error {
+	tag, err := db.Exec(ctx, `UPDATE services SET name = $1, name_cy = $2 WHERE id = $3`, svc.Name, svc.NameWelsh, svc.ID)
 	return affectedOne(tag, err, "service")
 }
 

@@ -15,8 +15,16 @@ const apiKeySelect = `SELECT ` + store.APIKeyColumns + ` FROM api_keys`
 // APIKeyInsert stores a new key and sets ID and CreatedAt; conflict if the
 // hash exists, not found if the account does not.
 func (s *Store) APIKeyInsert(ctx context.Context, k *pay.APIKey) error {
-	now := s.now()
-	err := s.pool.QueryRow(ctx,
+	return insertAPIKey(ctx, s.pool, k, s.now())
+}
+
+// APIKeyInsert is Store.APIKeyInsert in the transaction.
+func (t *tx) APIKeyInsert(ctx context.Context, k *pay.APIKey) error {
+	return insertAPIKey(ctx, t.tx, k, t.now)
+}
+
+func insertAPIKey(ctx context.Context, db conn, k *pay.APIKey, now time.Time) error {
+	err := db.QueryRow(ctx,
 		`INSERT INTO api_keys (account_id, description, hash, hint, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 		k.AccountID, k.Description, k.Hash, k.Hint, k.CreatedBy, now).Scan(&k.ID)

@@ -316,3 +316,11 @@ func (d nullTimeDest) ScanTimestamptz(v pgtype.Timestamptz) error {
 	*d.t = &t
 	return nil
 }
+
+// conn is the pool or a transaction: a write that needs no transaction of
+// its own runs on the pool in one round trip, and the same write runs inside
+// a pay.Tx.
+type conn interface {
+	querier
+	execer
+}

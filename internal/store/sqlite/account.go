@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"pay/internal/pay"
 	"pay/internal/store"
@@ -13,8 +14,16 @@ const accountSelect = `SELECT ` + store.AccountColumns + ` FROM accounts a JOIN 
 
 // ServiceInsert stores a new service.
 func (s *Store) ServiceInsert(ctx context.Context, svc *pay.Service) error {
-	now := s.now()
-	res, err := s.write.ExecContext(ctx,
+	return insertService(ctx, s.write, svc, s.now())
+}
+
+// ServiceInsert is Store.ServiceInsert in the transaction.
+func (t *tx) ServiceInsert(ctx context.Context, svc *pay.Service) error {
+	return insertService(ctx, t.tx, svc, t.now)
+}
+
+func insertService(ctx context.Context, db execer, svc *pay.Service, now time.Time) error {
+	res, err := db.ExecContext(ctx,
 		`INSERT INTO services (external_id, name, name_cy, created_at) VALUES (?, ?, ?, ?)`,
 		svc.ExternalID, svc.Name, svc.NameWelsh, sc.TimeArg(now))
 	if err != nil {
@@ -33,8 +42,16 @@ func (s *Store) ServiceList(ctx context.Context) ([]*pay.Service, error) {
 
 // AccountInsert stores a new gateway account.
 func (s *Store) AccountInsert(ctx context.Context, a *pay.Account) error {
-	now := s.now()
-	res, err := s.write.ExecContext(ctx,
+	return insertAccount(ctx, s.write, a, s.now())
+}
+
+// AccountInsert is Store.AccountInsert in the transaction.
+func (t *tx) AccountInsert(ctx context.Context, a *pay.Account) error {
+	return insertAccount(ctx, t.tx, a, t.now)
+}
+
+func insertAccount(ctx context.Context, db execer, a *pay.Account, now time.Time) error {
+	res, err := db.ExecContext(ctx,
 		`INSERT INTO accounts (service_id, type, provider, disabled, settings, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		a.ServiceID, string(a.Type), a.Provider, a.Disabled, store.EncodeJSON(a.Settings), sc.TimeArg(now))
 	if err != nil {
@@ -69,7 +86,16 @@ func (s *Store) AccountListForUser(ctx context.Context, userID int64) ([]*pay.Ac
 
 // AccountUpdate stores the account's Disabled flag and settings.
 func (s *Store) AccountUpdate(ctx context.Context, a *pay.Account) error {
-	res, err := s.write.ExecContext(ctx, `UPDATE accounts SET disabled = ?, settings = ? WHERE id = ?`,
+	return updateAccount(ctx, s.write, a)
+}
+
+// AccountUpdate is Store.AccountUpdate in the transaction.
+func (t *tx) AccountUpdate(ctx context.Context, a *pay.Account) error {
+	return updateAccount(ctx, t.tx, a)
+}
+
+func updateAccount(ctx context.Context, db execer, a *pay.Account) error {
+	res, err := db.ExecContext(ctx, `UPDATE accounts SET disabled = ?, settings = ? WHERE id = ?`,
 		a.Disabled, store.EncodeJSON(a.Settings), a.ID)
 	return affectedOne(res, err, "account")
 }

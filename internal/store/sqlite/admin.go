@@ -20,7 +20,16 @@ func (s *Store) ServiceGet(ctx context.Context, id int64) (*pay.Service, error) 
 
 // ServiceUpdate stores a service's names.
 func (s *Store) ServiceUpdate(ctx context.Context, svc *pay.Service) error {
-	res, err := s.write.ExecContext(ctx, `UPDATE services SET name = ?, name_cy = ? WHERE id = ?`,
+	return updateService(ctx, s.write, svc)
+}
+
+// ServiceUpdate is Store.ServiceUpdate in the transaction.
+func (t *tx) ServiceUpdate(ctx context.Context, svc *pay.Service) error {
+	return updateService(ctx, t.tx, svc)
+}
+
+func updateService(ctx context.Context, db execer, svc *pay.Service) error {
+	res, err := db.ExecContext(ctx, `UPDATE services SET name = ?, name_cy = ? WHERE id = ?`,
 		svc.Name, svc.NameWelsh, svc.ID)
 	return affectedOne(res, err, "service")
 }

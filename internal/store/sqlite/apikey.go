@@ -13,8 +13,16 @@ const apiKeySelect = `SELECT ` + store.APIKeyColumns + ` FROM api_keys`
 
 // APIKeyInsert stores a new key.
 func (s *Store) APIKeyInsert(ctx context.Context, k *pay.APIKey) error {
-	now := s.now()
-	res, err := s.write.ExecContext(ctx,
+	return insertAPIKey(ctx, s.write, k, s.now())
+}
+
+// APIKeyInsert is Store.APIKeyInsert in the transaction.
+func (t *tx) APIKeyInsert(ctx context.Context, k *pay.APIKey) error {
+	return insertAPIKey(ctx, t.tx, k, t.now)
+}
+
+func insertAPIKey(ctx context.Context, db execer, k *pay.APIKey, now time.Time) error {
+	res, err := db.ExecContext(ctx,
 		`INSERT INTO api_keys (account_id, description, hash, hint, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		k.AccountID, k.Description, k.Hash, k.Hint, k.CreatedBy, sc.TimeArg(now))
 	if err != nil {

@@ -11,6 +11,15 @@ func (s *Store) SettingGet(ctx context.Context, name string) (string, error) {
 
 // SettingInsert stores a setting once.
 func (s *Store) SettingInsert(ctx context.Context, name, value string) error {
-	_, err := s.write.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)`, name, value)
+	return insertSetting(ctx, s.write, name, value)
+}
+
+// SettingInsert is Store.SettingInsert in the transaction.
+func (t *tx) SettingInsert(ctx context.Context, name, value string) error {
+	return insertSetting(ctx, t.tx, name, value)
+}
+
+func insertSetting(ctx context.Context, db execer, name, value string) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)`, name, value)
 	return translate(err)
 }

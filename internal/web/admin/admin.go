@@ -25,6 +25,7 @@ var templateFS embed.FS
 type Config struct {
 	Store    pay.Store
 	Payments *pay.Payments
+	Accounts *pay.Accounts
 	Users    *pay.Users
 	// Secret is the instance secret: it checks API key checksums and keys
 	// the forms' CSRF tokens.
@@ -44,6 +45,7 @@ type Config struct {
 type Handler struct {
 	store     pay.Store
 	payments  *pay.Payments
+	accounts  *pay.Accounts
 	users     *pay.Users
 	secret    []byte
 	csrfKey   []byte
@@ -76,7 +78,7 @@ func New(c Config) (*Handler, error) {
 	if c.Client == nil {
 		c.Client = &http.Client{Timeout: 30 * time.Second}
 	}
-	return &Handler{store: c.Store, payments: c.Payments, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
+	return &Handler{store: c.Store, payments: c.Payments, accounts: c.Accounts, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
 		publicURL: c.PublicURL, secure: c.SecureCookies, templates: t, logger: c.Logger, now: c.Now,
 		client: c.Client, london: london}, nil
 }

@@ -90,6 +90,7 @@ func (e *env) start(o options) {
 	publicURL := "http://" + e.server.Listener.Addr().String()
 	e.sent = &recorder{next: http.DefaultTransport}
 	h, err := admin.New(admin.Config{Store: e.store, Payments: e.payments, Users: e.users, Secret: testSecret,
+		Accounts: &pay.Accounts{Store: e.store, Secret: testSecret, Now: e.clock.Now},
 		PublicURL: publicURL, SecureCookies: o.secureCookies, Logger: logger, Now: e.clock.Now,
 		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}})
 	must(e.t, err)

@@ -91,18 +91,16 @@ type newKeyData struct {
 func (h *Handler) newKey(q *request) {
 	d := &keyNameData{page: h.page(q, "API key name", "API keys"), Name: q.r.PostFormValue("keyName"),
 		Action: q.accountPath("/api-keys/new")}
-	name, err := pay.CheckKeyDescription(d.Name)
-	if err != nil {
+	key, k, err := h.accounts.CreateKey(q.ctx, q.account, d.Name, q.user.Email)
+	if pay.IsKind(err, pay.KindInvalid) {
 		d.Errors = []fieldError{{"key-name", err.(*pay.Error).Message}}
 		h.render(q, http.StatusOK, "key_name", d)
 		return
-	}
-	key, k := pay.NewAPIKey(q.account, h.secret, name, q.user.Email)
-	if err := h.store.APIKeyInsert(q.ctx, k); err != nil {
+	} else if err != nil {
 		h.systemError(q.w, q.r, err)
 		return
 	}
-	h.render(q, http.StatusCreated, "key_new", &newKeyData{page: h.page(q, "New API key", "API keys"), Name: name, Key: key,
+	h.render(q, http.StatusCreated, "key_new", &newKeyData{page: h.page(q, "New API key", "API keys"), Name: k.Description, Key: key,
 		Explorer: q.accountPath("/explorer"), Keys: q.accountPath("/api-keys")})
 }
 
@@ -139,13 +137,13 @@ func (h *Handler) keyName(q *request) {
 	}
 	d := &keyNameData{page: h.page(q, "Change API key name", "API keys"), Name: q.r.PostFormValue("keyName"),
 		Action: q.accountPath("/api-keys/" + q.r.PathValue("key") + "/name")}
-	name, err := pay.CheckKeyDescription(d.Name)
-	if err != nil {
+	err := h.accounts.RenameKey(q.ctx, q.account.ID, k.ID, d.Name)
+	if pay.IsKind(err, pay.KindInvalid) {
 		d.Errors = []fieldError{{"key-name", err.(*pay.Error).Message}}
 		h.render(q, http.StatusOK, "key_name", d)
 		return
 	}
-	if err := h.store.APIKeyDescribe(q.ctx, q.account.ID, k.ID, name); err != nil && !pay.IsKind(err, pay.KindConflict) {
+	if err != nil && !pay.IsKind(err, pay.KindConflict) {
 		h.systemError(q.w, q.r, err)
 		return
 	}
@@ -172,7 +170,7 @@ func (h *Handler) revokeKey(q *request) {
 	}
 	switch q.r.PostFormValue("revokeKey") {
 	case "yes":
-		err := h.store.APIKeyRevoke(q.ctx, q.account.ID, k.ID, h.now())
+		err := h.accounts.RevokeKey(q.ctx, q.account.ID, k.ID)
 		if err != nil && !pay.IsKind(err, pay.KindConflict) {
 			h.systemError(q.w, q.r, err)
 			return

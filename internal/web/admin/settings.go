@@ -110,17 +110,6 @@ func checkSettings(s *pay.AccountSettings, country, name, welsh string) []fieldE
 
 func (h *Handler) saveSettings(q *request, s pay.AccountSettings, name, welsh string) error {
 	a := *q.account
-	a.Settings = s
-	if err := h.store.AccountUpdate(q.ctx, &a); err != nil {
-		return err
-	}
-	if name == q.account.ServiceName && welsh == q.account.ServiceNameWelsh {
-		return nil
-	}
-	svc, err := h.store.ServiceGet(q.ctx, q.account.ServiceID)
-	if err != nil {
-		return err
-	}
-	svc.Name, svc.NameWelsh = name, welsh
-	return h.store.ServiceUpdate(q.ctx, svc)
+	a.Settings, a.ServiceName, a.ServiceNameWelsh = s, name, welsh
+	return h.accounts.SaveSettings(q.ctx, &a)
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"go/ast"
@@ -20,6 +21,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/google/go-cmp/cmp"
+
+	"pay/internal/api/internal/openapijson"
 )
 
 // docRoutes mirrors the route table in (*API).Register, without the
@@ -54,11 +57,24 @@ const docCatchAll = "/v1/"
 
 func loadOpenAPIDoc(t *testing.T) *openapi3.T {
 	t.Helper()
-	doc, err := OpenAPIDocument()
+	doc, err := openapi3.NewLoader().LoadFromData(OpenAPIYAML())
 	if err != nil {
 		t.Fatalf("loading openapi.yaml: %v", err)
 	}
 	return doc
+}
+
+// TestOpenAPIJSONIsGenerated fails when openapi.json is stale: after editing
+// openapi.yaml, run go generate ./internal/api.
+func TestOpenAPIJSONIsGenerated(t *testing.T) {
+	want, err := openapijson.FromYAML(openAPIYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(openAPIJSONDoc, want) {
+		t.Errorf("openapi.json is not generated from openapi.yaml; run go generate ./internal/api (-openapi.json +generated):\n%s",
+			cmp.Diff(string(openAPIJSONDoc), string(want)))
+	}
 }
 
 // operations returns the document's operations by "METHOD /path".

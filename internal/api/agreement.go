@@ -9,13 +9,6 @@ import (
 	"pay/internal/pay"
 )
 
-var (
-	createAgreementCodes = codes{downstream: "P2198"}
-	getAgreementCodes    = codes{notFound: "P2200", downstream: "P2298"}
-	searchAgreementCodes = codes{notFound: "P2402", downstream: "P2498"}
-	cancelAgreementCodes = codes{notFound: "P2500", downstream: "P2598"}
-)
-
 // agreementBody is GOV.UK Pay's agreement resource.
 type agreementBody struct {
 	AgreementID       string          `json:"agreement_id"`
@@ -46,7 +39,7 @@ func renderAgreement(a *pay.Agreement) *agreementBody {
 	return b
 }
 
-var errAgreementBadJSON = &pay.Error{Kind: pay.KindBadRequest, Code: "P2197", Message: "Unable to parse JSON"}
+var errAgreementBadJSON = &pay.Error{Kind: pay.KindBadRequest, Code: pay.CodeCreateAgreementBadJSON, Message: pay.DescBadJSON}
 
 // parseCreateAgreement reads the body in GOV.UK Pay's order: reference,
 // description, user_identifier.
@@ -128,7 +121,7 @@ func parseAgreementSearch(values url.Values, accountID int64) (*pay.AgreementSea
 	s.Page = q.number("page", 1, 1, 0)
 	s.DisplaySize = q.number("display_size", pay.DefaultDisplaySize, 1, pay.MaxDisplaySize)
 	invalid := func(kind pay.Kind, names string) error {
-		return &pay.Error{Kind: kind, Code: "P2401",
+		return &pay.Error{Kind: kind, Code: pay.CodeSearchAgreementsInvalid,
 			Message: "Invalid parameters: " + names + ". See Public API documentation for the correct data formats"}
 	}
 	if len(q.invalid) > 0 {
@@ -164,7 +157,7 @@ func (a *API) searchAgreements(w http.ResponseWriter, r *http.Request) {
 	}
 	last := lastPage(page.Total, s.DisplaySize)
 	if page.Total > 0 && s.Page > last {
-		a.fail(w, r, &pay.Error{Kind: pay.KindNotFound, Code: "P2402", Message: "Page not found"}, searchAgreementCodes)
+		a.fail(w, r, &pay.Error{Kind: pay.KindNotFound, Code: pay.CodeSearchAgreementsPageNotFound, Message: pay.DescPageNotFound}, searchAgreementCodes)
 		return
 	}
 	body := agreementSearchBody{Total: page.Total, Count: len(page.Agreements), Page: s.Page, Results: []*agreementBody{}}

@@ -92,7 +92,7 @@ func (a *API) searchDisputes(w http.ResponseWriter, r *http.Request) {
 	}
 	nav := a.pager("/v1/disputes", disputeSearchParams, r.URL.Query(), s.Page, s.DisplaySize, page.Total)
 	if nav.pastEnd() {
-		a.fail(w, r, &pay.Error{Kind: pay.KindNotFound, Code: pay.CodeSearchPaymentsPageNotFound, Message: "Page not found"}, searchDisputeCodes)
+		a.fail(w, r, &pay.Error{Kind: pay.KindNotFound, Code: pay.CodeSearchPaymentsPageNotFound, Message: pay.DescPageNotFound}, searchDisputeCodes)
 		return
 	}
 	body := disputeSearchBody{Total: page.Total, Count: len(page.Disputes), Page: s.Page, Results: []*disputeBody{}, Links: nav.links()}

@@ -31,7 +31,7 @@ var openAPIJSONOnce = sync.OnceValues(func() ([]byte, error) {
 func (a *API) openAPIJSON(w http.ResponseWriter, r *http.Request) {
 	b, err := openAPIJSONOnce()
 	if err != nil {
-		a.fail(w, r, err, codes{downstream: "P0998"})
+		a.fail(w, r, err, internalCodes)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

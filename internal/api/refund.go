@@ -11,7 +11,7 @@ import (
 	"pay/internal/pay"
 )
 
-var errRefundBadJSON = &pay.Error{Kind: pay.KindBadRequest, Code: pay.CodeRefundBadJSON, Message: "Unable to parse JSON"}
+var errRefundBadJSON = &pay.Error{Kind: pay.KindBadRequest, Code: pay.CodeRefundBadJSON, Message: pay.DescBadJSON}
 
 // parseRefund reads a POST /v1/payments/{id}/refunds body as GOV.UK Pay
 // does: amount must be a JSON integer (400 P0601 when missing or null, 400
@@ -202,7 +202,7 @@ func (a *API) searchRefunds(w http.ResponseWriter, r *http.Request) {
 	}
 	nav := a.pager("/v1/refunds", refundSearchParams, r.URL.Query(), s.Page, s.DisplaySize, page.Total)
 	if nav.pastEnd() {
-		a.fail(w, r, &pay.Error{Kind: pay.KindNotFound, Code: pay.CodeSearchRefundsAbsent, Message: "Page not found"}, searchRefundCodes)
+		a.fail(w, r, &pay.Error{Kind: pay.KindNotFound, Code: pay.CodeSearchRefundsAbsent, Message: pay.DescPageNotFound}, searchRefundCodes)
 		return
 	}
 	body := refundSearchBody{Total: page.Total, Count: len(page.Refunds), Page: s.Page, Results: []*refundDetailBody{}, Links: nav.links()}

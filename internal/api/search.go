@@ -160,7 +160,7 @@ func (a *API) searchPayments(w http.ResponseWriter, r *http.Request) {
 	}
 	last := lastPage(page.Total, s.DisplaySize)
 	if page.Total > 0 && s.Page > last {
-		a.fail(w, r, &pay.Error{Kind: pay.KindNotFound, Code: pay.CodeSearchPaymentsPageNotFound, Message: "Page not found"}, searchPaymentCodes)
+		a.fail(w, r, &pay.Error{Kind: pay.KindNotFound, Code: pay.CodeSearchPaymentsPageNotFound, Message: pay.DescPageNotFound}, searchPaymentCodes)
 		return
 	}
 	body := searchBody{Total: page.Total, Count: len(page.Payments), Page: s.Page, Results: []*paymentBody{}}

@@ -123,7 +123,7 @@ func refundValues(r csvRow, rf *pay.Refund) {
 	r["State"] = pay.RefundDisplayState(rf.Status).Name
 	r["Finished"] = strconv.FormatBool(rf.Status.Finished())
 	if rf.Status == pay.RefundError {
-		r["Error Code"], r["Error Message"] = "P0050", "Payment provider returned an error"
+		r["Error Code"], r["Error Message"] = pay.CodeProviderError, "Payment provider returned an error"
 	}
 	setDate(r, rf.CreatedAt)
 }

@@ -312,11 +312,11 @@ func eventName(st pay.State) string {
 		return "Successful"
 	}
 	switch st.Code {
-	case "P0010":
+	case pay.CodeRejected:
 		return "Declined"
-	case "P0020":
+	case pay.CodeExpired:
 		return "Timed out"
-	case "P0030", "P0040":
+	case pay.CodeCancelledByUser, pay.CodeCancelledByService:
 		return "Cancelled"
 	}
 	return "Error"

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"pay/internal/pay"
 )
@@ -94,6 +95,14 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error, c codes) {
 			slog.String("path", r.URL.Path), slog.Any("error", err))
 	}
 	writeJSON(w, status, body)
+}
+
+// invalidParams is GOV.UK Pay's error for bad query parameters, naming each
+// one in the order they were checked: KindInvalid (422) for values it
+// cannot accept, KindBadRequest (400) for a parameter it does not know.
+func invalidParams(kind pay.Kind, code string, names ...string) *pay.Error {
+	return &pay.Error{Kind: kind, Code: code,
+		Message: "Invalid parameters: " + strings.Join(names, ", ") + ". See Public API documentation for the correct data formats"}
 }
 
 // unauthorised answers 401 with a JSON body that clients of GOV.UK Pay can parse.

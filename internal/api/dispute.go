@@ -31,7 +31,10 @@ func parseDisputeSearch(values url.Values, accountID int64) (*pay.DisputeSearch,
 			q.bad("state")
 		}
 	}
-	return s, q.err(pay.CodeSearchPaymentsInvalid)
+	if err := q.err(pay.CodeSearchPaymentsInvalid); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // disputeBody is GOV.UK Pay's DisputeDetailForSearch. fee, net_amount and

@@ -316,7 +316,10 @@ func parsePaymentSearch(values url.Values, accountID int64) (*pay.PaymentSearch,
 	s.ToSettled = q.date("to_settled_date")
 	s.CardholderName = q.get("cardholder_name")
 	s.AgreementID = q.get("agreement_id")
-	return s, q.err(pay.CodeSearchPaymentsInvalid)
+	if err := q.err(pay.CodeSearchPaymentsInvalid); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 func (a *API) searchPayments(w http.ResponseWriter, r *http.Request) {

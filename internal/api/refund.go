@@ -161,7 +161,10 @@ func parseRefundSearch(values url.Values, accountID int64) (*pay.RefundSearch, e
 	s.FromSettled = q.date("from_settled_date")
 	s.ToSettled = q.date("to_settled_date")
 	s.Page, s.DisplaySize = q.paging()
-	return s, q.err(pay.CodeSearchRefundsBad)
+	if err := q.err(pay.CodeSearchRefundsBad); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // refundDetailBody is a refund in search results: the refund and its payment's id.

@@ -37,12 +37,12 @@ func (a *API) authenticate(next http.Handler) http.Handler {
 			unauthorised(w)
 			return
 		} else if err != nil {
-			a.fail(w, r, err, codes{downstream: "P0998"})
+			a.fail(w, r, err, internalCodes)
 			return
 		}
 		acct, err := a.Store.AccountGet(ctx, k.AccountID)
 		if err != nil {
-			a.fail(w, r, err, codes{notFound: pay.CodeAccountError, downstream: "P0998"})
+			a.fail(w, r, err, codes{notFound: pay.CodeAccountError, downstream: pay.CodeInternal})
 			return
 		}
 		a.touch(ctx, k)

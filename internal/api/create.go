@@ -19,7 +19,7 @@ import (
 // maxBodyBytes bounds request bodies: a maximal valid payment is about 10 KB.
 const maxBodyBytes = 1 << 20
 
-var errBadJSON = &pay.Error{Kind: pay.KindBadRequest, Code: pay.CodeCreatePaymentBadJSON, Message: "Unable to parse JSON"}
+var errBadJSON = &pay.Error{Kind: pay.KindBadRequest, Code: pay.CodeCreatePaymentBadJSON, Message: pay.DescBadJSON}
 
 // readJSON decodes a request body into generic JSON values, keeping numbers
 // as written so that 100 and 100.0 can be told apart as GOV.UK Pay does.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"pay/internal/pay"
 )
@@ -20,16 +21,25 @@ type codes struct {
 // Each endpoint's codes.
 var (
 	createPaymentCodes = codes{notFound: pay.CodeAccountError, downstream: pay.CodeCreatePaymentDownstream}
-	getPaymentCodes    = codes{notFound: "P0200", downstream: "P0298"}
-	getEventsCodes     = codes{notFound: "P0300", downstream: "P0398"}
-	searchPaymentCodes = codes{notFound: pay.CodeSearchPaymentsPageNotFound, downstream: "P0498"}
-	cancelCodes        = codes{notFound: pay.CodeCancelNotFound, conflict: pay.CodeCancelConflict, downstream: "P0598"}
-	captureCodes       = codes{notFound: "P1000", conflict: pay.CodeCaptureNotPossible, downstream: "P1098"}
-	createRefundCodes  = codes{notFound: "P0600", downstream: "P0698"}
-	getRefundCodes     = codes{notFound: "P0700", downstream: "P0798"}
-	getRefundsCodes    = codes{notFound: "P0800", downstream: "P0898"}
-	searchRefundCodes  = codes{notFound: pay.CodeSearchRefundsAbsent, downstream: "P1898"}
-	searchDisputeCodes = codes{notFound: pay.CodeSearchPaymentsPageNotFound, downstream: "P0498"}
+	getPaymentCodes    = codes{notFound: pay.CodeGetPaymentNotFound, downstream: pay.CodeGetPaymentDownstream}
+	getEventsCodes     = codes{notFound: pay.CodeGetEventsNotFound, downstream: pay.CodeGetEventsDownstream}
+	searchPaymentCodes = codes{notFound: pay.CodeSearchPaymentsPageNotFound, downstream: pay.CodeSearchPaymentsDownstream}
+	cancelCodes        = codes{notFound: pay.CodeCancelNotFound, conflict: pay.CodeCancelConflict, downstream: pay.CodeCancelDownstream}
+	captureCodes       = codes{notFound: pay.CodeCaptureNotFound, conflict: pay.CodeCaptureNotPossible, downstream: pay.CodeCaptureDownstream}
+	createRefundCodes  = codes{notFound: pay.CodeCreateRefundNotFound, downstream: pay.CodeCreateRefundDownstream}
+	getRefundCodes     = codes{notFound: pay.CodeGetRefundNotFound, downstream: pay.CodeGetRefundDownstream}
+	getRefundsCodes    = codes{notFound: pay.CodeGetRefundsNotFound, downstream: pay.CodeGetRefundsDownstream}
+	searchRefundCodes  = codes{notFound: pay.CodeSearchRefundsAbsent, downstream: pay.CodeSearchRefundsDownstream}
+	searchDisputeCodes = codes{notFound: pay.CodeSearchPaymentsPageNotFound, downstream: pay.CodeSearchPaymentsDownstream}
+	authoriseCodes     = codes{downstream: pay.CodeCreatePaymentDownstream}
+
+	createAgreementCodes = codes{downstream: pay.CodeCreateAgreementDownstream}
+	getAgreementCodes    = codes{notFound: pay.CodeGetAgreementNotFound, downstream: pay.CodeGetAgreementDownstream}
+	searchAgreementCodes = codes{notFound: pay.CodeSearchAgreementsPageNotFound, downstream: pay.CodeSearchAgreementsDownstream}
+	cancelAgreementCodes = codes{notFound: pay.CodeCancelAgreementNotFound, downstream: pay.CodeCancelAgreementDownstream}
+
+	// internalCodes answer failures outside any endpoint's own work.
+	internalCodes = codes{downstream: pay.CodeInternal}
 )
 
 // statusOf is the one table from error kinds to HTTP statuses.
@@ -67,24 +77,32 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error, c codes) {
 	case e.Kind == pay.KindProvider && e.Code != "":
 		status = http.StatusInternalServerError // a provider failure the operation words itself
 	case !ok: // internal and provider errors
-		status, body = http.StatusInternalServerError, errorBody{Code: c.downstream, Description: "Downstream system error"}
+		status, body = http.StatusInternalServerError, errorBody{Code: c.downstream, Description: pay.DescDownstream}
 	case e.Kind == pay.KindNotFound && e.Code == "":
-		body = errorBody{Code: c.notFound, Description: "Not found"}
+		body = errorBody{Code: c.notFound, Description: pay.DescNotFound}
 		if c.notFound == pay.CodeAccountError {
 			status = http.StatusInternalServerError
-			body.Description = "There is an error with this account. Contact support with your error code - https://www.payments.service.gov.uk/support/ ."
+			body.Description = pay.DescAccountError
 		}
 	case e.Kind == pay.KindConflict && e.Code == "" && c.conflict != "":
 		body.Code = c.conflict
 	case e.Code == "":
 		// A classified error without a code for this endpoint is our bug.
-		status, body = http.StatusInternalServerError, errorBody{Code: c.downstream, Description: "Downstream system error"}
+		status, body = http.StatusInternalServerError, errorBody{Code: c.downstream, Description: pay.DescDownstream}
 	}
 	if status == http.StatusInternalServerError {
 		a.Logger.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method),
 			slog.String("path", r.URL.Path), slog.Any("error", err))
 	}
 	writeJSON(w, status, body)
+}
+
+// invalidParams is GOV.UK Pay's error for bad query parameters, naming each
+// one in the order they were checked: KindInvalid (422) for values it
+// cannot accept, KindBadRequest (400) for a parameter it does not know.
+func invalidParams(kind pay.Kind, code string, names ...string) *pay.Error {
+	return &pay.Error{Kind: kind, Code: code,
+		Message: "Invalid parameters: " + strings.Join(names, ", ") + ". See Public API documentation for the correct data formats"}
 }
 
 // unauthorised answers 401 with a JSON body that clients of GOV.UK Pay can parse.

@@ -7,8 +7,6 @@ import (
 	"pay/internal/pay"
 )
 
-var authoriseCodes = codes{downstream: pay.CodeCreatePaymentDownstream}
-
 // parseMotoAuth reads a POST /v1/auth body. Like GOV.UK Pay's JSON binding,
 // it takes numbers and booleans as their text; objects and arrays do not parse.
 func parseMotoAuth(r *http.Request) (*pay.MotoAuthRequest, error) {

@@ -11,64 +11,41 @@ import (
 	"pay/internal/pay"
 )
 
-// searchParams are GOV.UK Pay's payment search parameters, in the order its
-// links list them.
-var searchParams = []string{
-	"reference", "email", "state", "card_brand", "from_date", "to_date", "cardholder_name",
-	"first_digits_card_number", "last_digits_card_number", "from_settled_date", "to_settled_date", "agreement_id",
-}
+// Every search endpoint (payments, refunds, disputes, agreements) reads its
+// query with a searchQuery and answers with one page of results through a
+// pager, in GOV.UK Pay's shape.
 
-// searchableStates are the states search accepts; capturable is not one.
-var searchableStates = map[string]bool{
-	pay.StateCreated: true, pay.StateStarted: true, pay.StateSubmitted: true, pay.StateSuccess: true,
-	pay.StateFailed: true, pay.StateCancelled: true, pay.StateError: true,
+// searchQuery validates a search's parameters in GOV.UK Pay's order and
+// collects every invalid one, so that one error can name them all.
+type searchQuery struct {
+	values  url.Values
+	invalid []string
 }
 
 var digits = regexp.MustCompile(`^[0-9]+$`)
 
-// paymentQuery validates search parameters in GOV.UK Pay's order and
-// collects every invalid one; the first error lists them all.
-type paymentQuery struct {
-	values  url.Values
-	invalid []string
-	search  pay.PaymentSearch
+func (q *searchQuery) get(name string) string { return strings.TrimSpace(q.values.Get(name)) }
+
+func (q *searchQuery) bad(name string) { q.invalid = append(q.invalid, name) }
+
+// err returns GOV.UK Pay's "Invalid parameters" error (422) with the given
+// code, naming every invalid parameter; nil when all were valid.
+func (q *searchQuery) err(code string) error {
+	if len(q.invalid) == 0 {
+		return nil
+	}
+	return invalidParams(pay.KindInvalid, code, q.invalid...)
 }
 
-func (q *paymentQuery) get(name string) string { return strings.TrimSpace(q.values.Get(name)) }
-
-func (q *paymentQuery) bad(name string) { q.invalid = append(q.invalid, name) }
-
-func parsePaymentSearch(values url.Values, accountID int64) (*pay.PaymentSearch, error) {
-	q := &paymentQuery{values: values, search: pay.PaymentSearch{AccountID: accountID}}
-	s := &q.search
-	if st := q.get("state"); st != "" {
-		if searchableStates[st] {
-			s.Statuses = pay.StatusesForState(st)
-		} else {
-			q.bad("state")
-		}
-	}
-	s.Reference = q.text("reference", pay.MaxReferenceLength)
-	s.Email = q.text("email", pay.MaxEmailLength)
-	s.CardBrand = q.text("card_brand", 20)
-	s.FromDate = q.dateTime("from_date")
-	s.ToDate = q.dateTime("to_date")
-	s.Page = q.number("page", 1, 1, 0)
-	s.DisplaySize = q.number("display_size", pay.DefaultDisplaySize, 1, pay.MaxDisplaySize)
-	s.FirstDigits = q.fixedDigits("first_digits_card_number", 6)
-	s.LastDigits = q.fixedDigits("last_digits_card_number", 4)
-	s.FromSettled = q.date("from_settled_date")
-	s.ToSettled = q.date("to_settled_date")
-	s.CardholderName = q.get("cardholder_name")
-	s.AgreementID = q.get("agreement_id")
-	if len(q.invalid) > 0 {
-		return nil, &pay.Error{Kind: pay.KindInvalid, Code: pay.CodeSearchPaymentsInvalid,
-			Message: "Invalid parameters: " + strings.Join(q.invalid, ", ") + ". See Public API documentation for the correct data formats"}
-	}
-	return s, nil
+// paging reads page (from 1) and display_size (1 to the maximum, the
+// maximum when absent), in that order.
+func (q *searchQuery) paging() (page, size int) {
+	page = q.number("page", 1, 1, 0)
+	size = q.number("display_size", pay.DefaultDisplaySize, 1, pay.MaxDisplaySize)
+	return page, size
 }
 
-func (q *paymentQuery) text(name string, max int) string {
+func (q *searchQuery) text(name string, max int) string {
 	v := q.get(name)
 	if pay.JavaLength(v) > max {
 		q.bad(name)
@@ -78,7 +55,7 @@ func (q *paymentQuery) text(name string, max int) string {
 
 // number reads a whole number of at least lo (and at most hi when hi > 0)
 // that fits in 32 bits, as GOV.UK Pay's parsing requires.
-func (q *paymentQuery) number(name string, def, lo, hi int) int {
+func (q *searchQuery) number(name string, def, lo, hi int) int {
 	v := q.get(name)
 	if v == "" {
 		return def
@@ -91,7 +68,7 @@ func (q *paymentQuery) number(name string, def, lo, hi int) int {
 	return int(n)
 }
 
-func (q *paymentQuery) fixedDigits(name string, n int) string {
+func (q *searchQuery) fixedDigits(name string, n int) string {
 	v := q.get(name)
 	if v != "" && (len(v) != n || !digits.MatchString(v)) {
 		q.bad(name)
@@ -102,7 +79,7 @@ func (q *paymentQuery) fixedDigits(name string, n int) string {
 // dateTimeLayouts are the ISO 8601 forms GOV.UK Pay's search accepts.
 var dateTimeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00"}
 
-func (q *paymentQuery) dateTime(name string) *time.Time {
+func (q *searchQuery) dateTime(name string) *time.Time {
 	v := q.get(name)
 	if v == "" {
 		return nil
@@ -117,7 +94,7 @@ func (q *paymentQuery) dateTime(name string) *time.Time {
 	return nil
 }
 
-func (q *paymentQuery) date(name string) *time.Time {
+func (q *searchQuery) date(name string) *time.Time {
 	v := q.get(name)
 	if v == "" {
 		return nil
@@ -130,14 +107,35 @@ func (q *paymentQuery) date(name string) *time.Time {
 	return &t
 }
 
-type searchBody struct {
-	Total   int            `json:"total"`
-	Count   int            `json:"count"`
-	Page    int            `json:"page"`
-	Results []*paymentBody `json:"results"`
-	Links   searchLinks    `json:"_links"`
+// searchEndpoint is what the pager needs to know about one search endpoint.
+type searchEndpoint struct {
+	path      string   // the endpoint, for page links
+	params    []string // the search parameters page links keep, in GOV.UK Pay's order
+	codes     codes    // the endpoint's error codes; notFound is its "Page not found"
+	bareLinks bool     // page links under "links" (dispute search), not "_links"
 }
 
+// pager pages one search request's results on Pay's public base.
+type pager struct {
+	searchEndpoint
+	a          *API
+	values     url.Values
+	page, size int
+	total      int
+}
+
+func (a *API) pager(r *http.Request, e searchEndpoint, page, size, total int) *pager {
+	return &pager{searchEndpoint: e, a: a, values: r.URL.Query(), page: page, size: size, total: total}
+}
+
+// last is the last page's number: 1 when nothing matches.
+func (p *pager) last() int { return max(1, (p.total+p.size-1)/p.size) }
+
+// pastEnd reports a page after the last one of a search with results,
+// which GOV.UK Pay answers with 404 "Page not found".
+func (p *pager) pastEnd() bool { return p.total > 0 && p.page > p.last() }
+
+// searchLinks are a search page's links to itself and the other pages.
 type searchLinks struct {
 	Self      *link `json:"self"`
 	FirstPage *link `json:"first_page"`
@@ -146,58 +144,58 @@ type searchLinks struct {
 	NextPage  *link `json:"next_page,omitempty"`
 }
 
-func (a *API) searchPayments(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	s, err := parsePaymentSearch(r.URL.Query(), accountFrom(ctx).ID)
-	if err != nil {
-		a.fail(w, r, err, searchPaymentCodes)
-		return
+func (p *pager) links() *searchLinks {
+	last := p.last()
+	l := &searchLinks{Self: p.link(p.page), FirstPage: p.link(1), LastPage: p.link(last)}
+	if p.page > 1 {
+		l.PrevPage = p.link(p.page - 1)
 	}
-	page, err := a.Payments.Search(ctx, s)
-	if err != nil {
-		a.fail(w, r, err, searchPaymentCodes)
-		return
+	if p.page < last {
+		l.NextPage = p.link(p.page + 1)
 	}
-	last := lastPage(page.Total, s.DisplaySize)
-	if page.Total > 0 && s.Page > last {
-		a.fail(w, r, &pay.Error{Kind: pay.KindNotFound, Code: pay.CodeSearchPaymentsPageNotFound, Message: "Page not found"}, searchPaymentCodes)
-		return
-	}
-	body := searchBody{Total: page.Total, Count: len(page.Payments), Page: s.Page, Results: []*paymentBody{}}
-	for _, p := range page.Payments {
-		body.Results = append(body.Results, a.renderPayment(p, ""))
-	}
-	pageLink := func(n int) *link {
-		return get(a.pageURL("/v1/payments", searchParams, r.URL.Query(), n, s.DisplaySize))
-	}
-	body.Links = navigation(pageLink, s.Page, last)
-	writeJSON(w, http.StatusOK, body)
+	return l
 }
 
-// pageURL rebuilds a search on Pay's public base with the given page,
-// keeping only the named search parameters that were set.
-func (a *API) pageURL(path string, names []string, values url.Values, page, size int) string {
+// link rebuilds the search for the given page, keeping only the search
+// parameters that were set.
+func (p *pager) link(page int) *link {
 	var parts []string
-	for _, name := range names {
-		if v := strings.TrimSpace(values.Get(name)); v != "" {
+	for _, name := range p.params {
+		if v := strings.TrimSpace(p.values.Get(name)); v != "" {
 			parts = append(parts, url.QueryEscape(name)+"="+url.QueryEscape(v))
 		}
 	}
-	parts = append(parts, "page="+strconv.Itoa(page), "display_size="+strconv.Itoa(size))
-	return a.url(path + "?" + strings.Join(parts, "&"))
+	parts = append(parts, "page="+strconv.Itoa(page), "display_size="+strconv.Itoa(p.size))
+	return get(p.a.url(p.path + "?" + strings.Join(parts, "&")))
 }
 
-// navigation returns the page links of a search result.
-func navigation(pageLink func(int) *link, page, last int) searchLinks {
-	links := searchLinks{Self: pageLink(page), FirstPage: pageLink(1), LastPage: pageLink(last)}
-	if page > 1 {
-		links.PrevPage = pageLink(page - 1)
-	}
-	if page < last {
-		links.NextPage = pageLink(page + 1)
-	}
-	return links
+// searchPage is one page of search results, GOV.UK Pay's *SearchResults.
+type searchPage[T any] struct {
+	Total     int          `json:"total"`
+	Count     int          `json:"count"`
+	Page      int          `json:"page"`
+	Results   []T          `json:"results"`
+	Links     *searchLinks `json:"_links,omitempty"`
+	BareLinks *searchLinks `json:"links,omitempty"`
 }
 
-// lastPage is the number of the last page, 1 when there are no results.
-func lastPage(total, size int) int { return max(1, (total+size-1)/size) }
+// writePage answers a search with the page's items, each rendered by
+// render, or with the endpoint's 404 "Page not found" for a page after the
+// last.
+func writePage[R, T any](w http.ResponseWriter, r *http.Request, p *pager, items []R, render func(R) T) {
+	if p.pastEnd() {
+		err := &pay.Error{Kind: pay.KindNotFound, Code: p.codes.notFound, Message: pay.DescPageNotFound}
+		p.a.fail(w, r, err, p.codes)
+		return
+	}
+	body := searchPage[T]{Total: p.total, Count: len(items), Page: p.page, Results: make([]T, 0, len(items))}
+	for _, item := range items {
+		body.Results = append(body.Results, render(item))
+	}
+	if p.bareLinks {
+		body.BareLinks = p.links()
+	} else {
+		body.Links = p.links()
+	}
+	writeJSON(w, http.StatusOK, body)
+}

@@ -6,13 +6,6 @@ import (
 	"time"
 )
 
-// Agreement API codes.
-const (
-	CodeCreateAgreementMissing = "P2101"
-	CodeCreateAgreementInvalid = "P2102"
-	CodeCancelAgreementFailed  = "P2501"
-)
-
 // CreateAgreementRequest is a parsed POST /v1/agreements body.
 type CreateAgreementRequest struct {
 	Reference      string

@@ -41,11 +41,11 @@ func (s Status) DisplayState() DisplayState {
 	switch {
 	case st.Status == StateSuccess:
 		return DisplaySuccess
-	case st.Code == "P0010":
+	case st.Code == CodeRejected:
 		return DisplayDeclined
-	case st.Code == "P0020":
+	case st.Code == CodeExpired:
 		return DisplayTimedOut
-	case st.Code == "P0030" || st.Status == StateCancelled:
+	case st.Code == CodeCancelledByUser || st.Status == StateCancelled:
 		return DisplayCancelled
 	case st.Status == StateError:
 		return DisplayError

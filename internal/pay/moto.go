@@ -8,14 +8,6 @@ import (
 	"strings"
 )
 
-// POST /v1/auth codes.
-const (
-	CodeAuthTokenInvalid = "P1211"
-	CodeAuthTokenUsed    = "P1212"
-	CodeAuthRejected     = "P0010"
-	CodeAuthError        = "P0050"
-)
-
 // MotoAuthRequest is a POST /v1/auth body: card details a service's agent
 // took by phone or post, for a moto_api payment.
 type MotoAuthRequest struct {

@@ -7,17 +7,6 @@ import (
 	"time"
 )
 
-// Refund error codes the domain decides (GOV.UK Pay's).
-const (
-	CodeRefundMissing       = "P0601"
-	CodeRefundInvalid       = "P0602"
-	CodeRefundNotAvailable  = "P0603"
-	CodeRefundMismatch      = "P0604"
-	CodeRefundBadJSON       = "P0697"
-	CodeSearchRefundsAbsent = "P1100"
-	CodeSearchRefundsBad    = "P1101"
-)
-
 // Refund events (GOV.UK Pay's connector event names).
 const (
 	EventRefundCreatedByService EventType = "REFUND_CREATED_BY_SERVICE"

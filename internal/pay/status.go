@@ -74,11 +74,11 @@ var (
 	stateSubmitted  = State{Status: StateSubmitted}
 	stateCapturable = State{Status: StateCapturable}
 	stateSuccess    = State{Status: StateSuccess, Finished: true}
-	stateDeclined   = State{Status: StateFailed, Finished: true, Code: "P0010", Message: "Payment method rejected"}
-	stateTimedOut   = State{Status: StateFailed, Finished: true, Code: "P0020", Message: "Payment expired"}
-	stateUserCancel = State{Status: StateFailed, Finished: true, Code: "P0030", Message: "Payment was cancelled by the user"}
-	stateCancelled  = State{Status: StateCancelled, Finished: true, Code: "P0040", Message: "Payment was cancelled by the service"}
-	stateError      = State{Status: StateError, Finished: true, Code: "P0050", Message: "Payment provider returned an error"}
+	stateDeclined   = State{Status: StateFailed, Finished: true, Code: CodeRejected, Message: "Payment method rejected"}
+	stateTimedOut   = State{Status: StateFailed, Finished: true, Code: CodeExpired, Message: "Payment expired"}
+	stateUserCancel = State{Status: StateFailed, Finished: true, Code: CodeCancelledByUser, Message: "Payment was cancelled by the user"}
+	stateCancelled  = State{Status: StateCancelled, Finished: true, Code: CodeCancelledByService, Message: "Payment was cancelled by the service"}
+	stateError      = State{Status: StateError, Finished: true, Code: CodeProviderError, Message: "Payment provider returned an error"}
 )
 
 // statusInfo is everything the domain knows about one status.

@@ -11,6 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"pay/internal/pay"
 )
 
 // Metrics holds Pay's Prometheus collectors, in a registry of its own so
@@ -84,7 +86,7 @@ func Middleware(logger *slog.Logger, m *Metrics, next http.Handler) http.Handler
 				if rec.status == 0 {
 					rec.Header().Set("Content-Type", "application/json")
 					rec.WriteHeader(http.StatusInternalServerError)
-					rec.Write([]byte(`{"code":"P0999","description":"Pay is temporarily unavailable"}` + "\n"))
+					rec.Write([]byte(`{"code":"` + pay.CodeUnavailable + `","description":"` + pay.DescUnavailable + `"}` + "\n"))
 				}
 			}
 			if rec.status == 0 {

@@ -98,11 +98,3 @@ func countryName(list []Country, code string) string {
 	}
 	return ""
 }
-
-func TestFormatPounds(t *testing.T) {
-	for pence, want := range map[int64]string{0: "0.00", 5: "0.05", 12000: "120.00", 123456: "1234.56", -250: "-2.50"} {
-		if got := FormatPounds(pence); got != want {
-			t.Errorf("%d: %q, want %q", pence, got, want)
-		}
-	}
-}

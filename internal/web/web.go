@@ -140,15 +140,6 @@ func AllowFormTarget(w http.ResponseWriter, target string) {
 	w.Header().Set("Content-Security-Policy", contentSecurityPolicy+" "+origin)
 }
 
-// FormatPounds writes pence as pounds: 12000 → "120.00".
-func FormatPounds(pence int64) string {
-	sign := ""
-	if pence < 0 {
-		sign, pence = "-", -pence
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, pence/100, pence%100)
-}
-
 // SameSitePath reports whether p is a local path (for redirects after
 // sign-in and the like), never a URL to another site.
 func SameSitePath(p string) bool {

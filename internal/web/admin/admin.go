@@ -84,7 +84,7 @@ func New(c Config) (*Handler, error) {
 }
 
 var templateFuncs = template.FuncMap{
-	"money":  formatMoney,
+	"money":  web.FormatMoney,
 	"rowsOf": rowsOf,
 	"onOff":  onOff,
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pay/internal/pay"
+	"pay/internal/web"
 )
 
 // The CSV download follows GOV.UK Pay's (its ledger's CsvTransactionFactory):
@@ -79,11 +80,11 @@ func (c csvColumns) paymentValues(r csvRow, p *pay.Payment) {
 	st := p.State()
 	r["GOV.UK Payment ID"] = p.ID
 	r["Provider ID"] = escapeFormula(p.ProviderID)
-	r["Amount"] = csvMoney(p.Amount)
+	r["Amount"] = web.FormatPoundsGrouped(p.Amount)
 	r["State"] = p.Status.DisplayState().Name
 	r["Finished"] = strconv.FormatBool(st.Finished)
 	r["Error Code"], r["Error Message"] = st.Code, st.Message
-	r["Corporate Card Surcharge"] = csvMoney(p.CorporateSurcharge)
+	r["Corporate Card Surcharge"] = web.FormatPoundsGrouped(p.CorporateSurcharge)
 	r["Payment Provider"] = p.Provider
 	r["MOTO"] = strconv.FormatBool(p.Moto)
 	if p.ThreeDSRequired {
@@ -93,16 +94,16 @@ func (c csvColumns) paymentValues(r csvRow, p *pay.Payment) {
 	success := st.Status == pay.StateSuccess
 	switch {
 	case success:
-		r["Total Amount"] = csvMoney(p.TotalAmount())
+		r["Total Amount"] = web.FormatPoundsGrouped(p.TotalAmount())
 	case st.Finished:
-		r["Total Amount"] = csvMoney(0)
+		r["Total Amount"] = web.FormatPoundsGrouped(0)
 	}
-	r["Net"] = csvMoney(0)
+	r["Net"] = web.FormatPoundsGrouped(0)
 	if p.Fee != nil {
-		r["Fee"] = csvMoney(*p.Fee)
+		r["Fee"] = web.FormatPoundsGrouped(*p.Fee)
 	}
 	if success {
-		r["Net"] = csvMoney(p.TotalAmount() - ptrValue(p.Fee))
+		r["Net"] = web.FormatPoundsGrouped(p.TotalAmount() - ptrValue(p.Fee))
 	}
 	for _, k := range c.Metadata {
 		if v, ok := p.Metadata[k]; ok {
@@ -116,14 +117,14 @@ func (c csvColumns) paymentValues(r csvRow, p *pay.Payment) {
 func refundValues(r csvRow, rf *pay.Refund) {
 	r["GOV.UK Payment ID"] = rf.PaymentID
 	r["Provider ID"] = escapeFormula(rf.ProviderID)
-	r["Amount"] = csvMoney(-rf.Amount)
-	r["Total Amount"] = csvMoney(-rf.Amount)
-	r["Net"] = csvMoney(-rf.Amount)
+	r["Amount"] = web.FormatPoundsGrouped(-rf.Amount)
+	r["Total Amount"] = web.FormatPoundsGrouped(-rf.Amount)
+	r["Net"] = web.FormatPoundsGrouped(-rf.Amount)
 	r["Issued By"] = rf.CreatedBy
 	r["State"] = pay.RefundDisplayState(rf.Status).Name
 	r["Finished"] = strconv.FormatBool(rf.Status.Finished())
 	if rf.Status == pay.RefundError {
-		r["Error Code"], r["Error Message"] = "P0050", "Payment provider returned an error"
+		r["Error Code"], r["Error Message"] = pay.CodeProviderError, "Payment provider returned an error"
 	}
 	setDate(r, rf.CreatedAt)
 }
@@ -138,16 +139,6 @@ func ptrValue(p *int64) int64 {
 		return 0
 	}
 	return *p
-}
-
-// csvMoney writes pence as GOV.UK Pay's CSV does (#,##0.00): 123456 →
-// "1,234.56", -500 → "-5.00".
-func csvMoney(pence int64) string {
-	sign := ""
-	if pence < 0 {
-		sign, pence = "-", -pence
-	}
-	return sign + groupThousands(pence/100) + "." + strconv.FormatInt(100+pence%100, 10)[1:]
 }
 
 // escapeFormula keeps a spreadsheet from running text as a formula: text

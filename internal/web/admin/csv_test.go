@@ -11,18 +11,6 @@ import (
 	"pay/internal/pay"
 )
 
-func TestCSVMoney(t *testing.T) {
-	for pence, want := range map[int64]string{0: "0.00", 5: "0.05", 12000: "120.00", 123456: "1,234.56",
-		100000000: "1,000,000.00", -500: "-5.00", -123456: "-1,234.56"} {
-		if got := csvMoney(pence); got != want {
-			t.Errorf("csvMoney(%d) = %q, want %q", pence, got, want)
-		}
-	}
-	if got := formatMoney(-123456); got != "–£1,234.56" {
-		t.Errorf("formatMoney = %q", got)
-	}
-}
-
 func TestEscapeFormula(t *testing.T) {
 	for in, want := range map[string]string{"=1+1": "'=1+1", "+44 20": "'+44 20", "-3": "'-3", "@SUM(A1)": "'@SUM(A1)",
 		"plain": "plain", "a=b": "a=b", "": "", " ": " ", " =x": " =x"} {

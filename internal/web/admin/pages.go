@@ -3,8 +3,6 @@ package admin
 import (
 	"log/slog"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"pay/internal/pay"
@@ -123,29 +121,6 @@ func (h *Handler) systemError(w http.ResponseWriter, r *http.Request, err error)
 	h.logger.ErrorContext(r.Context(), "admin page failed", slog.String("route", r.Pattern), slog.Any("error", err))
 	h.message(w, r, nil, http.StatusInternalServerError, "Sorry, there is a problem with the service",
 		"Try again later.")
-}
-
-// formatMoney writes pence as people read money: 123456 → "£1,234.56",
-// and a negative amount with a dash, as GOV.UK Pay shows refunds.
-func formatMoney(pence int64) string {
-	sign := ""
-	if pence < 0 {
-		sign, pence = "–", -pence
-	}
-	return sign + "£" + groupThousands(pence/100) + "." + strconv.FormatInt(100+pence%100, 10)[1:]
-}
-
-// groupThousands writes n with commas between groups of three digits.
-func groupThousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // displayTime writes a time as the admin pages show it, in UK time.

@@ -2,13 +2,12 @@ package admin
 
 import (
 	"errors"
-	"math"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"pay/internal/pay"
+	"pay/internal/web"
 )
 
 // refundData is the refund form of one payment.
@@ -25,7 +24,7 @@ type refundData struct {
 func (h *Handler) newRefundData(q *request, p *pay.Payment) *refundData {
 	available := p.RefundSummary().AmountAvailable
 	return &refundData{page: h.page(q, "Refund payment", "Transactions"), Payment: p, Available: available,
-		Full: formatMoney(available), Detail: q.accountPath("/transactions/" + p.ID)}
+		Full: web.FormatMoney(available), Detail: q.accountPath("/transactions/" + p.ID)}
 }
 
 func (h *Handler) refundPage(q *request) {
@@ -74,8 +73,6 @@ func (h *Handler) refund(q *request) {
 	q.redirect(q.accountPath("/transactions/" + p.ID + "?refunded=1"))
 }
 
-var poundsAndPence = regexp.MustCompile(`^\d+(\.\d{2})?$`)
-
 const msgPoundsAndPence = "Enter an amount to refund in pounds and pence using digits and a decimal point. For example “10.50”"
 
 // refundAmount checks the form as GOV.UK Pay's admin tool does and returns
@@ -91,18 +88,13 @@ func refundAmount(choice, partial string, available int64) (int64, *fieldError) 
 	if partial == "" {
 		return 0, &fieldError{"partial-refund-amount", "Enter a refund amount"}
 	}
-	outOfRange := &fieldError{"partial-refund-amount", "Enter a refund amount greater than £0.00 and less than " + formatMoney(available)}
-	if !poundsAndPence.MatchString(partial) {
-		// A number like "-5" or "12.5" is closer to the range error.
-		if f, err := strconv.ParseFloat(partial, 64); err == nil && !math.IsNaN(f) && (f <= 0 || f*100 > float64(available)) {
-			return 0, outOfRange
-		}
+	pence, err := web.ParsePounds(partial)
+	switch {
+	case errors.Is(err, web.ErrNotAmount), errors.Is(err, web.ErrAmountForm) && pence > 0 && pence <= available:
+		// A number like "12.5" is only badly written; "-5" is closer to the range error.
 		return 0, &fieldError{"partial-refund-amount", msgPoundsAndPence}
-	}
-	whole, frac, _ := strings.Cut(partial, ".")
-	pence, err := strconv.ParseInt(whole+frac+strings.Repeat("0", 2-len(frac)), 10, 64)
-	if err != nil || pence <= 0 || pence > available {
-		return 0, outOfRange
+	case err != nil || pence <= 0 || pence > available:
+		return 0, &fieldError{"partial-refund-amount", "Enter a refund amount greater than £0.00 and less than " + web.FormatMoney(available)}
 	}
 	return pence, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"pay/internal/pay"
+	"pay/internal/web"
 )
 
 // listData is the transaction list.
@@ -72,11 +73,11 @@ func (h *Handler) transactions(q *request) {
 func (h *Handler) txRow(q *request, t *pay.Transaction) txRow {
 	p := t.Payment
 	row := txRow{Href: q.accountPath("/transactions/" + p.ID), Reference: p.Reference, Email: p.Email,
-		Amount: formatMoney(p.TotalAmount()), Brand: pay.BrandLabel(p.Card.Brand), State: p.Status.DisplayState().Name,
+		Amount: web.FormatMoney(p.TotalAmount()), Brand: pay.BrandLabel(p.Card.Brand), State: p.Status.DisplayState().Name,
 		StateID: p.Status.DisplayState().ID, Created: h.displayTime(t.CreatedAt())}
 	if r := t.Refund; r != nil {
 		state := pay.RefundDisplayState(r.Status)
-		row.Amount, row.State, row.StateID = formatMoney(-r.Amount), state.Name, state.ID
+		row.Amount, row.State, row.StateID = web.FormatMoney(-r.Amount), state.Name, state.ID
 	}
 	return row
 }
@@ -223,7 +224,7 @@ func (h *Handler) fillRefunds(q *request, d *detailData, refunds []*pay.Refund, 
 	p := d.Payment
 	for _, r := range refunds {
 		state := pay.RefundDisplayState(r.Status)
-		d.Refunds = append(d.Refunds, refundRow{Amount: formatMoney(r.Amount), State: state.Name, StateID: state.ID,
+		d.Refunds = append(d.Refunds, refundRow{Amount: web.FormatMoney(r.Amount), State: state.Name, StateID: state.ID,
 			CreatedBy: r.CreatedBy, At: h.displayTime(r.CreatedAt)})
 	}
 	if q.role.Can(pay.PermRefundsCreate) && p.RefundSummary().Status == pay.RefundAvailable {
@@ -233,7 +234,7 @@ func (h *Handler) fillRefunds(q *request, d *detailData, refunds []*pay.Refund, 
 	for _, ev := range events {
 		if ev.RefundID != "" {
 			if name, ok := refundEventNames[ev.Type]; ok {
-				d.Events = append(d.Events, eventRow{Event: name, Amount: formatMoney(-ev.Amount), At: h.displayTime(ev.At)})
+				d.Events = append(d.Events, eventRow{Event: name, Amount: web.FormatMoney(-ev.Amount), At: h.displayTime(ev.At)})
 			}
 			continue
 		}
@@ -242,7 +243,7 @@ func (h *Handler) fillRefunds(q *request, d *detailData, refunds []*pay.Refund, 
 			continue
 		}
 		seen[st] = true
-		row := eventRow{Event: eventName(st), Amount: formatMoney(p.TotalAmount()), At: h.displayTime(ev.At)}
+		row := eventRow{Event: eventName(st), Amount: web.FormatMoney(p.TotalAmount()), At: h.displayTime(ev.At)}
 		if st.Code != "" {
 			row.Detail = st.Code + ": " + st.Message
 		}
@@ -259,16 +260,16 @@ var refundEventNames = map[pay.EventType]string{
 }
 
 func amountRows(p *pay.Payment) []row {
-	amount := formatMoney(p.TotalAmount())
+	amount := web.FormatMoney(p.TotalAmount())
 	if p.CorporateSurcharge > 0 {
-		amount += " (including card fee of " + formatMoney(p.CorporateSurcharge) + ")"
+		amount += " (including card fee of " + web.FormatMoney(p.CorporateSurcharge) + ")"
 	}
 	rows := []row{{"Payment amount", amount}}
 	if p.Fee != nil {
-		rows = append(rows, row{"Provider fee", formatMoney(*p.Fee)}, row{"Net amount", formatMoney(p.TotalAmount() - *p.Fee)})
+		rows = append(rows, row{"Provider fee", web.FormatMoney(*p.Fee)}, row{"Net amount", web.FormatMoney(p.TotalAmount() - *p.Fee)})
 	}
 	if p.RefundedAmount > 0 {
-		rows = append(rows, row{"Refunded amount", formatMoney(p.RefundedAmount)})
+		rows = append(rows, row{"Refunded amount", web.FormatMoney(p.RefundedAmount)})
 	}
 	return rows
 }
@@ -312,11 +313,11 @@ func eventName(st pay.State) string {
 		return "Successful"
 	}
 	switch st.Code {
-	case "P0010":
+	case pay.CodeRejected:
 		return "Declined"
-	case "P0020":
+	case pay.CodeExpired:
 		return "Timed out"
-	case "P0030", "P0040":
+	case pay.CodeCancelledByUser, pay.CodeCancelledByService:
 		return "Cancelled"
 	}
 	return "Error"

@@ -149,16 +149,16 @@ func (h *Handler) showState(q *request) {
 	case st.Status == pay.StateSuccess || st.Status == pay.StateCapturable:
 		m = &message{Class: "successful", Heading: l.T("errorViews.paymentSuccessful"), Lines: []string{l.T("errorViews.toMakeChanges")},
 			Link: &link{Href: back.Href, Text: l.T("errorViews.viewSummary")}}
-	case st.Code == "P0010":
+	case st.Code == pay.CodeRejected:
 		m = &message{Class: "declined", Heading: l.T("errorViews.declined"), Lines: []string{l.T("errorViews.contactYourBank")},
 			Link: &link{Href: back.Href, Text: l.T("commonButtons.startAgain"), Button: true}}
-	case st.Code == "P0020":
+	case st.Code == pay.CodeExpired:
 		m = &message{Class: "session-expired", Heading: l.T("errorViews.sessionExpired"), Lines: []string{l.T("errorViews.sessionExpiredNoMoneyTaken")},
 			Link: &link{Href: back.Href, Text: l.T("errorViews.tryAgain")}}
-	case st.Code == "P0030":
+	case st.Code == pay.CodeCancelledByUser:
 		m = &message{Class: "user-cancelled", Heading: l.T("authorisation.userCancelledPayment"), Lines: []string{l.T("errorViews.noMoneyTaken")},
 			Link: &link{Href: back.Href, Text: l.T("commonButtons.continueButton"), Button: true}}
-	case st.Code == "P0040":
+	case st.Code == pay.CodeCancelledByService:
 		m = &message{Class: "system-cancelled", Heading: l.T("errorViews.paymentCancelledTitle"), Lines: []string{l.T("errorViews.paymentCancelledDescription")},
 			Link: &link{Href: back.Href, Text: l.T("commonButtons.continueButton"), Button: true}}
 	default:

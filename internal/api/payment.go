@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"pay/internal/pay"
 )
@@ -277,3 +278,63 @@ func (a *API) capturePayment(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// paymentSearch is GET /v1/payments. Its page links keep GOV.UK Pay's
+// payment search parameters, in the order it lists them.
+var paymentSearch = searchEndpoint{path: "/v1/payments", codes: searchPaymentCodes, params: []string{
+	"reference", "email", "state", "card_brand", "from_date", "to_date", "cardholder_name",
+	"first_digits_card_number", "last_digits_card_number", "from_settled_date", "to_settled_date", "agreement_id",
+}}
+
+// searchableStates are the states search accepts; capturable is not one.
+var searchableStates = map[string]bool{
+	pay.StateCreated: true, pay.StateStarted: true, pay.StateSubmitted: true, pay.StateSuccess: true,
+	pay.StateFailed: true, pay.StateCancelled: true, pay.StateError: true,
+}
+
+// parsePaymentSearch validates the parameters in GOV.UK Pay's order; the
+// error names every invalid one.
+func parsePaymentSearch(values url.Values, accountID int64) (*pay.PaymentSearch, error) {
+	q := &searchQuery{values: values}
+	s := &pay.PaymentSearch{AccountID: accountID}
+	if st := q.get("state"); st != "" {
+		if searchableStates[st] {
+			s.Statuses = pay.StatusesForState(st)
+		} else {
+			q.bad("state")
+		}
+	}
+	s.Reference = q.text("reference", pay.MaxReferenceLength)
+	s.Email = q.text("email", pay.MaxEmailLength)
+	s.CardBrand = q.text("card_brand", 20)
+	s.FromDate = q.dateTime("from_date")
+	s.ToDate = q.dateTime("to_date")
+	s.Page, s.DisplaySize = q.paging()
+	s.FirstDigits = q.fixedDigits("first_digits_card_number", 6)
+	s.LastDigits = q.fixedDigits("last_digits_card_number", 4)
+	s.FromSettled = q.date("from_settled_date")
+	s.ToSettled = q.date("to_settled_date")
+	s.CardholderName = q.get("cardholder_name")
+	s.AgreementID = q.get("agreement_id")
+	if err := q.err(pay.CodeSearchPaymentsInvalid); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (a *API) searchPayments(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	s, err := parsePaymentSearch(r.URL.Query(), accountFrom(ctx).ID)
+	var page *pay.PaymentPage
+	if err == nil {
+		page, err = a.Payments.Search(ctx, s)
+	}
+	if err != nil {
+		a.fail(w, r, err, paymentSearch.codes)
+		return
+	}
+	writePage(w, r, a.pager(r, paymentSearch, s.Page, s.DisplaySize, page.Total), page.Payments, a.searchResult)
+}
+
+// searchResult renders a payment in search results, without next_url.
+func (a *API) searchResult(p *pay.Payment) *paymentBody { return a.renderPayment(p, "") }

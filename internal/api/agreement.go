@@ -9,13 +9,6 @@ import (
 	"pay/internal/pay"
 )
 
-var (
-	createAgreementCodes = codes{downstream: "P2198"}
-	getAgreementCodes    = codes{notFound: "P2200", downstream: "P2298"}
-	searchAgreementCodes = codes{notFound: "P2402", downstream: "P2498"}
-	cancelAgreementCodes = codes{notFound: "P2500", downstream: "P2598"}
-)
-
 // agreementBody is GOV.UK Pay's agreement resource.
 type agreementBody struct {
 	AgreementID       string          `json:"agreement_id"`
@@ -46,7 +39,7 @@ func renderAgreement(a *pay.Agreement) *agreementBody {
 	return b
 }
 
-var errAgreementBadJSON = &pay.Error{Kind: pay.KindBadRequest, Code: "P2197", Message: "Unable to parse JSON"}
+var errAgreementBadJSON = &pay.Error{Kind: pay.KindBadRequest, Code: pay.CodeCreateAgreementBadJSON, Message: pay.DescBadJSON}
 
 // parseCreateAgreement reads the body in GOV.UK Pay's order: reference,
 // description, user_identifier.
@@ -109,6 +102,9 @@ func (a *API) cancelAgreement(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// agreementSearch is GET /v1/agreements; its page links keep reference and status.
+var agreementSearch = searchEndpoint{path: "/v1/agreements", codes: searchAgreementCodes, params: []string{"reference", "status"}}
+
 // agreementSearchParams are the parameters agreement search accepts.
 var agreementSearchParams = []string{"reference", "status", "page", "display_size"}
 
@@ -117,7 +113,7 @@ var agreementStatuses = []string{string(pay.AgreementCreated), string(pay.Agreem
 // parseAgreementSearch validates in GOV.UK Pay's order; any other
 // parameter with a value is a 400.
 func parseAgreementSearch(values url.Values, accountID int64) (*pay.AgreementSearch, error) {
-	q := &paymentQuery{values: values}
+	q := &searchQuery{values: values}
 	s := &pay.AgreementSearch{AccountID: accountID}
 	if st := q.get("status"); st != "" && !slices.Contains(agreementStatuses, st) {
 		q.bad("status")
@@ -125,55 +121,28 @@ func parseAgreementSearch(values url.Values, accountID int64) (*pay.AgreementSea
 		s.Status = pay.AgreementStatus(st)
 	}
 	s.Reference = q.text("reference", pay.MaxReferenceLength)
-	s.Page = q.number("page", 1, 1, 0)
-	s.DisplaySize = q.number("display_size", pay.DefaultDisplaySize, 1, pay.MaxDisplaySize)
-	invalid := func(kind pay.Kind, names string) error {
-		return &pay.Error{Kind: kind, Code: "P2401",
-			Message: "Invalid parameters: " + names + ". See Public API documentation for the correct data formats"}
-	}
-	if len(q.invalid) > 0 {
-		return nil, invalid(pay.KindInvalid, strings.Join(q.invalid, ", "))
+	s.Page, s.DisplaySize = q.paging()
+	if err := q.err(pay.CodeSearchAgreementsInvalid); err != nil {
+		return nil, err
 	}
 	for name, v := range values {
 		if !slices.Contains(agreementSearchParams, name) && strings.TrimSpace(strings.Join(v, "")) != "" {
-			return nil, invalid(pay.KindBadRequest, name)
+			return nil, invalidParams(pay.KindBadRequest, pay.CodeSearchAgreementsInvalid, name)
 		}
 	}
 	return s, nil
 }
 
-type agreementSearchBody struct {
-	Total   int              `json:"total"`
-	Count   int              `json:"count"`
-	Page    int              `json:"page"`
-	Results []*agreementBody `json:"results"`
-	Links   searchLinks      `json:"_links"`
-}
-
 func (a *API) searchAgreements(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	s, err := parseAgreementSearch(r.URL.Query(), accountFrom(ctx).ID)
+	var page *pay.AgreementPage
+	if err == nil {
+		page, err = a.Payments.Store.AgreementSearch(ctx, s)
+	}
 	if err != nil {
-		a.fail(w, r, err, searchAgreementCodes)
+		a.fail(w, r, err, agreementSearch.codes)
 		return
 	}
-	page, err := a.Payments.Store.AgreementSearch(ctx, s)
-	if err != nil {
-		a.fail(w, r, err, searchAgreementCodes)
-		return
-	}
-	last := lastPage(page.Total, s.DisplaySize)
-	if page.Total > 0 && s.Page > last {
-		a.fail(w, r, &pay.Error{Kind: pay.KindNotFound, Code: "P2402", Message: "Page not found"}, searchAgreementCodes)
-		return
-	}
-	body := agreementSearchBody{Total: page.Total, Count: len(page.Agreements), Page: s.Page, Results: []*agreementBody{}}
-	for _, ag := range page.Agreements {
-		body.Results = append(body.Results, renderAgreement(ag))
-	}
-	pageLink := func(n int) *link {
-		return get(a.pageURL("/v1/agreements", []string{"reference", "status"}, r.URL.Query(), n, s.DisplaySize))
-	}
-	body.Links = navigation(pageLink, s.Page, last)
-	writeJSON(w, http.StatusOK, body)
+	writePage(w, r, a.pager(r, agreementSearch, s.Page, s.DisplaySize, page.Total), page.Agreements, renderAgreement)
 }

@@ -11,7 +11,7 @@ import (
 	"pay/internal/pay"
 )
 
-var errRefundBadJSON = &pay.Error{Kind: pay.KindBadRequest, Code: pay.CodeRefundBadJSON, Message: "Unable to parse JSON"}
+var errRefundBadJSON = &pay.Error{Kind: pay.KindBadRequest, Code: pay.CodeRefundBadJSON, Message: pay.DescBadJSON}
 
 // parseRefund reads a POST /v1/payments/{id}/refunds body as GOV.UK Pay
 // does: amount must be a JSON integer (400 P0601 when missing or null, 400
@@ -148,38 +148,23 @@ func (a *API) getRefunds(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, body)
 }
 
-// refundSearchParams are GOV.UK Pay's refund search parameters, in the order
-// it checks them and its links list them.
-var refundSearchParams = []string{"from_date", "to_date", "from_settled_date", "to_settled_date"}
+// refundSearch is GET /v1/refunds. Its page links keep GOV.UK Pay's refund
+// search parameters, in the order it checks them and lists them.
+var refundSearch = searchEndpoint{path: "/v1/refunds", codes: searchRefundCodes,
+	params: []string{"from_date", "to_date", "from_settled_date", "to_settled_date"}}
 
 func parseRefundSearch(values url.Values, accountID int64) (*pay.RefundSearch, error) {
-	q := &paymentQuery{values: values}
+	q := &searchQuery{values: values}
 	s := &pay.RefundSearch{AccountID: accountID}
 	s.FromDate = q.dateTime("from_date")
 	s.ToDate = q.dateTime("to_date")
 	s.FromSettled = q.date("from_settled_date")
 	s.ToSettled = q.date("to_settled_date")
-	s.Page = q.number("page", 1, 1, 0)
-	s.DisplaySize = q.number("display_size", pay.DefaultDisplaySize, 1, pay.MaxDisplaySize)
-	if len(q.invalid) > 0 {
-		return nil, invalidParams(pay.CodeSearchRefundsBad, q.invalid)
+	s.Page, s.DisplaySize = q.paging()
+	if err := q.err(pay.CodeSearchRefundsBad); err != nil {
+		return nil, err
 	}
 	return s, nil
-}
-
-// invalidParams is GOV.UK Pay's search validation error, naming every bad parameter.
-func invalidParams(code string, names []string) error {
-	return &pay.Error{Kind: pay.KindInvalid, Code: code,
-		Message: "Invalid parameters: " + strings.Join(names, ", ") + ". See Public API documentation for the correct data formats"}
-}
-
-// refundSearchBody is GOV.UK Pay's RefundSearchResults.
-type refundSearchBody struct {
-	Total   int                 `json:"total"`
-	Count   int                 `json:"count"`
-	Page    int                 `json:"page"`
-	Results []*refundDetailBody `json:"results"`
-	Links   searchLinks         `json:"_links"`
 }
 
 // refundDetailBody is a refund in search results: the refund and its payment's id.
@@ -191,23 +176,17 @@ type refundDetailBody struct {
 func (a *API) searchRefunds(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	s, err := parseRefundSearch(r.URL.Query(), accountFrom(ctx).ID)
+	var page *pay.RefundPage
+	if err == nil {
+		page, err = a.Payments.SearchRefunds(ctx, s)
+	}
 	if err != nil {
-		a.fail(w, r, err, searchRefundCodes)
+		a.fail(w, r, err, refundSearch.codes)
 		return
 	}
-	page, err := a.Payments.SearchRefunds(ctx, s)
-	if err != nil {
-		a.fail(w, r, err, searchRefundCodes)
-		return
-	}
-	nav := a.pager("/v1/refunds", refundSearchParams, r.URL.Query(), s.Page, s.DisplaySize, page.Total)
-	if nav.pastEnd() {
-		a.fail(w, r, &pay.Error{Kind: pay.KindNotFound, Code: pay.CodeSearchRefundsAbsent, Message: "Page not found"}, searchRefundCodes)
-		return
-	}
-	body := refundSearchBody{Total: page.Total, Count: len(page.Refunds), Page: s.Page, Results: []*refundDetailBody{}, Links: nav.links()}
-	for _, refund := range page.Refunds {
-		body.Results = append(body.Results, &refundDetailBody{refundBody: a.renderRefund(refund), PaymentID: refund.PaymentID})
-	}
-	writeJSON(w, http.StatusOK, body)
+	writePage(w, r, a.pager(r, refundSearch, s.Page, s.DisplaySize, page.Total), page.Refunds, a.renderRefundDetail)
+}
+
+func (a *API) renderRefundDetail(r *pay.Refund) *refundDetailBody {
+	return &refundDetailBody{refundBody: a.renderRefund(r), PaymentID: r.PaymentID}
 }

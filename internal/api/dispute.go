@@ -8,21 +8,22 @@ import (
 	"pay/internal/pay"
 )
 
-// disputeSearchParams are GOV.UK Pay's dispute search parameters, in the
-// order its links list them.
-var disputeSearchParams = []string{"from_date", "to_date", "from_settled_date", "to_settled_date", "status"}
+// disputeSearch is GET /v1/disputes. Its page links keep GOV.UK Pay's
+// dispute search parameters, in the order it lists them, under "links", not
+// "_links", as GOV.UK Pay sends them (DisputesSearchResults).
+var disputeSearch = searchEndpoint{path: "/v1/disputes", codes: searchDisputeCodes, bareLinks: true,
+	params: []string{"from_date", "to_date", "from_settled_date", "to_settled_date", "status"}}
 
 // parseDisputeSearch checks the parameters in GOV.UK Pay's order. A bad
 // status is reported as "state", the name GOV.UK Pay's validator uses.
 func parseDisputeSearch(values url.Values, accountID int64) (*pay.DisputeSearch, error) {
-	q := &paymentQuery{values: values}
+	q := &searchQuery{values: values}
 	s := &pay.DisputeSearch{AccountID: accountID}
 	s.FromDate = q.dateTime("from_date")
 	s.ToDate = q.dateTime("to_date")
 	s.FromSettled = q.date("from_settled_date")
 	s.ToSettled = q.date("to_settled_date")
-	s.Page = q.number("page", 1, 1, 0)
-	s.DisplaySize = q.number("display_size", pay.DefaultDisplaySize, 1, pay.MaxDisplaySize)
+	s.Page, s.DisplaySize = q.paging()
 	if st := pay.DisputeStatus(q.get("status")); st != "" {
 		if slices.Contains(pay.DisputeStatuses, st) {
 			s.Status = st
@@ -30,20 +31,10 @@ func parseDisputeSearch(values url.Values, accountID int64) (*pay.DisputeSearch,
 			q.bad("state")
 		}
 	}
-	if len(q.invalid) > 0 {
-		return nil, invalidParams(pay.CodeSearchPaymentsInvalid, q.invalid)
+	if err := q.err(pay.CodeSearchPaymentsInvalid); err != nil {
+		return nil, err
 	}
 	return s, nil
-}
-
-// disputeSearchBody is GOV.UK Pay's DisputesSearchResults. Its page links
-// are under "links", not "_links", as GOV.UK Pay sends them.
-type disputeSearchBody struct {
-	Total   int            `json:"total"`
-	Count   int            `json:"count"`
-	Page    int            `json:"page"`
-	Results []*disputeBody `json:"results"`
-	Links   searchLinks    `json:"links"`
 }
 
 // disputeBody is GOV.UK Pay's DisputeDetailForSearch. fee, net_amount and
@@ -81,23 +72,13 @@ func (a *API) renderDispute(d *pay.Dispute) *disputeBody {
 func (a *API) searchDisputes(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	s, err := parseDisputeSearch(r.URL.Query(), accountFrom(ctx).ID)
+	var page *pay.DisputePage
+	if err == nil {
+		page, err = a.Payments.SearchDisputes(ctx, s)
+	}
 	if err != nil {
-		a.fail(w, r, err, searchDisputeCodes)
+		a.fail(w, r, err, disputeSearch.codes)
 		return
 	}
-	page, err := a.Payments.SearchDisputes(ctx, s)
-	if err != nil {
-		a.fail(w, r, err, searchDisputeCodes)
-		return
-	}
-	nav := a.pager("/v1/disputes", disputeSearchParams, r.URL.Query(), s.Page, s.DisplaySize, page.Total)
-	if nav.pastEnd() {
-		a.fail(w, r, &pay.Error{Kind: pay.KindNotFound, Code: pay.CodeSearchPaymentsPageNotFound, Message: "Page not found"}, searchDisputeCodes)
-		return
-	}
-	body := disputeSearchBody{Total: page.Total, Count: len(page.Disputes), Page: s.Page, Results: []*disputeBody{}, Links: nav.links()}
-	for _, d := range page.Disputes {
-		body.Results = append(body.Results, a.renderDispute(d))
-	}
-	writeJSON(w, http.StatusOK, body)
+	writePage(w, r, a.pager(r, disputeSearch, s.Page, s.DisplaySize, page.Total), page.Disputes, a.renderDispute)
 }

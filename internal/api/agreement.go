@@ -138,7 +138,7 @@ func (a *API) searchAgreements(w http.ResponseWriter, r *http.Request) {
 	s, err := parseAgreementSearch(r.URL.Query(), accountFrom(ctx).ID)
 	var page *pay.AgreementPage
 	if err == nil {
-		page, err = a.Payments.Store.AgreementSearch(ctx, s)
+		page, err = a.Store.AgreementSearch(ctx, s)
 	}
 	if err != nil {
 		a.fail(w, r, err, agreementSearch.codes)

@@ -5,6 +5,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -17,12 +18,21 @@ import (
 // API is the public API's handlers and what they need.
 type API struct {
 	Payments  *pay.Payments
-	Store     pay.Store
-	Secret    []byte // checks API key checksums
+	Accounts  *pay.Accounts // authenticates API keys
+	Store     Store
 	PublicURL string // base of every URL the API hands out, without a trailing slash
 	Logger    *slog.Logger
 	Now       func() time.Time
 	Limiter   *ratelimit.Limiter // per-account request limits; nil: none
+}
+
+// Store is what the API reads straight from the database: the searches.
+// Every change, and every read with a rule in it, goes through Payments.
+type Store interface {
+	PaymentSearch(ctx context.Context, s *pay.PaymentSearch) (*pay.PaymentPage, error)
+	RefundSearch(ctx context.Context, s *pay.RefundSearch) (*pay.RefundPage, error)
+	DisputeSearch(ctx context.Context, s *pay.DisputeSearch) (*pay.DisputePage, error)
+	AgreementSearch(ctx context.Context, s *pay.AgreementSearch) (*pay.AgreementPage, error)
 }
 
 func (a *API) now() time.Time {

@@ -74,7 +74,7 @@ func (a *API) searchDisputes(w http.ResponseWriter, r *http.Request) {
 	s, err := parseDisputeSearch(r.URL.Query(), accountFrom(ctx).ID)
 	var page *pay.DisputePage
 	if err == nil {
-		page, err = a.Payments.SearchDisputes(ctx, s)
+		page, err = a.Store.DisputeSearch(ctx, s)
 	}
 	if err != nil {
 		a.fail(w, r, err, disputeSearch.codes)

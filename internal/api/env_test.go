@@ -77,7 +77,7 @@ func newEnvOn(t *testing.T, eng engine) *env {
 	setNow(e.clock.Now)
 	e.payments = &pay.Payments{Store: st, Now: e.clock.Now, Providers: map[string]pay.Provider{pay.ProviderSandbox: sandbox.New()}}
 	e.account = e.newAccount(pay.AccountTest, pay.ProviderSandbox)
-	a := &api.API{Payments: e.payments, Store: st, Secret: e.secret, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now}
+	a := &api.API{Payments: e.payments, Accounts: &pay.Accounts{Store: st, Secret: e.secret, Now: e.clock.Now}, Store: st, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now}
 	e.server = httptest.NewServer(apitest.Validate(t, a.Handler()))
 	a.PublicURL = e.server.URL
 	t.Cleanup(e.server.Close)

@@ -32,7 +32,7 @@ func fuzzAPI(f *testing.F) (http.Handler, string, *apitest.Validator) {
 	secret := []byte("fuzzing secret of at least thirty-two bytes")
 	key := pay.GenerateAPIKey(pay.AccountTest, secret)
 	must(f, st.APIKeyInsert(ctx, &pay.APIKey{AccountID: acct.ID, Description: "fuzz", Hash: pay.HashAPIKey(key), Hint: "x"}))
-	a := &api.API{Store: st, Secret: secret, PublicURL: "http://pay.test", Logger: slog.New(slog.DiscardHandler),
+	a := &api.API{Store: st, Accounts: &pay.Accounts{Store: st, Secret: secret}, PublicURL: "http://pay.test", Logger: slog.New(slog.DiscardHandler),
 		Payments: &pay.Payments{Store: st, Providers: map[string]pay.Provider{pay.ProviderSandbox: sandbox.New()}}}
 	return a.Handler(), key, apitest.NewValidator(f)
 }

@@ -327,7 +327,7 @@ func (a *API) searchPayments(w http.ResponseWriter, r *http.Request) {
 	s, err := parsePaymentSearch(r.URL.Query(), accountFrom(ctx).ID)
 	var page *pay.PaymentPage
 	if err == nil {
-		page, err = a.Payments.Search(ctx, s)
+		page, err = a.Store.PaymentSearch(ctx, s)
 	}
 	if err != nil {
 		a.fail(w, r, err, paymentSearch.codes)

@@ -187,7 +187,7 @@ func TestCreatePaymentIdempotencyRace(t *testing.T) {
 		for i := 0; i < n; i++ {
 			ids[<-results] = true
 		}
-		page, err := e.payments.Search(e.ctx, &pay.PaymentSearch{AccountID: e.account.ID, Page: 1, DisplaySize: 50})
+		page, err := e.store.PaymentSearch(e.ctx, &pay.PaymentSearch{AccountID: e.account.ID, Page: 1, DisplaySize: 50})
 		must(t, err)
 		if len(ids) != 1 || page.Total != 1 {
 			t.Fatalf("%d concurrent creates with one key made %d payments (%d ids)", n, page.Total, len(ids))

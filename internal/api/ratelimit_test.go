@@ -15,7 +15,7 @@ import (
 // limited returns e's API served again with a rate limiter on e's clock.
 func (e *env) limited() *apitest.Client {
 	e.t.Helper()
-	a := &api.API{Payments: e.payments, Store: e.store, Secret: e.secret, Logger: slog.New(slog.DiscardHandler),
+	a := &api.API{Payments: e.payments, Accounts: &pay.Accounts{Store: e.store, Secret: e.secret, Now: e.clock.Now}, Store: e.store, Logger: slog.New(slog.DiscardHandler),
 		Now: e.clock.Now, Limiter: &ratelimit.Limiter{Now: e.clock.Now}}
 	srv := httptest.NewServer(apitest.Validate(e.t, a.Handler()))
 	a.PublicURL = srv.URL

@@ -178,7 +178,7 @@ func (a *API) searchRefunds(w http.ResponseWriter, r *http.Request) {
 	s, err := parseRefundSearch(r.URL.Query(), accountFrom(ctx).ID)
 	var page *pay.RefundPage
 	if err == nil {
-		page, err = a.Payments.SearchRefunds(ctx, s)
+		page, err = a.Store.RefundSearch(ctx, s)
 	}
 	if err != nil {
 		a.fail(w, r, err, refundSearch.codes)

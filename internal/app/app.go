@@ -180,7 +180,7 @@ func newSecret() string {
 // Handler returns everything Pay serves over HTTP.
 func (a *App) Handler() (http.Handler, error) {
 	mux := http.NewServeMux()
-	(&api.API{Payments: a.Payments, Store: a.Store, Secret: a.Secret, PublicURL: a.Config.PublicURL,
+	(&api.API{Payments: a.Payments, Accounts: a.Accounts, Store: a.Store, PublicURL: a.Config.PublicURL,
 		Logger: a.Logger, Limiter: a.Limiter}).Register(mux)
 	cards, err := card.New(card.Config{Payments: a.Payments, Store: a.Store, Secret: a.Secret,
 		SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now})
@@ -223,7 +223,7 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 // the background. Addr tells where it listens.
 func (a *App) Start(ctx context.Context, jobOpts jobs.Options) error {
 	var err error
-	a.jobs, err = a.startJobs(context.WithoutCancel(ctx), jobs.Deps{Payments: a.Payments, Store: a.Store, Logger: a.Logger, Now: a.now}, jobOpts)
+	a.jobs, err = a.startJobs(context.WithoutCancel(ctx), jobs.Deps{Payments: a.Payments, Logger: a.Logger}, jobOpts)
 	if err != nil {
 		return err
 	}

@@ -15,17 +15,10 @@ import (
 	"pay/internal/pay"
 )
 
-// Lifetimes of what the cleanup job deletes.
-const (
-	TokenLifetime = 7 * 24 * time.Hour // GOV.UK Pay's TOKEN_EXPIRY_WINDOW_SECONDS
-)
-
 // Deps are what the workers need.
 type Deps struct {
 	Payments *pay.Payments
-	Store    pay.Store
 	Logger   *slog.Logger
-	Now      func() time.Time
 }
 
 // Options tune the runner; zero values take the defaults.
@@ -57,14 +50,11 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], deps De
 	if opts.Workers == 0 {
 		opts.Workers = 20
 	}
-	if deps.Now == nil {
-		deps.Now = time.Now
-	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &captureWorker{payments: deps.Payments})
 	river.AddWorker(workers, &refundWorker{payments: deps.Payments})
 	river.AddWorker(workers, &disputeWorker{payments: deps.Payments})
-	river.AddWorker(workers, &cleanupWorker{store: deps.Store, now: deps.Now, logger: deps.Logger})
+	river.AddWorker(workers, &cleanupWorker{payments: deps.Payments, logger: deps.Logger})
 	river.AddWorker(workers, &expiryWorker{payments: deps.Payments, logger: deps.Logger})
 	river.AddWorker(workers, &agreementPaymentWorker{payments: deps.Payments})
 	client, err := river.NewClient(driver, &river.Config{
@@ -114,14 +104,12 @@ func (w *captureWorker) Work(ctx context.Context, job *river.Job[pay.CaptureJob]
 // cleanupWorker deletes expired idempotency keys and old next_url tokens.
 type cleanupWorker struct {
 	river.WorkerDefaults[pay.CleanupJob]
-	store  pay.Store
-	now    func() time.Time
-	logger *slog.Logger
+	payments *pay.Payments
+	logger   *slog.Logger
 }
 
 func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[pay.CleanupJob]) error {
-	now := w.now()
-	n, err := w.store.Cleanup(ctx, now.Add(-pay.IdempotencyKeyLifetime), now.Add(-TokenLifetime))
+	n, err := w.payments.Cleanup(ctx)
 	if err != nil {
 		return err
 	}

@@ -98,3 +98,40 @@ func (s *Accounts) SaveSettings(ctx context.Context, a *Account) error {
 		return tx.ServiceUpdate(ctx, &Service{ID: a.ServiceID, Name: a.ServiceName, NameWelsh: a.ServiceNameWelsh})
 	})
 }
+
+// lastUsedResolution limits how often a key's "last used" time is written:
+// often enough for people, rarely enough to keep writes off the hot path.
+const lastUsedResolution = time.Minute
+
+var errKeyRefused = &Error{Kind: KindUnauthorised, Message: "Credentials are required to access this resource."}
+
+// Authenticate returns the unrevoked API key that key is, and its account.
+// The checksum is verified before any database work, so forged keys cost
+// nothing; revocation takes effect at once because every call reads the
+// key's row. A forged, unknown or revoked key is KindUnauthorised; an
+// account that cannot be found is KindNotFound.
+func (s *Accounts) Authenticate(ctx context.Context, key string) (*APIKey, *Account, error) {
+	if !CheckAPIKey(key, s.Secret) {
+		return nil, nil, errKeyRefused
+	}
+	k, err := s.Store.APIKeyGetByHash(ctx, HashAPIKey(key))
+	if IsKind(err, KindNotFound) || (err == nil && k.Revoked()) {
+		return nil, nil, errKeyRefused
+	} else if err != nil {
+		return nil, nil, err
+	}
+	acct, err := s.Store.AccountGet(ctx, k.AccountID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return k, acct, nil
+}
+
+// Touch records that a key was used, at most once per minute.
+func (s *Accounts) Touch(ctx context.Context, k *APIKey) error {
+	now := s.now()
+	if k.LastUsedAt != nil && now.Sub(*k.LastUsedAt) < lastUsedResolution {
+		return nil
+	}
+	return s.Store.APIKeyTouch(ctx, k.ID, now)
+}

@@ -121,11 +121,6 @@ type DisputePage struct {
 	Total    int
 }
 
-// SearchDisputes returns a page of the account's disputes, newest first.
-func (s *Payments) SearchDisputes(ctx context.Context, q *DisputeSearch) (*DisputePage, error) {
-	return s.Store.DisputeSearch(ctx, q)
-}
-
 // DisputePlan is how a test provider scripts the dispute of a captured
 // payment, so services can try their dispute handling without a real bank.
 type DisputePlan struct {

@@ -83,3 +83,14 @@ func lostRace(err error) (bool, error) {
 	}
 	return err == nil, err
 }
+
+// TokenLifetime is how long a next_url token is kept, used or not: GOV.UK
+// Pay's TOKEN_EXPIRY_WINDOW_SECONDS.
+const TokenLifetime = 7 * 24 * time.Hour
+
+// Cleanup deletes idempotency keys older than IdempotencyKeyLifetime and
+// next_url tokens older than TokenLifetime, and reports how many rows went.
+func (s *Payments) Cleanup(ctx context.Context) (int, error) {
+	now := s.now()
+	return s.Store.Cleanup(ctx, now.Add(-IdempotencyKeyLifetime), now.Add(-TokenLifetime))
+}

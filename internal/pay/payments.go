@@ -168,11 +168,6 @@ func (s *Payments) History(ctx context.Context, accountID int64, id string) ([]S
 	return out, nil
 }
 
-// Search returns a page of the account's payments.
-func (s *Payments) Search(ctx context.Context, q *PaymentSearch) (*PaymentPage, error) {
-	return s.Store.PaymentSearch(ctx, q)
-}
-
 // Errors of cancel and capture, in GOV.UK Pay's wording.
 var (
 	errCancelFailed   = &Error{Kind: KindBadRequest, Code: CodeCancelFailed, Message: "Cancellation of payment failed"}

@@ -200,11 +200,6 @@ func (s *Payments) Refunds(ctx context.Context, accountID int64, paymentID strin
 	return s.Store.RefundList(ctx, accountID, paymentID)
 }
 
-// SearchRefunds returns a page of the account's refunds, newest first.
-func (s *Payments) SearchRefunds(ctx context.Context, q *RefundSearch) (*RefundPage, error) {
-	return s.Store.RefundSearch(ctx, q)
-}
-
 // ProcessRefund sends a refund to the provider and records the answer. It is
 // the refund job's body and safe to run again: a finished refund is left
 // alone, and a refund that stopped half way is asked for again with the same

@@ -1,7 +1,6 @@
 package pay
 
 import (
-	"context"
 	"time"
 )
 
@@ -37,11 +36,6 @@ type TransactionSearch struct {
 type TransactionPage struct {
 	Transactions []*Transaction
 	Total        int
-}
-
-// Transactions returns a page of payments and refunds.
-func (s *Payments) Transactions(ctx context.Context, q *TransactionSearch) (*TransactionPage, error) {
-	return s.Store.TransactionSearch(ctx, q)
 }
 
 // RefundStatusesForDisplayState returns the refund statuses with a display

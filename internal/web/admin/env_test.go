@@ -95,7 +95,7 @@ func (e *env) start(o options) {
 		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}})
 	must(e.t, err)
 	h.Register(mux)
-	(&api.API{Payments: e.payments, Store: e.store, Secret: testSecret, PublicURL: publicURL, Logger: logger,
+	(&api.API{Payments: e.payments, Accounts: &pay.Accounts{Store: e.store, Secret: testSecret, Now: e.clock.Now}, Store: e.store, PublicURL: publicURL, Logger: logger,
 		Now: e.clock.Now}).Register(mux)
 	mux.Handle("GET /static/", web.Static())
 	e.server.Start()

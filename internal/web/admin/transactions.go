@@ -58,7 +58,7 @@ func (h *Handler) transactions(q *request) {
 	d.Errors = f.errors
 	d.fillOptions()
 	if len(f.errors) == 0 {
-		res, err := h.payments.Transactions(q.ctx, f.search(q.account.ID))
+		res, err := h.store.TransactionSearch(q.ctx, f.search(q.account.ID))
 		if err != nil {
 			h.systemError(q.w, q.r, err)
 			return

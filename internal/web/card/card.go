@@ -23,17 +23,24 @@ var templateFS embed.FS
 // Handler serves the card pages.
 type Handler struct {
 	payments  *pay.Payments
-	store     pay.Store
+	store     Store
 	templates *web.Templates
 	sessions  *sessions
 	logger    *slog.Logger
 	now       func() time.Time
 }
 
+// Store is what the card pages read straight from the database; every
+// change goes through Payments.
+type Store interface {
+	PaymentGet(ctx context.Context, accountID int64, id string) (*pay.Payment, error)
+	AccountGet(ctx context.Context, id int64) (*pay.Account, error)
+}
+
 // Config is what the card pages need.
 type Config struct {
 	Payments      *pay.Payments
-	Store         pay.Store
+	Store         Store
 	Secret        []byte // signs the payer's session cookie
 	SecureCookies bool   // Pay is reached over https
 	Logger        *slog.Logger

@@ -87,6 +87,43 @@ func TestCreateUser(t *testing.T) {
 	}
 }
 
+// failingTx fails every role it is asked to set, after the user insert
+// before it has written.
+type failingTx struct{ team.Tx }
+
+var errMidway = errors.New("failure injected midway")
+
+func (failingTx) MembershipSet(context.Context, *team.Membership) error { return errMidway }
+
+// failingStore runs transactions whose MembershipSet fails.
+type failingStore struct{ team.Store }
+
+func (s failingStore) TeamUpdate(ctx context.Context, fn func(team.Tx) error) error {
+	return s.Store.TeamUpdate(ctx, func(tx team.Tx) error { return fn(failingTx{tx}) })
+}
+
+// TestCreateUserAtomic fails Create between the user and the role, and
+// finds no user: the two are written together or not at all.
+func TestCreateUserAtomic(t *testing.T) {
+	t.Parallel()
+	e := newUsersEnv(t)
+	users := &team.Users{Store: failingStore{e.store}, Now: e.clock.Now}
+	_, _, err := users.Create(e.ctx, &team.NewUser{Email: "half@example.org", Role: team.RoleAdmin, ServiceID: e.service.ID})
+	if !errors.Is(err, errMidway) {
+		t.Fatalf("Create = %v, want the injected failure", err)
+	}
+	if _, err := e.store.UserGetByEmail(e.ctx, "half@example.org"); !errors.Is(err, team.ErrNotFound) {
+		t.Fatalf("the user of a failed Create: %v", err)
+	}
+	if list, err := e.store.UserList(e.ctx); err != nil || len(list) != 0 {
+		t.Fatalf("a failed Create left users %+v %v", list, err)
+	}
+	u, _ := e.create(t, "half@example.org")
+	if role, err := e.users.Role(e.ctx, u.ID, e.service.ID); err != nil || role != team.RoleViewOnly {
+		t.Fatalf("after a failed Create, the same email: %q %v", role, err)
+	}
+}
+
 func TestLockout(t *testing.T) {
 	t.Parallel()
 	e := newUsersEnv(t)

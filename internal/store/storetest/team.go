@@ -12,13 +12,15 @@ import (
 )
 
 // testTeam covers team.Store: users and their sign-in state, roles in
-// services, and sessions.
+// services, sessions, and changes of several steps in one transaction.
 func testTeam(t *testing.T, open Opener) {
 	t.Run("User", func(t *testing.T) { t.Parallel(); testUser(t, open) })
 	t.Run("UserSignIn", func(t *testing.T) { t.Parallel(); testUserSignIn(t, open) })
 	t.Run("UserTOTPStepConcurrent", func(t *testing.T) { t.Parallel(); testTOTPStepConcurrent(t, open) })
 	t.Run("Membership", func(t *testing.T) { t.Parallel(); testMembership(t, open) })
 	t.Run("Session", func(t *testing.T) { t.Parallel(); testSession(t, open) })
+	t.Run("TeamUpdate", func(t *testing.T) { t.Parallel(); testTeamUpdate(t, open) })
+	t.Run("TeamUpdateRollback", func(t *testing.T) { t.Parallel(); testTeamUpdateRollback(t, open) })
 }
 
 // wantErr fails t unless err is a team error of the given kind.
@@ -234,4 +236,119 @@ func testSession(t *testing.T, open Opener) {
 		_, err = f.Team.SessionGet(f.ctx, keep.Hash)
 		wantErr(t, err, team.ErrNotFound)
 	})
+}
+
+// testTeamUpdate makes a user and their role in one transaction, and sees
+// both once it commits, and the writes of the transaction's methods.
+func testTeamUpdate(t *testing.T, open Opener) {
+	f := setup(t, open)
+	u := &team.User{Email: "together@example.org", PasswordHash: "h"}
+	m := &team.Membership{ServiceID: f.service.ID, Role: team.RoleViewAndRefund}
+	mustOK(t, f.Team.TeamUpdate(f.ctx, func(tx team.Tx) error {
+		if err := tx.UserInsert(f.ctx, u); err != nil {
+			return err
+		}
+		m.UserID = u.ID
+		return tx.MembershipSet(f.ctx, m)
+	}))
+	if u.ID == 0 || !u.CreatedAt.Equal(f.Clock.Now()) || !m.CreatedAt.Equal(f.Clock.Now()) {
+		t.Fatalf("TeamUpdate did not set IDs and times: %+v %+v", u, m)
+	}
+	got, err := f.Team.UserGet(f.ctx, u.ID)
+	mustOK(t, err)
+	if diff := cmp.Diff(u, got); diff != "" {
+		t.Fatalf("UserGet (-want +got):\n%s", diff)
+	}
+	list, err := f.Team.MembershipList(f.ctx, u.ID)
+	mustOK(t, err)
+	if len(list) != 1 || list[0].Role != team.RoleViewAndRefund || list[0].ServiceID != f.service.ID {
+		t.Fatalf("MembershipList = %+v", list)
+	}
+	f.newSession(t, u)
+	u.TOTPSecret = "SECRET"
+	mustOK(t, f.Team.TeamUpdate(f.ctx, func(tx team.Tx) error {
+		if err := tx.UserUpdate(f.ctx, u); err != nil {
+			return err
+		}
+		n, err := tx.SessionDeleteUser(f.ctx, u.ID)
+		if err == nil && n != 1 {
+			t.Errorf("SessionDeleteUser in a transaction removed %d, want 1", n)
+		}
+		return err
+	}))
+	if got, _ := f.Team.UserGet(f.ctx, u.ID); got.TOTPSecret != "SECRET" {
+		t.Fatalf("UserUpdate in a transaction: %+v", got)
+	}
+	if n, _ := f.Team.SessionDeleteUser(f.ctx, u.ID); n != 0 {
+		t.Fatalf("%d sessions outlived SessionDeleteUser in a transaction", n)
+	}
+}
+
+var errMidway = errors.New("failure injected midway")
+
+// testTeamUpdateRollback fails a change midway, in fn or in a store
+// method, and sees nothing of it written.
+func testTeamUpdateRollback(t *testing.T, open Opener) {
+	f := setup(t, open)
+	kept := f.newUser(t, "kept@example.org")
+	keptSession := f.newSession(t, kept)
+	for _, tt := range []struct {
+		name string
+		fail func(tx team.Tx, u *team.User) error // runs after the user insert
+		want error
+	}{
+		{"InjectedError", func(team.Tx, *team.User) error { return errMidway }, errMidway},
+		{"UnknownService", func(tx team.Tx, u *team.User) error {
+			return tx.MembershipSet(f.ctx, &team.Membership{UserID: u.ID, ServiceID: 999999, Role: team.RoleAdmin})
+		}, team.ErrNotFound},
+		{"AfterMoreWrites", func(tx team.Tx, u *team.User) error {
+			mustOK(t, tx.MembershipSet(f.ctx, &team.Membership{UserID: u.ID, ServiceID: f.service.ID, Role: team.RoleAdmin}))
+			kept.Disabled = true
+			mustOK(t, tx.UserUpdate(f.ctx, kept))
+			if _, err := tx.SessionDeleteUser(f.ctx, kept.ID); err != nil {
+				return err
+			}
+			return errMidway
+		}, errMidway},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			u := &team.User{Email: "half@example.org", PasswordHash: "h"}
+			err := f.Team.TeamUpdate(f.ctx, func(tx team.Tx) error {
+				if err := tx.UserInsert(f.ctx, u); err != nil {
+					return err
+				}
+				return tt.fail(tx, u)
+			})
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("TeamUpdate = %v, want %v", err, tt.want)
+			}
+			f.wantNothingWritten(t, u, keptSession)
+		})
+	}
+}
+
+// wantNothingWritten fails t if a rolled-back change left the user u or
+// a role behind, or changed the other user or ended their session.
+func (f *fixture) wantNothingWritten(t *testing.T, u *team.User, kept *team.Session) {
+	t.Helper()
+	_, err := f.Team.UserGetByEmail(f.ctx, u.Email)
+	wantErr(t, err, team.ErrNotFound)
+	if list, err := f.Team.UserList(f.ctx); err != nil || len(list) != 1 || list[0].Disabled {
+		t.Fatalf("users after a rolled-back change: %+v %v", list, err)
+	}
+	if list, _ := f.Team.MembershipList(f.ctx, u.ID); len(list) != 0 {
+		t.Fatalf("a rolled-back change left memberships: %+v", list)
+	}
+	_, err = f.Team.SessionGet(f.ctx, kept.Hash)
+	mustOK(t, err)
+}
+
+// newSession stores a session of u, signed in now.
+func (f *fixture) newSession(t *testing.T, u *team.User) *team.Session {
+	t.Helper()
+	_, hash := team.NewSessionToken()
+	now := f.Clock.Now()
+	s := &team.Session{Hash: hash, UserID: u.ID, Stage: team.StageSignedIn, CreatedAt: now, LastSeenAt: now}
+	mustOK(t, f.Team.SessionInsert(f.ctx, s))
+	return s
 }

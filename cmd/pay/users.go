@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"pay/internal/app"
 	"pay/internal/config"
 	"pay/internal/pay"
+	"pay/internal/team"
 )
 
 // users runs the users commands: create, list, role, unlock and reset-2fa.
@@ -20,7 +22,7 @@ func users(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 	}
 	fs := newFlags("users "+sub, stderr)
 	email := fs.String("email", "", "the user's email address")
-	role := fs.String("role", string(pay.RoleAdmin), "admin, view-and-refund or view-only (with users role: none removes)")
+	role := fs.String("role", string(team.RoleAdmin), "admin, view-and-refund or view-only (with users role: none removes)")
 	serviceID := fs.Int64("service", 0, "service id (default: the first service)")
 	positional, err := parseFlags(fs, args)
 	if err != nil {
@@ -59,7 +61,7 @@ func users(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 }
 
 func userError(err error, email string) error {
-	if pay.IsKind(err, pay.KindNotFound) {
+	if errors.Is(err, team.ErrNotFound) {
 		return fmt.Errorf("there is no user with email %q", email)
 	}
 	return err
@@ -87,7 +89,7 @@ func createUser(ctx context.Context, a *app.App, email, roleName string, service
 	if !strings.Contains(email, "@") {
 		return fmt.Errorf("users create needs --email with an email address")
 	}
-	role, err := pay.ParseRole(roleName)
+	role, err := team.ParseRole(roleName)
 	if err != nil {
 		return err
 	}
@@ -95,7 +97,7 @@ func createUser(ctx context.Context, a *app.App, email, roleName string, service
 	if err != nil {
 		return err
 	}
-	nu := &pay.NewUser{Email: email, Role: role}
+	nu := &team.NewUser{Email: email, Role: role}
 	if svc != nil {
 		nu.ServiceID = svc.ID
 	}
@@ -127,24 +129,24 @@ func setRole(ctx context.Context, a *app.App, email, roleName string, serviceID 
 		return fmt.Errorf("there is no service yet")
 	}
 	if roleName == "none" {
-		if err := a.Store.MembershipDelete(ctx, u.ID, svc.ID); err != nil && !pay.IsKind(err, pay.KindNotFound) {
+		if err := a.Store.MembershipDelete(ctx, u.ID, svc.ID); err != nil && !errors.Is(err, team.ErrNotFound) {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s has no role in %s now.\n", u.Email, svc.Name)
 		return nil
 	}
-	role, err := pay.ParseRole(roleName)
+	role, err := team.ParseRole(roleName)
 	if err != nil {
 		return err
 	}
-	if err := a.Store.MembershipSet(ctx, &pay.Membership{UserID: u.ID, ServiceID: svc.ID, Role: role}); err != nil {
+	if err := a.Store.MembershipSet(ctx, &team.Membership{UserID: u.ID, ServiceID: svc.ID, Role: role}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s is %s in %s now.\n", u.Email, role, svc.Name)
 	return nil
 }
 
-func listUsers(ctx context.Context, st pay.Store, stdout io.Writer) error {
+func listUsers(ctx context.Context, st team.Store, stdout io.Writer) error {
 	list, err := st.UserList(ctx)
 	if err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 
 	"pay/internal/app"
 	"pay/internal/config"
-	"pay/internal/pay"
+	"pay/internal/team"
 )
 
 func TestUsersCommands(t *testing.T) {
@@ -49,7 +49,7 @@ func TestUsersCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range pay.MaxFailedSignIns {
+	for range team.MaxFailedSignIns {
 		if _, err := st.UserSignInFailed(ctx, u.ID); err != nil {
 			t.Fatal(err)
 		}

@@ -26,20 +26,28 @@ import (
 	"pay/internal/ratelimit"
 	"pay/internal/store/postgres"
 	"pay/internal/store/sqlite"
+	"pay/internal/team"
 	"pay/internal/telemetry"
 	"pay/internal/web"
 	"pay/internal/web/admin"
 	"pay/internal/web/card"
 )
 
+// Store is the database as Pay uses it: the payments side and the team
+// side. Both engines implement both.
+type Store interface {
+	pay.Store
+	team.Store
+}
+
 // App is a running (or ready to run) Pay instance.
 type App struct {
 	Config   config.Config
 	Logger   *slog.Logger
-	Store    pay.Store
+	Store    Store
 	Payments *pay.Payments
 	Accounts *pay.Accounts
-	Users    *pay.Users
+	Users    *team.Users
 	Secret   []byte
 	Metrics  *telemetry.Metrics
 	Limiter  *ratelimit.Limiter // API rate limits, shared through Redis when REDIS_URL is set
@@ -61,12 +69,12 @@ type Options struct {
 }
 
 // OpenStore opens the store that cfg.DatabaseURL names and runs its migrations.
-func OpenStore(ctx context.Context, cfg config.Config) (pay.Store, error) {
+func OpenStore(ctx context.Context, cfg config.Config) (Store, error) {
 	s, _, err := openStore(ctx, cfg)
 	return s, err
 }
 
-func openStore(ctx context.Context, cfg config.Config) (pay.Store, func(context.Context, jobs.Deps, jobs.Options) (*jobs.Runner, error), error) {
+func openStore(ctx context.Context, cfg config.Config) (Store, func(context.Context, jobs.Deps, jobs.Options) (*jobs.Runner, error), error) {
 	engine, source, err := cfg.Database()
 	if err != nil {
 		return nil, nil, err
@@ -116,7 +124,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	a.Payments = &pay.Payments{Store: st, Now: a.now,
 		Providers: map[string]pay.Provider{pay.ProviderSandbox: opts.Sandbox}}
 	a.Accounts = &pay.Accounts{Store: st, Secret: a.Secret, Now: a.now}
-	a.Users = &pay.Users{Store: st, Now: a.now, Require2FA: cfg.Require2FA}
+	a.Users = &team.Users{Store: st, Now: a.now, Require2FA: cfg.Require2FA}
 	if a.Limiter, err = newLimiter(cfg, logger, a.now); err != nil {
 		st.Close()
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"pay/internal/pay"
+	"pay/internal/team"
 )
 
 // bootstrapSetting marks that first-start setup has been claimed, so that of
@@ -30,7 +31,7 @@ func (a *App) Bootstrap(ctx context.Context) (*Credentials, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	c := &Credentials{AdminEmail: a.Config.AdminEmail, Password: pay.NewPassword()}
+	c := &Credentials{AdminEmail: a.Config.AdminEmail, Password: team.NewPassword()}
 	c.Service = &pay.Service{ExternalID: pay.NewID(), Name: "Sandbox service"}
 	if err := a.Store.ServiceInsert(ctx, c.Service); err != nil {
 		return nil, fmt.Errorf("bootstrap: service: %w", err)
@@ -40,11 +41,11 @@ func (a *App) Bootstrap(ctx context.Context) (*Credentials, error) {
 	if err := a.Store.AccountInsert(ctx, c.Account); err != nil {
 		return nil, fmt.Errorf("bootstrap: account: %w", err)
 	}
-	user := &pay.User{Email: c.AdminEmail, PasswordHash: pay.HashPassword(c.Password)}
+	user := &team.User{Email: c.AdminEmail, PasswordHash: team.HashPassword(c.Password)}
 	if err := a.Store.UserInsert(ctx, user); err != nil {
 		return nil, fmt.Errorf("bootstrap: admin user: %w", err)
 	}
-	if err := a.Store.MembershipSet(ctx, &pay.Membership{UserID: user.ID, ServiceID: c.Service.ID, Role: pay.RoleAdmin}); err != nil {
+	if err := a.Store.MembershipSet(ctx, &team.Membership{UserID: user.ID, ServiceID: c.Service.ID, Role: team.RoleAdmin}); err != nil {
 		return nil, fmt.Errorf("bootstrap: admin role: %w", err)
 	}
 	var err error

@@ -6,9 +6,10 @@ import (
 )
 
 // AdminStore is what the admin site needs from the database beyond the
-// payments API: users, their roles and sessions, services' names, API key
+// payments API: services' names, the accounts a user may see, API key
 // names, and payments read in bulk. It is part of Store, so both engines
-// implement it and pass the same contract suite.
+// implement it and pass the same contract suite. Users, their roles and
+// sessions are the team side's (package team).
 type AdminStore interface {
 	// ServiceGet returns one service; not found if there is none.
 	ServiceGet(ctx context.Context, id int64) (*Service, error)
@@ -16,57 +17,9 @@ type AdminStore interface {
 	// is no such service.
 	ServiceUpdate(ctx context.Context, s *Service) error
 
-	// UserGet returns one user; not found if there is none.
-	UserGet(ctx context.Context, id int64) (*User, error)
-	// UserList returns every user, oldest first.
-	UserList(ctx context.Context) ([]*User, error)
-	// UserUpdate stores u's password hash, PasswordChangeRequired, TOTP
-	// secret and Disabled flag; not found if there is no such user.
-	UserUpdate(ctx context.Context, u *User) error
-	// UserSignInFailed adds one failed attempt to the user's count in one
-	// statement, so concurrent failures all count, and returns the new
-	// count; not found if there is no such user.
-	UserSignInFailed(ctx context.Context, id int64) (int, error)
-	// UserSignInReset sets the user's failed attempts to zero (a successful
-	// sign-in, or an operator unlocking the user); not found if there is no
-	// such user.
-	UserSignInReset(ctx context.Context, id int64) error
-	// UserTOTPStep records that the authenticator code of a time step was
-	// used. Conflict unless step is later than every step used before, so a
-	// code is accepted once even when two requests race; not found if there
-	// is no such user.
-	UserTOTPStep(ctx context.Context, id, step int64) error
-
-	// MembershipSet gives the user a role in the service, replacing any
-	// role they had there; not found if the user or service does not exist.
-	MembershipSet(ctx context.Context, m *Membership) error
-	// MembershipDelete removes the user from the service; not found if they
-	// had no role there.
-	MembershipDelete(ctx context.Context, userID, serviceID int64) error
-	// MembershipList returns the user's roles with the services' names, by
-	// service id.
-	MembershipList(ctx context.Context, userID int64) ([]*Membership, error)
-	// AccountListForUser returns the accounts of the services the user has a
-	// role in, oldest first.
+	// AccountListForUser returns the accounts of the services the user (a
+	// team user's id) has a role in, oldest first.
 	AccountListForUser(ctx context.Context, userID int64) ([]*Account, error)
-
-	// SessionInsert stores a new session; conflict if its hash exists, not
-	// found if the user does not.
-	SessionInsert(ctx context.Context, s *Session) error
-	// SessionGet returns the session with the given token hash; not found
-	// if there is none.
-	SessionGet(ctx context.Context, hash string) (*Session, error)
-	// SessionUpdate stores s's Stage, PendingTOTP and LastSeenAt; not found
-	// if there is no such session.
-	SessionUpdate(ctx context.Context, s *Session) error
-	// SessionDelete removes a session; not found if there is none.
-	SessionDelete(ctx context.Context, hash string) error
-	// SessionDeleteUser removes every session of the user and reports how
-	// many there were.
-	SessionDeleteUser(ctx context.Context, userID int64) (int, error)
-	// SessionDeleteIdle removes sessions last seen before the given time or
-	// created before createdBefore, and reports how many there were.
-	SessionDeleteIdle(ctx context.Context, lastSeenBefore, createdBefore time.Time) (int, error)
 
 	// APIKeyGet returns one key of the account, revoked or not; not found
 	// if there is no such key or it belongs to another account.

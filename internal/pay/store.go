@@ -41,12 +41,6 @@ type Store interface {
 	// AccountUpdate stores a's Disabled flag and settings.
 	AccountUpdate(ctx context.Context, a *Account) error
 
-	// UserInsert stores a new user and sets ID and CreatedAt; conflict if the
-	// email (ignoring case) is taken.
-	UserInsert(ctx context.Context, u *User) error
-	// UserGetByEmail finds a user by email, ignoring case.
-	UserGetByEmail(ctx context.Context, email string) (*User, error)
-
 	// APIKeyInsert stores a new key and sets ID and CreatedAt; conflict if the hash exists.
 	APIKeyInsert(ctx context.Context, k *APIKey) error
 	// APIKeyGetByHash finds a key, revoked or not, by its hash.

@@ -9,8 +9,8 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 
-	"pay/internal/pay"
 	"pay/internal/store/pgtest"
+	"pay/internal/team"
 )
 
 // TestAdminMigrationKeepsAdmins migrates a database from before roles
@@ -55,7 +55,7 @@ func TestAdminMigrationKeepsAdmins(t *testing.T) {
 		t.Fatalf("an old user's new columns: %+v", u)
 	}
 	list, err := s.MembershipList(ctx, u.ID)
-	if err != nil || len(list) != 1 || list[0].Role != pay.RoleAdmin || list[0].ServiceName != "Old service" {
+	if err != nil || len(list) != 1 || list[0].Role != team.RoleAdmin || list[0].ServiceName != "Old service" {
 		t.Fatalf("memberships after migrating: %+v %v", list, err)
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/pressly/goose/v3"
 
-	"pay/internal/pay"
+	"pay/internal/team"
 )
 
 // TestAdminMigrationKeepsAdmins migrates a database from before roles
@@ -49,7 +49,7 @@ func TestAdminMigrationKeepsAdmins(t *testing.T) {
 		t.Fatal(err)
 	}
 	list, err := s.MembershipList(ctx, u.ID)
-	if err != nil || len(list) != 1 || list[0].Role != pay.RoleAdmin || list[0].ServiceName != "Old service" {
+	if err != nil || len(list) != 1 || list[0].Role != team.RoleAdmin || list[0].ServiceName != "Old service" {
 		t.Fatalf("memberships after migrating: %+v %v", list, err)
 	}
 	if u.FailedSignIns != 0 || u.PasswordChangeRequired || u.TOTPLastStep != 0 {

@@ -81,23 +81,6 @@ func testAccount(t *testing.T, open Opener) {
 	})
 }
 
-func testUser(t *testing.T, open Opener) {
-	f := setup(t, open)
-	u := &pay.User{Email: "Admin@Example.org", PasswordHash: pay.HashPassword("correct horse battery")}
-	mustOK(t, f.Store.UserInsert(f.ctx, u))
-	if u.ID == 0 || !u.CreatedAt.Equal(f.Clock.Now()) {
-		t.Fatalf("UserInsert did not set ID and CreatedAt: %+v", u)
-	}
-	got, err := f.Store.UserGetByEmail(f.ctx, "admin@example.ORG")
-	mustOK(t, err)
-	if diff := cmp.Diff(u, got); diff != "" {
-		t.Fatalf("UserGetByEmail (-want +got):\n%s", diff)
-	}
-	wantKind(t, f.Store.UserInsert(f.ctx, &pay.User{Email: "admin@example.org", PasswordHash: "x"}), pay.KindConflict)
-	_, err = f.Store.UserGetByEmail(f.ctx, "nobody@example.org")
-	wantKind(t, err, pay.KindNotFound)
-}
-
 func testAPIKey(t *testing.T, open Opener) {
 	f := setup(t, open)
 	newKey := func(account *pay.Account, description string) *pay.APIKey {

@@ -9,16 +9,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"pay/internal/pay"
+	"pay/internal/team"
 )
 
-// testAdmin covers what the admin site needs: services' names, users'
-// sign-in state, roles, sessions, key names and payments read in bulk.
+// testAdmin covers what the admin site needs of pay.Store: services'
+// names, the accounts a user may see, key names and payments read in bulk.
 func testAdmin(t *testing.T, open Opener) {
 	t.Run("Service", func(t *testing.T) { t.Parallel(); testServiceUpdate(t, open) })
-	t.Run("UserSignIn", func(t *testing.T) { t.Parallel(); testUserSignIn(t, open) })
-	t.Run("UserTOTPStepConcurrent", func(t *testing.T) { t.Parallel(); testTOTPStepConcurrent(t, open) })
-	t.Run("Membership", func(t *testing.T) { t.Parallel(); testMembership(t, open) })
-	t.Run("Session", func(t *testing.T) { t.Parallel(); testSession(t, open) })
+	t.Run("AccountListForUser", func(t *testing.T) { t.Parallel(); testAccountListForUser(t, open) })
 	t.Run("APIKeyDescribe", func(t *testing.T) { t.Parallel(); testAPIKeyDescribe(t, open) })
 	t.Run("PaymentSearchAdminFilters", func(t *testing.T) { t.Parallel(); testAdminFilters(t, open) })
 	t.Run("PaymentMetadataKeys", func(t *testing.T) { t.Parallel(); testPaymentMetadataKeys(t, open) })
@@ -50,101 +48,16 @@ func testServiceUpdate(t *testing.T, open Opener) {
 	wantKind(t, f.Store.ServiceUpdate(f.ctx, &pay.Service{ID: 999999, Name: "x"}), pay.KindNotFound)
 }
 
-// newUser stores a user with the given email.
-func (f *fixture) newUser(t *testing.T, email string) *pay.User {
-	t.Helper()
-	u := &pay.User{Email: email, PasswordHash: "hash-of-" + email}
-	mustOK(t, f.Store.UserInsert(f.ctx, u))
-	return u
-}
-
-func testUserSignIn(t *testing.T, open Opener) {
-	f := setup(t, open)
-	u := &pay.User{Email: "new@example.org", PasswordHash: "h", PasswordChangeRequired: true}
-	mustOK(t, f.Store.UserInsert(f.ctx, u))
-	other := f.newUser(t, "other@example.org")
-	t.Run("GetAndList", func(t *testing.T) {
-		got, err := f.Store.UserGet(f.ctx, u.ID)
-		mustOK(t, err)
-		if diff := cmp.Diff(u, got); diff != "" {
-			t.Fatalf("UserGet (-want +got):\n%s", diff)
-		}
-		list, err := f.Store.UserList(f.ctx)
-		mustOK(t, err)
-		if len(list) != 2 || list[0].ID != u.ID || list[1].ID != other.ID {
-			t.Fatalf("UserList = %+v", list)
-		}
-		_, err = f.Store.UserGet(f.ctx, 999999)
-		wantKind(t, err, pay.KindNotFound)
-	})
-	t.Run("Update", func(t *testing.T) {
-		u.PasswordHash, u.PasswordChangeRequired, u.TOTPSecret, u.Disabled = "new hash", false, "SECRET", true
-		mustOK(t, f.Store.UserUpdate(f.ctx, u))
-		got, err := f.Store.UserGetByEmail(f.ctx, u.Email)
-		mustOK(t, err)
-		if diff := cmp.Diff(u, got); diff != "" {
-			t.Fatalf("after UserUpdate (-want +got):\n%s", diff)
-		}
-		wantKind(t, f.Store.UserUpdate(f.ctx, &pay.User{ID: 999999}), pay.KindNotFound)
-	})
-	t.Run("FailedSignIns", func(t *testing.T) {
-		for want := 1; want <= 3; want++ {
-			n, err := f.Store.UserSignInFailed(f.ctx, other.ID)
-			mustOK(t, err)
-			if n != want {
-				t.Fatalf("UserSignInFailed = %d, want %d", n, want)
-			}
-		}
-		got, _ := f.Store.UserGet(f.ctx, other.ID)
-		if got.FailedSignIns != 3 {
-			t.Fatalf("FailedSignIns = %d, want 3", got.FailedSignIns)
-		}
-		mustOK(t, f.Store.UserSignInReset(f.ctx, other.ID))
-		got, _ = f.Store.UserGet(f.ctx, other.ID)
-		if got.FailedSignIns != 0 {
-			t.Fatalf("after reset FailedSignIns = %d", got.FailedSignIns)
-		}
-		_, err := f.Store.UserSignInFailed(f.ctx, 999999)
-		wantKind(t, err, pay.KindNotFound)
-		wantKind(t, f.Store.UserSignInReset(f.ctx, 999999), pay.KindNotFound)
-	})
-	t.Run("TOTPStep", func(t *testing.T) {
-		mustOK(t, f.Store.UserTOTPStep(f.ctx, other.ID, 1000))
-		wantKind(t, f.Store.UserTOTPStep(f.ctx, other.ID, 1000), pay.KindConflict)
-		wantKind(t, f.Store.UserTOTPStep(f.ctx, other.ID, 999), pay.KindConflict)
-		mustOK(t, f.Store.UserTOTPStep(f.ctx, other.ID, 1001))
-		got, _ := f.Store.UserGet(f.ctx, other.ID)
-		if got.TOTPLastStep != 1001 {
-			t.Fatalf("TOTPLastStep = %d, want 1001", got.TOTPLastStep)
-		}
-		wantKind(t, f.Store.UserTOTPStep(f.ctx, 999999, 5), pay.KindNotFound)
-	})
-}
-
-// testTOTPStepConcurrent sends one code from several requests at once:
-// exactly one may use it.
-func testTOTPStepConcurrent(t *testing.T, open Opener) {
-	f := setup(t, open)
-	u := f.newUser(t, "racer@example.org")
-	wantOneWinner(t, "UserTOTPStep", race(8, func(int) error { return f.Store.UserTOTPStep(f.ctx, u.ID, 5000) }))
-}
-
-func testMembership(t *testing.T, open Opener) {
+// testAccountListForUser reads the accounts of the services a user has a
+// role in, and not of another service.
+func testAccountListForUser(t *testing.T, open Opener) {
 	f := setup(t, open)
 	u := f.newUser(t, "member@example.org")
 	second := &pay.Service{ExternalID: pay.NewID(), Name: "Another service"}
 	mustOK(t, f.Store.ServiceInsert(f.ctx, second))
-	m := &pay.Membership{UserID: u.ID, ServiceID: second.ID, Role: pay.RoleViewOnly}
-	mustOK(t, f.Store.MembershipSet(f.ctx, m))
-	mustOK(t, f.Store.MembershipSet(f.ctx, &pay.Membership{UserID: u.ID, ServiceID: f.service.ID, Role: pay.RoleViewOnly}))
-	f.Clock.Advance(time.Hour)
-	mustOK(t, f.Store.MembershipSet(f.ctx, &pay.Membership{UserID: u.ID, ServiceID: f.service.ID, Role: pay.RoleAdmin}))
-	list, err := f.Store.MembershipList(f.ctx, u.ID)
-	mustOK(t, err)
-	if len(list) != 2 {
-		t.Fatalf("MembershipList = %+v, want two services", list)
+	for _, id := range []int64{second.ID, f.service.ID} {
+		mustOK(t, f.Team.MembershipSet(f.ctx, &team.Membership{UserID: u.ID, ServiceID: id, Role: team.RoleViewOnly}))
 	}
-	// The accounts of the user's services, and not of another service.
 	secondAccount := &pay.Account{ServiceID: second.ID, Type: pay.AccountTest, Provider: pay.ProviderSandbox, Settings: pay.DefaultAccountSettings()}
 	mustOK(t, f.Store.AccountInsert(f.ctx, secondAccount))
 	stranger := &pay.Service{ExternalID: pay.NewID(), Name: "Not theirs"}
@@ -161,102 +74,10 @@ func testMembership(t *testing.T, open Opener) {
 		accounts[0].ServiceName != f.service.Name || accounts[2].ServiceName != "Another service" {
 		t.Fatalf("AccountListForUser = %v (%+v), want %v", ids, accounts[0], want)
 	}
-	first, last := list[0], list[1]
-	if first.ServiceID != f.service.ID || first.Role != pay.RoleAdmin || first.ServiceName != f.service.Name ||
-		last.ServiceID != second.ID || last.Role != pay.RoleViewOnly || last.ServiceName != "Another service" {
-		t.Fatalf("MembershipList = %+v, %+v", first, last)
-	}
-	if !last.CreatedAt.Equal(m.CreatedAt) {
-		t.Fatalf("CreatedAt = %v, want %v", last.CreatedAt, m.CreatedAt)
-	}
-	mustOK(t, f.Store.MembershipDelete(f.ctx, u.ID, second.ID))
-	wantKind(t, f.Store.MembershipDelete(f.ctx, u.ID, second.ID), pay.KindNotFound)
-	if list, _ := f.Store.MembershipList(f.ctx, u.ID); len(list) != 1 {
-		t.Fatalf("after delete: %+v", list)
-	}
-	wantKind(t, f.Store.MembershipSet(f.ctx, &pay.Membership{UserID: 999999, ServiceID: f.service.ID, Role: pay.RoleAdmin}), pay.KindNotFound)
-	wantKind(t, f.Store.MembershipSet(f.ctx, &pay.Membership{UserID: u.ID, ServiceID: 999999, Role: pay.RoleAdmin}), pay.KindNotFound)
-	if list, _ := f.Store.MembershipList(f.ctx, 999999); len(list) != 0 {
-		t.Fatalf("an unknown user has memberships: %+v", list)
-	}
+	mustOK(t, f.Team.MembershipDelete(f.ctx, u.ID, second.ID))
 	if accounts, err := f.Store.AccountListForUser(f.ctx, u.ID); err != nil || len(accounts) != 2 {
 		t.Fatalf("after leaving a service: %d accounts, %v", len(accounts), err)
 	}
-}
-
-func testSession(t *testing.T, open Opener) {
-	f := setup(t, open)
-	u := f.newUser(t, "session@example.org")
-	now := f.Clock.Now()
-	newSession := func(created time.Time) *pay.Session {
-		_, hash := pay.NewSessionToken()
-		s := &pay.Session{Hash: hash, UserID: u.ID, Stage: pay.StageSecurityCode, CreatedAt: created, LastSeenAt: created}
-		mustOK(t, f.Store.SessionInsert(f.ctx, s))
-		return s
-	}
-	s := newSession(now)
-	t.Run("GetUpdate", func(t *testing.T) {
-		got, err := f.Store.SessionGet(f.ctx, s.Hash)
-		mustOK(t, err)
-		if diff := cmp.Diff(s, got); diff != "" {
-			t.Fatalf("SessionGet (-want +got):\n%s", diff)
-		}
-		s.Stage, s.PendingTOTP, s.LastSeenAt = pay.StageSignedIn, "PENDING", now.Add(time.Minute)
-		mustOK(t, f.Store.SessionUpdate(f.ctx, s))
-		got, err = f.Store.SessionGet(f.ctx, s.Hash)
-		mustOK(t, err)
-		if diff := cmp.Diff(s, got); diff != "" {
-			t.Fatalf("after SessionUpdate (-want +got):\n%s", diff)
-		}
-	})
-	t.Run("Errors", func(t *testing.T) {
-		wantKind(t, f.Store.SessionInsert(f.ctx, s), pay.KindConflict)
-		wantKind(t, f.Store.SessionInsert(f.ctx, &pay.Session{Hash: "orphan", UserID: 999999, Stage: pay.StageSignedIn,
-			CreatedAt: now, LastSeenAt: now}), pay.KindNotFound)
-		_, err := f.Store.SessionGet(f.ctx, "missing")
-		wantKind(t, err, pay.KindNotFound)
-		wantKind(t, f.Store.SessionUpdate(f.ctx, &pay.Session{Hash: "missing", LastSeenAt: now}), pay.KindNotFound)
-		wantKind(t, f.Store.SessionDelete(f.ctx, "missing"), pay.KindNotFound)
-	})
-	t.Run("DeleteIdle", func(t *testing.T) {
-		old := newSession(now.Add(-3 * time.Hour))
-		fresh := newSession(now)
-		n, err := f.Store.SessionDeleteIdle(f.ctx, now.Add(-time.Hour), now.Add(-24*time.Hour))
-		mustOK(t, err)
-		if n != 1 {
-			t.Fatalf("SessionDeleteIdle removed %d, want 1", n)
-		}
-		_, err = f.Store.SessionGet(f.ctx, old.Hash)
-		wantKind(t, err, pay.KindNotFound)
-		n, err = f.Store.SessionDeleteIdle(f.ctx, now.Add(-time.Hour), now.Add(time.Second))
-		mustOK(t, err)
-		if n < 1 {
-			t.Fatal("SessionDeleteIdle ignored the creation limit")
-		}
-		_, err = f.Store.SessionGet(f.ctx, fresh.Hash)
-		wantKind(t, err, pay.KindNotFound)
-	})
-	t.Run("DeleteUser", func(t *testing.T) {
-		a, b := newSession(now), newSession(now)
-		other := f.newUser(t, "someone-else@example.org")
-		_, hash := pay.NewSessionToken()
-		keep := &pay.Session{Hash: hash, UserID: other.ID, Stage: pay.StageSignedIn, CreatedAt: now, LastSeenAt: now}
-		mustOK(t, f.Store.SessionInsert(f.ctx, keep))
-		n, err := f.Store.SessionDeleteUser(f.ctx, u.ID)
-		mustOK(t, err)
-		if n != 2 {
-			t.Fatalf("SessionDeleteUser removed %d, want 2", n)
-		}
-		for _, gone := range []*pay.Session{a, b} {
-			_, err := f.Store.SessionGet(f.ctx, gone.Hash)
-			wantKind(t, err, pay.KindNotFound)
-		}
-		_, err = f.Store.SessionGet(f.ctx, keep.Hash)
-		mustOK(t, err)
-		mustOK(t, f.Store.SessionDelete(f.ctx, keep.Hash))
-		_, err = f.Store.SessionGet(f.ctx, keep.Hash)
-		wantKind(t, err, pay.KindNotFound)
-	})
 }
 
 func testAPIKeyDescribe(t *testing.T, open Opener) {

@@ -15,6 +15,7 @@ import (
 	_ "time/tzdata" // pages show times in Europe/London wherever Pay runs
 
 	"pay/internal/pay"
+	"pay/internal/team"
 	"pay/internal/web"
 )
 
@@ -26,7 +27,7 @@ type Config struct {
 	Store    pay.Store
 	Payments *pay.Payments
 	Accounts *pay.Accounts
-	Users    *pay.Users
+	Users    *team.Users
 	// Secret is the instance secret: it checks API key checksums and keys
 	// the forms' CSRF tokens.
 	Secret []byte
@@ -46,7 +47,7 @@ type Handler struct {
 	store     pay.Store
 	payments  *pay.Payments
 	accounts  *pay.Accounts
-	users     *pay.Users
+	users     *team.Users
 	secret    []byte
 	csrfKey   []byte
 	publicURL string
@@ -113,39 +114,39 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	route := func(pattern string, f http.HandlerFunc) { mux.Handle(pattern, web.Secure(f)) }
 	route("GET /admin/sign-in", h.signInPage)
 	route("POST /admin/sign-in", h.signIn)
-	route("GET /admin/security-code", h.atStage(pay.StageSecurityCode, h.securityCodePage))
-	route("POST /admin/security-code", h.atStage(pay.StageSecurityCode, h.securityCode))
-	route("GET /admin/new-password", h.atStage(pay.StageNewPassword, h.newPasswordPage))
-	route("POST /admin/new-password", h.atStage(pay.StageNewPassword, h.newPassword))
+	route("GET /admin/security-code", h.atStage(team.StageSecurityCode, h.securityCodePage))
+	route("POST /admin/security-code", h.atStage(team.StageSecurityCode, h.securityCode))
+	route("GET /admin/new-password", h.atStage(team.StageNewPassword, h.newPasswordPage))
+	route("POST /admin/new-password", h.atStage(team.StageNewPassword, h.newPassword))
 	// The authenticator app is set up when the operator requires it, or
 	// when a signed-in user without one takes up the offer.
-	route("GET /admin/authenticator", h.atStage(pay.StageSetUp2FA, h.authenticatorPage, pay.StageSignedIn))
-	route("POST /admin/authenticator", h.atStage(pay.StageSetUp2FA, h.authenticator, pay.StageSignedIn))
+	route("GET /admin/authenticator", h.atStage(team.StageSetUp2FA, h.authenticatorPage, team.StageSignedIn))
+	route("POST /admin/authenticator", h.atStage(team.StageSetUp2FA, h.authenticator, team.StageSignedIn))
 	route("POST /admin/sign-out", h.signOut)
 	route("GET /admin", h.signedIn(h.home))
 	route("GET /admin/{$}", h.signedIn(h.home))
 	route("GET /admin/services", h.signedIn(h.services))
 
-	account := func(pattern string, perm pay.Permission, f func(*request)) {
+	account := func(pattern string, perm team.Permission, f func(*request)) {
 		route(pattern, h.signedIn(h.withAccount(perm, f)))
 	}
-	account("GET /admin/accounts/{account}", pay.PermTransactionsRead, h.dashboard)
-	account("GET /admin/accounts/{account}/transactions", pay.PermTransactionsRead, h.transactions)
-	account("GET /admin/accounts/{account}/transactions/download", pay.PermTransactionsDownload, h.download)
-	account("GET /admin/accounts/{account}/transactions/{id}", pay.PermTransactionsDetails, h.transaction)
-	account("GET /admin/accounts/{account}/transactions/{id}/refund", pay.PermRefundsCreate, h.refundPage)
-	account("POST /admin/accounts/{account}/transactions/{id}/refund", pay.PermRefundsCreate, h.refund)
-	account("GET /admin/accounts/{account}/api-keys", pay.PermTokensRead, h.keys)
-	account("GET /admin/accounts/{account}/api-keys/revoked", pay.PermTokensRevokedRead, h.revokedKeys)
-	account("GET /admin/accounts/{account}/api-keys/new", pay.PermTokensCreate, h.newKeyPage)
-	account("POST /admin/accounts/{account}/api-keys/new", pay.PermTokensCreate, h.newKey)
-	account("GET /admin/accounts/{account}/api-keys/{key}/name", pay.PermTokensUpdate, h.keyNamePage)
-	account("POST /admin/accounts/{account}/api-keys/{key}/name", pay.PermTokensUpdate, h.keyName)
-	account("GET /admin/accounts/{account}/api-keys/{key}/revoke", pay.PermTokensDelete, h.revokeKeyPage)
-	account("POST /admin/accounts/{account}/api-keys/{key}/revoke", pay.PermTokensDelete, h.revokeKey)
-	account("GET /admin/accounts/{account}/settings", pay.PermPaymentTypesRead, h.settingsPage)
-	account("POST /admin/accounts/{account}/settings", pay.PermPaymentTypesUpdate, h.settings)
-	account("GET /admin/accounts/{account}/explorer", pay.PermTransactionsRead, h.explorerPage)
-	account("POST /admin/accounts/{account}/explorer", pay.PermTransactionsRead, h.explorer)
+	account("GET /admin/accounts/{account}", team.PermTransactionsRead, h.dashboard)
+	account("GET /admin/accounts/{account}/transactions", team.PermTransactionsRead, h.transactions)
+	account("GET /admin/accounts/{account}/transactions/download", team.PermTransactionsDownload, h.download)
+	account("GET /admin/accounts/{account}/transactions/{id}", team.PermTransactionsDetails, h.transaction)
+	account("GET /admin/accounts/{account}/transactions/{id}/refund", team.PermRefundsCreate, h.refundPage)
+	account("POST /admin/accounts/{account}/transactions/{id}/refund", team.PermRefundsCreate, h.refund)
+	account("GET /admin/accounts/{account}/api-keys", team.PermTokensRead, h.keys)
+	account("GET /admin/accounts/{account}/api-keys/revoked", team.PermTokensRevokedRead, h.revokedKeys)
+	account("GET /admin/accounts/{account}/api-keys/new", team.PermTokensCreate, h.newKeyPage)
+	account("POST /admin/accounts/{account}/api-keys/new", team.PermTokensCreate, h.newKey)
+	account("GET /admin/accounts/{account}/api-keys/{key}/name", team.PermTokensUpdate, h.keyNamePage)
+	account("POST /admin/accounts/{account}/api-keys/{key}/name", team.PermTokensUpdate, h.keyName)
+	account("GET /admin/accounts/{account}/api-keys/{key}/revoke", team.PermTokensDelete, h.revokeKeyPage)
+	account("POST /admin/accounts/{account}/api-keys/{key}/revoke", team.PermTokensDelete, h.revokeKey)
+	account("GET /admin/accounts/{account}/settings", team.PermPaymentTypesRead, h.settingsPage)
+	account("POST /admin/accounts/{account}/settings", team.PermPaymentTypesUpdate, h.settings)
+	account("GET /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorerPage)
+	account("POST /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorer)
 	route("/admin/", h.notFound)
 }

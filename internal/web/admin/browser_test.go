@@ -11,6 +11,7 @@ import (
 
 	"pay/internal/pay"
 	"pay/internal/provider/sandbox"
+	"pay/internal/team"
 	bt "pay/internal/web/browsertest"
 )
 
@@ -38,7 +39,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		r.Metadata = pay.Metadata{"ledger_code": "AB100"}
 	}), "4444333322221111")
 	e.pay(e.newPayment(nil), sandbox.CardDeclined)
-	u := e.user("admin@example.org", pay.RoleAdmin, true)
+	u := e.user("admin@example.org", team.RoleAdmin, true)
 	tab := bt.Tab(t)
 
 	bt.Do(t, tab, chromedp.Navigate(e.server.URL+"/admin/sign-in"), chromedp.WaitVisible(chromedp.ID("email")))
@@ -93,7 +94,7 @@ func TestBrowserAccessibility(t *testing.T) {
 func TestBrowserWithoutJavaScript(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	u := e.user("admin@example.org", pay.RoleAdmin, true)
+	u := e.user("admin@example.org", team.RoleAdmin, true)
 	tab := bt.Tab(t)
 	noScript := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})

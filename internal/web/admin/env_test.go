@@ -22,6 +22,7 @@ import (
 	"pay/internal/provider/sandbox"
 	"pay/internal/store/sqlite"
 	"pay/internal/store/storetest"
+	"pay/internal/team"
 	"pay/internal/web"
 	"pay/internal/web/admin"
 	"pay/internal/web/browsertest"
@@ -33,7 +34,7 @@ func TestMain(m *testing.M) { browsertest.Main(m) }
 // as argon2id is slow on purpose.
 const testPassword = "correct horse battery staple"
 
-var testHash = sync.OnceValue(func() string { return pay.HashPassword(testPassword) })
+var testHash = sync.OnceValue(func() string { return team.HashPassword(testPassword) })
 
 var testSecret = []byte("admin site test secret, 32 bytes or more")
 
@@ -47,7 +48,7 @@ type env struct {
 	store    *sqlite.Store
 	clock    *storetest.Clock
 	payments *pay.Payments
-	users    *pay.Users
+	users    *team.Users
 	service  *pay.Service
 	account  *pay.Account
 	other    *pay.Account // a live account of another service
@@ -76,7 +77,7 @@ func newEnv(t *testing.T, opts ...func(*options)) *env {
 	e.clock.Set(time.Now().UTC())
 	st.Now = e.clock.Now
 	e.payments = &pay.Payments{Store: st, Now: e.clock.Now, Providers: map[string]pay.Provider{pay.ProviderSandbox: sandbox.New()}}
-	e.users = &pay.Users{Store: st, Now: e.clock.Now, Require2FA: o.require2FA}
+	e.users = &team.Users{Store: st, Now: e.clock.Now, Require2FA: o.require2FA}
 	e.service, e.account = e.newService("Licence service", pay.AccountTest)
 	_, e.other = e.newService("Other service", pay.AccountLive)
 	e.start(o)
@@ -141,21 +142,21 @@ func (e *env) newService(name string, typ pay.AccountType) (*pay.Service, *pay.A
 
 // testUser is a user the test can sign in as.
 type testUser struct {
-	*pay.User
+	*team.User
 	Secret string // the authenticator secret, if the user has an app
 }
 
 // user stores a user with a role in the env's service and, with app, an
 // authenticator secret.
-func (e *env) user(email string, role pay.Role, app bool) *testUser {
+func (e *env) user(email string, role team.Role, app bool) *testUser {
 	e.t.Helper()
-	u := &testUser{User: &pay.User{Email: email, PasswordHash: testHash()}}
+	u := &testUser{User: &team.User{Email: email, PasswordHash: testHash()}}
 	if app {
-		u.Secret = pay.NewTOTPSecret()
+		u.Secret = team.NewTOTPSecret()
 		u.TOTPSecret = u.Secret
 	}
 	must(e.t, e.store.UserInsert(e.ctx, u.User))
-	must(e.t, e.store.MembershipSet(e.ctx, &pay.Membership{UserID: u.ID, ServiceID: e.service.ID, Role: role}))
+	must(e.t, e.store.MembershipSet(e.ctx, &team.Membership{UserID: u.ID, ServiceID: e.service.ID, Role: role}))
 	return u
 }
 
@@ -163,8 +164,8 @@ func (e *env) user(email string, role pay.Role, app bool) *testUser {
 // a step first so that no two calls return the same, already used, code.
 func (e *env) code(u *testUser) string {
 	e.t.Helper()
-	e.clock.Advance(pay.TOTPPeriod)
-	c, err := pay.TOTPCode(u.Secret, e.clock.Now())
+	e.clock.Advance(team.TOTPPeriod)
+	c, err := team.TOTPCode(u.Secret, e.clock.Now())
 	must(e.t, err)
 	return c
 }

@@ -11,6 +11,7 @@ import (
 
 	"pay/internal/api/apitest"
 	"pay/internal/pay"
+	"pay/internal/team"
 )
 
 var keyPattern = regexp.MustCompile(`id="api-key"[^>]*>(api_test_[0-9a-v]+)<`)
@@ -20,7 +21,7 @@ var keyPattern = regexp.MustCompile(`id="api-key"[^>]*>(api_test_[0-9a-v]+)<`)
 func TestAPIKeys(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	u := e.user("admin@example.org", pay.RoleAdmin, true)
+	u := e.user("admin@example.org", team.RoleAdmin, true)
 	b := e.browser()
 	b.signIn(u)
 	if p := b.get(e.accountPath("/api-keys")); !p.has("There are no active API keys") || p.has("revoked-keys-link") {
@@ -101,7 +102,7 @@ func TestAPIKeys(t *testing.T) {
 func TestRoles(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	admin := e.user("admin@example.org", pay.RoleAdmin, false)
+	admin := e.user("admin@example.org", team.RoleAdmin, false)
 	_, k := pay.NewAPIKey(e.account, testSecret, "existing", "admin@example.org")
 	must(t, e.store.APIKeyInsert(e.ctx, k))
 	p := e.newPayment(nil)
@@ -122,7 +123,7 @@ func TestRoles(t *testing.T) {
 		{"GET", "", nil}, {"GET", "/transactions", nil}, {"GET", "/transactions/" + p.ID, nil},
 		{"GET", "/transactions/download", nil}, {"GET", "/explorer", nil},
 	}
-	for _, role := range []pay.Role{pay.RoleViewOnly, pay.RoleViewAndRefund} {
+	for _, role := range []team.Role{team.RoleViewOnly, team.RoleViewAndRefund} {
 		u := e.user(string(role)+"@example.org", role, false)
 		b := e.browser()
 		b.signIn(u)
@@ -180,7 +181,7 @@ func TestRoles(t *testing.T) {
 func TestCSRF(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	u := e.user("admin@example.org", pay.RoleAdmin, false)
+	u := e.user("admin@example.org", team.RoleAdmin, false)
 	b := e.browser()
 	b.signIn(u)
 	b.get(e.accountPath("/api-keys/new"))

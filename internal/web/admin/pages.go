@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"pay/internal/pay"
+	"pay/internal/team"
 	"pay/internal/web"
 )
 
@@ -61,7 +61,7 @@ func (h *Handler) page(q *request, title, current string) page {
 	if q.sess != nil {
 		p.CSRF = h.csrfToken(q.sess)
 	}
-	if q.user != nil && q.sess.Stage == pay.StageSignedIn {
+	if q.user != nil && q.sess.Stage == team.StageSignedIn {
 		p.Email = q.user.Email
 	}
 	if q.account == nil {
@@ -71,15 +71,15 @@ func (h *Handler) page(q *request, title, current string) page {
 	p.ServiceName = a.ServiceName
 	p.Account = &accountView{ID: a.ID, ServiceName: a.ServiceName, Sandbox: !a.IsLive()}
 	for _, item := range []struct {
-		perm pay.Permission
+		perm team.Permission
 		path string
 		text string
 	}{
-		{pay.PermTransactionsRead, "", "Dashboard"},
-		{pay.PermTransactionsRead, "/transactions", "Transactions"},
-		{pay.PermTokensRead, "/api-keys", "API keys"},
-		{pay.PermPaymentTypesRead, "/settings", "Settings"},
-		{pay.PermTransactionsRead, "/explorer", "API Explorer"},
+		{team.PermTransactionsRead, "", "Dashboard"},
+		{team.PermTransactionsRead, "/transactions", "Transactions"},
+		{team.PermTokensRead, "/api-keys", "API keys"},
+		{team.PermPaymentTypesRead, "/settings", "Settings"},
+		{team.PermTransactionsRead, "/explorer", "API Explorer"},
 	} {
 		if q.role.Can(item.perm) {
 			p.Nav = append(p.Nav, navItem{Href: q.accountPath(item.path), Text: item.text, Current: item.text == current})

@@ -13,6 +13,7 @@ import (
 
 	"pay/internal/pay"
 	"pay/internal/provider/sandbox"
+	"pay/internal/team"
 )
 
 var statPattern = regexp.MustCompile(`(?s)<h2 class="heading-m" id="period-\d">([^<]+)</h2>.*?<a href="([^"]+)" class="stats__link"><span class="stats__count">(\d+)</span> <span class="stats__amount">([^<]+)</span>.*?stats__net">([^<]+)<`)
@@ -36,7 +37,7 @@ func TestDashboard(t *testing.T) {
 	must(t, err)
 	e.processRefunds(old.ID)
 	b := e.browser()
-	b.signIn(e.user("viewer@example.org", pay.RoleViewOnly, false))
+	b.signIn(e.user("viewer@example.org", team.RoleViewOnly, false))
 	d := b.get(e.accountPath(""))
 	var got []string
 	for _, m := range statPattern.FindAllStringSubmatch(d.body, -1) {
@@ -64,8 +65,8 @@ func TestDashboard(t *testing.T) {
 func TestServicesList(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	u := e.user("admin@example.org", pay.RoleAdmin, false)
-	must(t, e.store.MembershipSet(e.ctx, &pay.Membership{UserID: u.ID, ServiceID: e.other.ServiceID, Role: pay.RoleViewOnly}))
+	u := e.user("admin@example.org", team.RoleAdmin, false)
+	must(t, e.store.MembershipSet(e.ctx, &team.Membership{UserID: u.ID, ServiceID: e.other.ServiceID, Role: team.RoleViewOnly}))
 	b := e.browser()
 	home := b.signIn(u)
 	if home.heading() != "Your services" || !home.has("Licence service") || !home.has("Other service") ||
@@ -91,7 +92,7 @@ func TestSettings(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	b := e.browser()
-	b.signIn(e.user("admin@example.org", pay.RoleAdmin, false))
+	b.signIn(e.user("admin@example.org", team.RoleAdmin, false))
 	p := b.get(e.accountPath("/settings"))
 	if p.heading() != "Settings" || !p.has(`value="visa-debit" checked`) || !p.has(`id="allowDelayedCapture-on" name="allowDelayedCapture" value="on" checked`) {
 		t.Fatalf("settings page:\n%s", p.body)
@@ -141,7 +142,7 @@ func TestExplorer(t *testing.T) {
 	key, k := pay.NewAPIKey(e.account, testSecret, "explorer", "admin@example.org")
 	must(t, e.store.APIKeyInsert(e.ctx, k))
 	b := e.browser()
-	b.signIn(e.user("viewer@example.org", pay.RoleViewOnly, false))
+	b.signIn(e.user("viewer@example.org", team.RoleViewOnly, false))
 	p := b.get(e.accountPath("/explorer"))
 	if p.heading() != "API Explorer" || !p.has("New passport application") ||
 		!strings.Contains(html.UnescapeString(p.body), `"return_url": "https://service-name.gov.uk/transactions/12345"`) {
@@ -203,15 +204,15 @@ func TestHomeWithOneAccount(t *testing.T) {
 	e := newEnv(t)
 	empty := &pay.Service{ExternalID: pay.NewID(), Name: "Not set up yet"}
 	must(t, e.store.ServiceInsert(e.ctx, empty))
-	u := e.user("admin@example.org", pay.RoleAdmin, false)
-	must(t, e.store.MembershipSet(e.ctx, &pay.Membership{UserID: u.ID, ServiceID: empty.ID, Role: pay.RoleAdmin}))
+	u := e.user("admin@example.org", team.RoleAdmin, false)
+	must(t, e.store.MembershipSet(e.ctx, &team.Membership{UserID: u.ID, ServiceID: empty.ID, Role: team.RoleAdmin}))
 	b := e.browser()
 	b.signIn(u)
 	if p := b.get("/admin"); p.status != http.StatusSeeOther || p.location != e.accountPath("") {
 		t.Fatalf("/admin: %d %s", p.status, p.location)
 	}
 	nobody := e.browser()
-	lonely := e.user("lonely@example.org", pay.RoleViewOnly, false)
+	lonely := e.user("lonely@example.org", team.RoleViewOnly, false)
 	must(t, e.store.MembershipDelete(e.ctx, lonely.ID, e.service.ID))
 	if p := nobody.signIn(lonely); !p.has(`id="no-services"`) {
 		t.Fatalf("a user without services sees:\n%s", p.body)

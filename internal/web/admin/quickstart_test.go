@@ -21,6 +21,7 @@ import (
 	"pay/internal/jobs"
 	"pay/internal/pay"
 	"pay/internal/store/storetest"
+	"pay/internal/team"
 	bt "pay/internal/web/browsertest"
 )
 
@@ -50,8 +51,8 @@ func TestQuickStart(t *testing.T) {
 		chromedp.Click(chromedp.ID("continue")), chromedp.WaitVisible(chromedp.ID("totp-secret")))
 	secret := strings.ReplaceAll(bt.Text(t, tab, "#totp-secret"), " ", "")
 	code := func() string {
-		clock.Advance(pay.TOTPPeriod) // a fresh time step: each code works once
-		c, err := pay.TOTPCode(secret, clock.Now())
+		clock.Advance(team.TOTPPeriod) // a fresh time step: each code works once
+		c, err := team.TOTPCode(secret, clock.Now())
 		must(t, err)
 		return c
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pay/internal/pay"
+	"pay/internal/team"
 )
 
 var (
@@ -31,7 +32,7 @@ func TestRefundForm(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	p := e.pay(e.newPayment(nil), "4444333322221111")
-	admin := e.user("admin@example.org", pay.RoleAdmin, false)
+	admin := e.user("admin@example.org", team.RoleAdmin, false)
 	b := e.browser()
 	b.signIn(admin)
 	detail := e.accountPath("/transactions/" + p.ID)
@@ -169,7 +170,7 @@ func TestRefundPermissions(t *testing.T) {
 	refundPath := e.accountPath("/transactions/" + p.ID + "/refund")
 
 	viewer := e.browser()
-	viewer.signIn(e.user("viewer@example.org", pay.RoleViewOnly, false))
+	viewer.signIn(e.user("viewer@example.org", team.RoleViewOnly, false))
 	if d := viewer.get(e.accountPath("/transactions/" + p.ID)); d.status != http.StatusOK || refundLinkPattern.MatchString(d.body) {
 		t.Errorf("a view-only user is offered a refund: %d", d.status)
 	}
@@ -181,7 +182,7 @@ func TestRefundPermissions(t *testing.T) {
 	}
 
 	refunder := e.browser()
-	refunder.signIn(e.user("refunds@example.org", pay.RoleViewAndRefund, false))
+	refunder.signIn(e.user("refunds@example.org", team.RoleViewAndRefund, false))
 	// A payment that has not been paid cannot be refunded, nor can another
 	// account's or one that does not exist.
 	started := e.newPayment(nil)
@@ -229,7 +230,7 @@ func TestRefundsInTransactions(t *testing.T) {
 	e.pay(e.newPayment(func(r *pay.CreatePaymentRequest) { r.Reference, r.Amount = "INV-10", 500 }), "4444333322221111")
 	e.clock.Advance(time.Minute)
 	b := e.browser()
-	b.signIn(e.user("admin@example.org", pay.RoleAdmin, false))
+	b.signIn(e.user("admin@example.org", team.RoleAdmin, false))
 	refundPath := e.accountPath("/transactions/" + p.ID + "/refund")
 	b.get(refundPath)
 	if res := b.post(refundPath, refundForm("partial", "10.00", 12000)); res.status != http.StatusSeeOther {

@@ -5,12 +5,14 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 
 	"pay/internal/pay"
+	"pay/internal/team"
 	"pay/internal/web"
 )
 
@@ -29,10 +31,10 @@ type request struct {
 	r       *http.Request
 	ctx     context.Context
 	token   string // the session token, from the cookie
-	sess    *pay.Session
-	user    *pay.User
+	sess    *team.Session
+	user    *team.User
 	account *pay.Account // on account pages
-	role    pay.Role     // the user's role in the account's service
+	role    team.Role    // the user's role in the account's service
 }
 
 func (h *Handler) setSessionCookie(w http.ResponseWriter, token string) {
@@ -64,7 +66,7 @@ func csrfKey(secret []byte) []byte {
 // session, so it needs no storage and changes whenever the session rotates.
 // It backs up http.CrossOriginProtection for browsers that send neither
 // Sec-Fetch-Site nor Origin.
-func (h *Handler) csrfToken(sess *pay.Session) string {
+func (h *Handler) csrfToken(sess *team.Session) string {
 	mac := hmac.New(sha256.New, h.csrfKey)
 	mac.Write([]byte(sess.Hash))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
@@ -77,7 +79,7 @@ func (h *Handler) session(w http.ResponseWriter, r *http.Request) *request {
 	q := &request{w: w, r: r, ctx: r.Context(), token: sessionToken(r)}
 	var err error
 	q.sess, q.user, err = h.users.Session(q.ctx, q.token)
-	if err == pay.ErrNoSession {
+	if err == team.ErrNoSession {
 		h.clearSessionCookie(w)
 		h.toSignIn(w, r)
 		return nil
@@ -106,13 +108,13 @@ func (h *Handler) toSignIn(w http.ResponseWriter, r *http.Request) {
 }
 
 // stagePath is the page where a session at a sign-in stage continues.
-func stagePath(stage pay.SessionStage) string {
+func stagePath(stage team.SessionStage) string {
 	switch stage {
-	case pay.StageSecurityCode:
+	case team.StageSecurityCode:
 		return "/admin/security-code"
-	case pay.StageNewPassword:
+	case team.StageNewPassword:
 		return "/admin/new-password"
-	case pay.StageSetUp2FA:
+	case team.StageSetUp2FA:
 		return "/admin/authenticator"
 	}
 	return "/admin"
@@ -120,13 +122,13 @@ func stagePath(stage pay.SessionStage) string {
 
 // signedIn serves a page to a browser that has finished signing in.
 func (h *Handler) signedIn(next func(*request)) http.HandlerFunc {
-	return h.atStage(pay.StageSignedIn, next)
+	return h.atStage(team.StageSignedIn, next)
 }
 
 // atStage serves a page to a browser whose sign-in is at one of the given
 // stages; a browser at another stage is sent where it continues.
-func (h *Handler) atStage(stage pay.SessionStage, next func(*request), more ...pay.SessionStage) http.HandlerFunc {
-	stages := append([]pay.SessionStage{stage}, more...)
+func (h *Handler) atStage(stage team.SessionStage, next func(*request), more ...team.SessionStage) http.HandlerFunc {
+	stages := append([]team.SessionStage{stage}, more...)
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := h.session(w, r)
 		if q == nil {
@@ -143,7 +145,7 @@ func (h *Handler) atStage(stage pay.SessionStage, next func(*request), more ...p
 // withAccount loads the account a page is about and checks the user's role
 // in its service allows perm: a service the user has no role in is not
 // found, a permission their role lacks is forbidden.
-func (h *Handler) withAccount(perm pay.Permission, next func(*request)) func(*request) {
+func (h *Handler) withAccount(perm team.Permission, next func(*request)) func(*request) {
 	return func(q *request) {
 		id, err := strconv.ParseInt(q.r.PathValue("account"), 10, 64)
 		if err != nil || id <= 0 {
@@ -159,7 +161,7 @@ func (h *Handler) withAccount(perm pay.Permission, next func(*request)) func(*re
 			return
 		}
 		q.role, err = h.users.Role(q.ctx, q.user.ID, q.account.ServiceID)
-		if pay.IsKind(err, pay.KindForbidden) {
+		if errors.Is(err, team.ErrForbidden) {
 			h.notFound(q.w, q.r)
 			return
 		} else if err != nil {

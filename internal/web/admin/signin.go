@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"encoding/base64"
+	"errors"
 	"html/template"
 	"image/png"
 	"net/http"
@@ -12,7 +13,7 @@ import (
 
 	"github.com/pquerna/otp"
 
-	"pay/internal/pay"
+	"pay/internal/team"
 )
 
 // signInData is the sign-in page.
@@ -35,14 +36,14 @@ func (h *Handler) signInToken(w http.ResponseWriter, r *http.Request) string {
 	if c, err := r.Cookie(signInCookie); err == nil && len(c.Value) >= 20 {
 		return c.Value
 	}
-	token, _ := pay.NewSessionToken()
+	token, _ := team.NewSessionToken()
 	http.SetCookie(w, &http.Cookie{Name: signInCookie, Value: token, Path: cookiePath, HttpOnly: true,
 		Secure: h.secure, SameSite: http.SameSiteLaxMode})
 	return token
 }
 
 func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
-	if sess, _, err := h.users.Session(r.Context(), sessionToken(r)); err == nil && sess.Stage == pay.StageSignedIn {
+	if sess, _, err := h.users.Session(r.Context(), sessionToken(r)); err == nil && sess.Stage == team.StageSignedIn {
 		http.Redirect(w, r, "/admin", http.StatusSeeOther)
 		return
 	}
@@ -77,10 +78,10 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := h.users.CheckPassword(r.Context(), email, password)
 	switch {
-	case err == pay.ErrInvalidCredentials:
-		d.Errors = []fieldError{{"email", err.(*pay.Error).Message}}
+	case err == team.ErrInvalidCredentials:
+		d.Errors = []fieldError{{"email", err.(*team.Error).Message}}
 		h.templates.Render(w, r, http.StatusOK, "sign_in", d)
-	case err == pay.ErrLocked:
+	case err == team.ErrLocked:
 		h.locked(w, r)
 	case err != nil:
 		h.systemError(w, r, err)
@@ -92,13 +93,13 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 // openSession starts the session of a user whose password was right.
 // Whatever session the browser had is ended: the new one has a new token,
 // so a token planted before sign-in opens nothing after it.
-func (h *Handler) openSession(w http.ResponseWriter, r *http.Request, u *pay.User, next string) {
+func (h *Handler) openSession(w http.ResponseWriter, r *http.Request, u *team.User, next string) {
 	if err := h.users.EndSession(r.Context(), sessionToken(r)); err != nil {
 		h.systemError(w, r, err)
 		return
 	}
 	stage := h.users.NextStage(u, false)
-	if stage == pay.StageSignedIn {
+	if stage == team.StageSignedIn {
 		if err := h.users.SignedIn(r.Context(), u); err != nil {
 			h.systemError(w, r, err)
 			return
@@ -115,13 +116,13 @@ func (h *Handler) openSession(w http.ResponseWriter, r *http.Request, u *pay.Use
 
 // afterStage is where a browser goes once a sign-in step is done. A user
 // who signs in without an authenticator app is offered to set one up.
-func (h *Handler) afterStage(u *pay.User, stage pay.SessionStage, next string) string {
+func (h *Handler) afterStage(u *team.User, stage team.SessionStage, next string) string {
 	switch {
-	case stage == pay.StageSignedIn && u.TOTPSecret == "":
+	case stage == team.StageSignedIn && u.TOTPSecret == "":
 		return "/admin/authenticator" + withNext(next)
-	case stage == pay.StageSignedIn && next != "":
+	case stage == team.StageSignedIn && next != "":
 		return next
-	case stage == pay.StageSecurityCode:
+	case stage == team.StageSecurityCode:
 		return stagePath(stage) + withNext(next)
 	}
 	return stagePath(stage)
@@ -165,11 +166,11 @@ func (h *Handler) securityCode(q *request) {
 	}
 	err := h.users.CheckCode(q.ctx, q.user, code)
 	switch {
-	case err == pay.ErrInvalidCode:
-		d.Errors = []fieldError{{"code", err.(*pay.Error).Message}}
+	case err == team.ErrInvalidCode:
+		d.Errors = []fieldError{{"code", err.(*team.Error).Message}}
 		h.render(q, http.StatusOK, "security_code", d)
 		return
-	case err == pay.ErrLocked:
+	case err == team.ErrLocked:
 		if err := h.users.EndSession(q.ctx, q.token); err != nil {
 			h.systemError(q.w, q.r, err)
 			return
@@ -185,7 +186,7 @@ func (h *Handler) securityCode(q *request) {
 
 // advance replaces the session with one at the next stage and sends the
 // browser there.
-func (h *Handler) advance(q *request, stage pay.SessionStage, next string) {
+func (h *Handler) advance(q *request, stage team.SessionStage, next string) {
 	token, _, err := h.users.RotateSession(q.ctx, q.sess, q.user, stage)
 	if err != nil {
 		h.systemError(q.w, q.r, err)
@@ -209,8 +210,8 @@ func (h *Handler) newPassword(q *request) {
 		return
 	}
 	err := h.users.ChangePassword(q.ctx, q.user, password)
-	if err == pay.ErrPasswordTooShort {
-		d.Errors = []fieldError{{"password", err.(*pay.Error).Message}}
+	if err == team.ErrPasswordTooShort {
+		d.Errors = []fieldError{{"password", err.(*team.Error).Message}}
 		h.render(q, http.StatusOK, "new_password", d)
 		return
 	} else if err != nil {
@@ -246,21 +247,19 @@ func (h *Handler) renderAuthenticator(q *request, errs []fieldError) {
 		q.redirect("/admin") // already set up
 		return
 	}
-	if q.sess.PendingTOTP == "" {
-		q.sess.PendingTOTP = pay.NewTOTPSecret()
-		if err := h.store.SessionUpdate(q.ctx, q.sess); err != nil {
-			h.systemError(q.w, q.r, err)
-			return
-		}
+	secret, err := h.users.OfferTOTP(q.ctx, q.sess)
+	if err != nil {
+		h.systemError(q.w, q.r, err)
+		return
 	}
-	qr, err := qrDataURI(pay.TOTPURL(q.sess.PendingTOTP, pay.TOTPIssuer, q.user.Email))
+	qr, err := qrDataURI(team.TOTPURL(secret, team.TOTPIssuer, q.user.Email))
 	if err != nil {
 		h.systemError(q.w, q.r, err)
 		return
 	}
 	next := sameSiteNext(q.r.FormValue("next"))
 	d := &authenticatorData{page: h.page(q, "Set up an authenticator app", ""), QR: qr,
-		Secret: groupSecret(q.sess.PendingTOTP), Optional: q.sess.Stage == pay.StageSignedIn, Next: next}
+		Secret: groupSecret(secret), Optional: q.sess.Stage == team.StageSignedIn, Next: next}
 	d.Errors = errs
 	h.render(q, http.StatusOK, "authenticator", d)
 }
@@ -273,10 +272,10 @@ func (h *Handler) authenticator(q *request) {
 		return
 	}
 	err := h.users.SetUpTOTP(q.ctx, q.sess, q.user, code)
-	if err == pay.ErrInvalidCode {
-		h.renderAuthenticator(q, []fieldError{{"code", err.(*pay.Error).Message}})
+	if err == team.ErrInvalidCode {
+		h.renderAuthenticator(q, []fieldError{{"code", err.(*team.Error).Message}})
 		return
-	} else if pay.IsKind(err, pay.KindConflict) {
+	} else if errors.Is(err, team.ErrConflict) {
 		q.redirect("/admin/authenticator")
 		return
 	} else if err != nil {

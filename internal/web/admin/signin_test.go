@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"pay/internal/pay"
+	"pay/internal/team"
 )
 
 func TestSignInErrors(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	u := e.user("admin@example.org", pay.RoleAdmin, false)
+	u := e.user("admin@example.org", team.RoleAdmin, false)
 	b := e.browser()
 	if p := b.get("/admin/sign-in"); p.status != http.StatusOK || p.heading() != "Sign in" {
 		t.Fatalf("sign-in page: %d %q", p.status, p.heading())
@@ -67,7 +67,7 @@ func TestSignInWithPassword(t *testing.T) {
 	t.Parallel()
 	for _, secure := range []bool{false, true} {
 		e := newEnv(t, func(o *options) { o.secureCookies = secure })
-		u := e.user("admin@example.org", pay.RoleAdmin, false)
+		u := e.user("admin@example.org", team.RoleAdmin, false)
 		b := e.browser()
 		p := b.postSignIn(url.Values{"email": {"ADMIN@example.org"}, "password": {testPassword},
 			"next": {e.accountPath("/api-keys")}})
@@ -101,7 +101,7 @@ func TestSignInWithPassword(t *testing.T) {
 func TestSecurityCode(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	u := e.user("admin@example.org", pay.RoleAdmin, true)
+	u := e.user("admin@example.org", team.RoleAdmin, true)
 	b := e.browser()
 	p := b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
 	if p.location != "/admin/security-code" {
@@ -142,8 +142,8 @@ func TestSecurityCode(t *testing.T) {
 func TestSessionRotatesOnSignIn(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	victimUser := e.user("victim@example.org", pay.RoleAdmin, false)
-	attackerUser := e.user("attacker@example.org", pay.RoleViewOnly, true)
+	victimUser := e.user("victim@example.org", team.RoleAdmin, false)
+	attackerUser := e.user("attacker@example.org", team.RoleViewOnly, true)
 	// An attacker starts a sign-in (a session waiting for a security code)
 	// and plants its token in the victim's browser.
 	attacker := e.browser()
@@ -157,7 +157,7 @@ func TestSessionRotatesOnSignIn(t *testing.T) {
 		t.Fatalf("signing in kept the token the browser had (%v)", c)
 	}
 	// The planted token opens nothing now, let alone the victim's session.
-	if _, _, err := e.users.Session(e.ctx, planted); err != pay.ErrNoSession {
+	if _, _, err := e.users.Session(e.ctx, planted); err != team.ErrNoSession {
 		t.Fatalf("the planted token after the victim signed in: %v", err)
 	}
 	if p := attacker.get(e.accountPath("")); p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/admin/sign-in") {
@@ -185,16 +185,16 @@ func mustURL(s string) *url.URL {
 func TestSessionExpiresWhenIdle(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	u := e.user("admin@example.org", pay.RoleAdmin, false)
+	u := e.user("admin@example.org", team.RoleAdmin, false)
 	b := e.browser()
 	b.signIn(u)
 	for range 3 {
-		e.clock.Advance(pay.SessionIdleTimeout - time.Minute)
+		e.clock.Advance(team.SessionIdleTimeout - time.Minute)
 		if p := b.get(e.accountPath("")); p.status != http.StatusOK {
 			t.Fatalf("a session in use expired: %d %s", p.status, p.location)
 		}
 	}
-	e.clock.Advance(pay.SessionIdleTimeout)
+	e.clock.Advance(team.SessionIdleTimeout)
 	p := b.get(e.accountPath("/transactions"))
 	if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/admin/sign-in?next=") {
 		t.Fatalf("an idle session: %d %s", p.status, p.location)
@@ -207,9 +207,9 @@ func TestSessionExpiresWhenIdle(t *testing.T) {
 func TestLockout(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	u := e.user("admin@example.org", pay.RoleAdmin, true)
+	u := e.user("admin@example.org", team.RoleAdmin, true)
 	b := e.browser()
-	for i := 1; i < pay.MaxFailedSignIns; i++ {
+	for i := 1; i < team.MaxFailedSignIns; i++ {
 		p := b.postSignIn(url.Values{"email": {u.Email}, "password": {"wrong password"}})
 		if !slices.Equal(p.errors(), []string{"email: Invalid email or password"}) {
 			t.Fatalf("failure %d: %d %v", i, p.status, p.errors())
@@ -237,7 +237,7 @@ func TestLockout(t *testing.T) {
 func TestSignOut(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	u := e.user("admin@example.org", pay.RoleAdmin, false)
+	u := e.user("admin@example.org", team.RoleAdmin, false)
 	b := e.browser()
 	b.signIn(u)
 	token := cookieValue(b.client.Jar.Cookies(mustURL(e.server.URL+"/admin")), "pay_admin_session")
@@ -245,7 +245,7 @@ func TestSignOut(t *testing.T) {
 	if p.status != http.StatusSeeOther || p.location != "/admin/sign-in?signed-out" {
 		t.Fatalf("sign out: %d %s", p.status, p.location)
 	}
-	if _, _, err := e.users.Session(e.ctx, token); err != pay.ErrNoSession {
+	if _, _, err := e.users.Session(e.ctx, token); err != team.ErrNoSession {
 		t.Fatalf("the session outlived sign-out: %v", err)
 	}
 	if p := b.get(e.accountPath("")); !strings.HasPrefix(p.location, "/admin/sign-in") {
@@ -258,7 +258,7 @@ var secretPattern = regexp.MustCompile(`id="totp-secret">([A-Z2-7 ]+)<`)
 func TestAuthenticatorSetUp(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	u := e.user("admin@example.org", pay.RoleAdmin, false)
+	u := e.user("admin@example.org", team.RoleAdmin, false)
 	b := e.browser()
 	b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
 	p := b.get("/admin/authenticator")
@@ -293,7 +293,7 @@ func TestAuthenticatorSetUp(t *testing.T) {
 func TestRequire2FA(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, func(o *options) { o.require2FA = true })
-	u := e.user("admin@example.org", pay.RoleAdmin, false)
+	u := e.user("admin@example.org", team.RoleAdmin, false)
 	b := e.browser()
 	p := b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
 	if p.location != "/admin/authenticator" {
@@ -318,7 +318,7 @@ func TestRequire2FA(t *testing.T) {
 func TestOneTimePassword(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	created, password, err := e.users.Create(e.ctx, &pay.NewUser{Email: "new@example.org", Role: pay.RoleViewOnly, ServiceID: e.service.ID})
+	created, password, err := e.users.Create(e.ctx, &team.NewUser{Email: "new@example.org", Role: team.RoleViewOnly, ServiceID: e.service.ID})
 	must(t, err)
 	b := e.browser()
 	p := b.postSignIn(url.Values{"email": {created.Email}, "password": {password}})

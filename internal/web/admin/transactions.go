@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"pay/internal/pay"
+	"pay/internal/team"
 	"pay/internal/web"
 )
 
@@ -227,7 +228,7 @@ func (h *Handler) fillRefunds(q *request, d *detailData, refunds []*pay.Refund, 
 		d.Refunds = append(d.Refunds, refundRow{Amount: web.FormatMoney(r.Amount), State: state.Name, StateID: state.ID,
 			CreatedBy: r.CreatedBy, At: h.displayTime(r.CreatedAt)})
 	}
-	if q.role.Can(pay.PermRefundsCreate) && p.RefundSummary().Status == pay.RefundAvailable {
+	if q.role.Can(team.PermRefundsCreate) && p.RefundSummary().Status == pay.RefundAvailable {
 		d.RefundURL = q.accountPath("/transactions/" + p.ID + "/refund")
 	}
 	seen := map[pay.State]bool{}

@@ -12,6 +12,7 @@ import (
 
 	"pay/internal/pay"
 	"pay/internal/provider/sandbox"
+	"pay/internal/team"
 )
 
 var (
@@ -58,7 +59,7 @@ func TestTransactionList(t *testing.T) {
 	e := newEnv(t)
 	seeded := seedTransactions(e)
 	b := e.browser()
-	b.signIn(e.user("viewer@example.org", pay.RoleViewOnly, false))
+	b.signIn(e.user("viewer@example.org", team.RoleViewOnly, false))
 	all := b.get(e.accountPath("/transactions"))
 	want := []string{"INV-004 £1,234.56 American Express Success", "OTHER-1 £40.00  In progress",
 		"INV-003 £30.00 Visa Declined", "INV-002 £20.00 Mastercard Success", "INV-001 £10.00 Visa Success"}
@@ -126,7 +127,7 @@ func TestTransactionPagination(t *testing.T) {
 		e.clock.Advance(time.Second)
 	}
 	b := e.browser()
-	b.signIn(e.user("viewer@example.org", pay.RoleViewOnly, false))
+	b.signIn(e.user("viewer@example.org", team.RoleViewOnly, false))
 	p := b.get(e.accountPath("/transactions?reference=page&dateFilter=today"))
 	seen := 0
 	for pageNo := 1; ; pageNo++ {
@@ -155,7 +156,7 @@ func TestTransactionPagination(t *testing.T) {
 	}
 	// The URL is the filter: opened afresh it shows the same page.
 	again := e.browser()
-	again.signIn(e.user("other@example.org", pay.RoleViewOnly, false))
+	again.signIn(e.user("other@example.org", team.RoleViewOnly, false))
 	if got := listed(again.get(e.accountPath("/transactions?reference=page&page=2"))); len(got) != 10 {
 		t.Fatalf("a bookmarked second page shows %d rows", len(got))
 	}
@@ -170,7 +171,7 @@ func TestTransactionDetail(t *testing.T) {
 	p = e.pay(p, "4444333322221111")
 	declined := e.pay(e.newPayment(nil), sandbox.CardDeclined)
 	b := e.browser()
-	b.signIn(e.user("viewer@example.org", pay.RoleViewOnly, false))
+	b.signIn(e.user("viewer@example.org", team.RoleViewOnly, false))
 	d := b.get(e.accountPath("/transactions/" + p.ID))
 	if d.status != http.StatusOK || d.heading() != "Transaction details" {
 		t.Fatalf("detail: %d %q", d.status, d.heading())
@@ -240,7 +241,7 @@ func TestCSVDownload(t *testing.T) {
 	e.clock.Advance(time.Minute)
 	declined := e.pay(e.newPayment(func(r *pay.CreatePaymentRequest) { r.Reference = "INV-2" }), sandbox.CardDeclined)
 	b := e.browser()
-	b.signIn(e.user("viewer@example.org", pay.RoleViewOnly, false))
+	b.signIn(e.user("viewer@example.org", team.RoleViewOnly, false))
 	list := b.get(e.accountPath("/transactions?reference=INV&dateFilter=today"))
 	link := unescape(downloadPattern.FindStringSubmatch(list.body)[1])
 	res := b.get(link)

@@ -1,7 +1,9 @@
-package pay
+package team
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -16,10 +18,10 @@ const TOTPIssuer = "Pay"
 
 // Sign-in errors, in GOV.UK Pay's wording where it has one.
 var (
-	ErrInvalidCredentials = &Error{Kind: KindUnauthorised, Message: "Invalid email or password"}
-	ErrInvalidCode        = &Error{Kind: KindUnauthorised, Field: "code", Message: "Invalid security code."}
-	ErrLocked             = &Error{Kind: KindForbidden, Message: "Your account is locked. Ask an administrator of your service to unlock it."}
-	ErrPasswordTooShort   = &Error{Kind: KindInvalid, Field: "password", Message: "Password must be 10 characters or more"}
+	ErrInvalidCredentials = &Error{Kind: ErrUnauthorised, Message: "Invalid email or password"}
+	ErrInvalidCode        = &Error{Kind: ErrUnauthorised, Field: "code", Message: "Invalid security code."}
+	ErrLocked             = &Error{Kind: ErrForbidden, Message: "Your account is locked. Ask an administrator of your service to unlock it."}
+	ErrPasswordTooShort   = &Error{Kind: ErrInvalid, Field: "password", Message: "Password must be 10 characters or more"}
 )
 
 // Users is the domain's service for the people who use the admin site:
@@ -50,7 +52,7 @@ var dummyHash = sync.OnceValue(func() string { return HashPassword(NewPassword()
 // disabled, and for the failure that locks them out.
 func (s *Users) CheckPassword(ctx context.Context, email, password string) (*User, error) {
 	u, err := s.Store.UserGetByEmail(ctx, strings.TrimSpace(email))
-	if IsKind(err, KindNotFound) {
+	if errors.Is(err, ErrNotFound) {
 		CheckPassword(dummyHash(), password)
 		return nil, ErrInvalidCredentials
 	} else if err != nil {
@@ -91,7 +93,7 @@ func (s *Users) CheckCode(ctx context.Context, u *User, code string) error {
 	if !ok {
 		return s.failed(ctx, u, ErrInvalidCode)
 	}
-	if err := s.Store.UserTOTPStep(ctx, u.ID, step); IsKind(err, KindConflict) {
+	if err := s.Store.UserTOTPStep(ctx, u.ID, step); errors.Is(err, ErrConflict) {
 		return s.failed(ctx, u, ErrInvalidCode)
 	} else if err != nil {
 		return err
@@ -120,11 +122,24 @@ func (s *Users) NextStage(u *User, codeChecked bool) SessionStage {
 	return StageSignedIn
 }
 
+// OfferTOTP starts setting up an authenticator app in the session: it
+// gives the session a fresh pending secret unless it has one already, and
+// returns the pending secret for the app to scan.
+func (s *Users) OfferTOTP(ctx context.Context, sess *Session) (string, error) {
+	if sess.PendingTOTP == "" {
+		sess.PendingTOTP = NewTOTPSecret()
+		if err := s.Store.SessionUpdate(ctx, sess); err != nil {
+			return "", err
+		}
+	}
+	return sess.PendingTOTP, nil
+}
+
 // SetUpTOTP turns the session's pending authenticator secret on for the
 // user once code shows the app has it. ErrInvalidCode if the code is wrong.
 func (s *Users) SetUpTOTP(ctx context.Context, sess *Session, u *User, code string) error {
 	if sess.PendingTOTP == "" {
-		return Errorf(KindConflict, "no authenticator app is being set up")
+		return Errorf(ErrConflict, "no authenticator app is being set up")
 	}
 	step, ok := MatchTOTP(sess.PendingTOTP, code, s.now())
 	if !ok {
@@ -135,7 +150,7 @@ func (s *Users) SetUpTOTP(ctx context.Context, sess *Session, u *User, code stri
 		return err
 	}
 	// The code just used must not open another sign-in.
-	if err := s.Store.UserTOTPStep(ctx, u.ID, step); err != nil && !IsKind(err, KindConflict) {
+	if err := s.Store.UserTOTPStep(ctx, u.ID, step); err != nil && !errors.Is(err, ErrConflict) {
 		return err
 	}
 	sess.PendingTOTP = ""
@@ -144,18 +159,33 @@ func (s *Users) SetUpTOTP(ctx context.Context, sess *Session, u *User, code stri
 
 // ChangePassword sets the user's password: ErrPasswordTooShort for one of
 // fewer than MinPasswordLength characters. It ends every session of the
-// user, which the old password opened; the caller starts a fresh one.
+// user, which the old password opened, in the same transaction; the caller
+// starts a fresh one.
 func (s *Users) ChangePassword(ctx context.Context, u *User, password string) error {
 	if len([]rune(password)) < MinPasswordLength {
 		return ErrPasswordTooShort
 	}
-	u.PasswordHash = HashPassword(password)
-	u.PasswordChangeRequired = false
-	if err := s.Store.UserUpdate(ctx, u); err != nil {
+	changed := *u
+	changed.PasswordHash = HashPassword(password)
+	changed.PasswordChangeRequired = false
+	if err := s.updateSignedOut(ctx, &changed); err != nil {
 		return err
 	}
-	_, err := s.Store.SessionDeleteUser(ctx, u.ID)
-	return err
+	*u = changed
+	return nil
+}
+
+// updateSignedOut stores u and ends every session of the user, in one
+// transaction: a change to how the user signs in closes what the old way
+// opened.
+func (s *Users) updateSignedOut(ctx context.Context, u *User) error {
+	return s.Store.TeamUpdate(ctx, func(tx Tx) error {
+		if err := tx.UserUpdate(ctx, u); err != nil {
+			return err
+		}
+		_, err := tx.SessionDeleteUser(ctx, u.ID)
+		return err
+	})
 }
 
 // NewUser describes a user an operator creates.
@@ -165,38 +195,44 @@ type NewUser struct {
 	ServiceID int64 // 0: no service yet
 }
 
+// maxEmailLength is the longest email address RFC 5321 allows.
+const maxEmailLength = 254
+
 // Create makes a user with a one-time password, which it returns: the
 // user chooses their own at first sign-in. The user gets the role in the
-// service unless ServiceID is 0. Invalid for a bad email or role, conflict
-// if the email is taken, not found if the service does not exist.
+// service unless ServiceID is 0, in the same transaction, so a refused
+// role leaves no user behind. Invalid for a bad email or role, conflict if
+// the email is taken, not found if the service does not exist.
 func (s *Users) Create(ctx context.Context, nu *NewUser) (*User, string, error) {
 	email := strings.TrimSpace(nu.Email)
-	if !strings.Contains(email, "@") || len(email) > MaxEmailLength {
-		return nil, "", Errorf(KindInvalid, "%q is not an email address", nu.Email)
+	if !strings.Contains(email, "@") || len(email) > maxEmailLength {
+		return nil, "", Errorf(ErrInvalid, "%q is not an email address", nu.Email)
 	}
-	if nu.ServiceID != 0 {
-		if !nu.Role.Valid() {
-			return nil, "", Errorf(KindInvalid, "unknown role %q", nu.Role)
-		}
-		if _, err := s.Store.ServiceGet(ctx, nu.ServiceID); err != nil {
-			return nil, "", err
-		}
+	if nu.ServiceID != 0 && !nu.Role.Valid() {
+		return nil, "", Errorf(ErrInvalid, "unknown role %q", nu.Role)
 	}
 	password := NewPassword()
 	u := &User{Email: email, PasswordHash: HashPassword(password), PasswordChangeRequired: true}
-	if err := s.Store.UserInsert(ctx, u); err != nil {
-		if IsKind(err, KindConflict) {
-			return nil, "", Errorf(KindConflict, "a user with email %s already exists", email)
-		}
+	if err := s.Store.TeamUpdate(ctx, func(tx Tx) error { return insertMember(ctx, tx, u, nu) }); err != nil {
 		return nil, "", err
 	}
-	if nu.ServiceID != 0 {
-		m := &Membership{UserID: u.ID, ServiceID: nu.ServiceID, Role: nu.Role}
-		if err := s.Store.MembershipSet(ctx, m); err != nil {
-			return nil, "", err
-		}
-	}
 	return u, password, nil
+}
+
+// insertMember stores u and, unless nu.ServiceID is 0, its role in the
+// service, translating the store's errors into ones that name the email
+// and the service.
+func insertMember(ctx context.Context, tx Tx, u *User, nu *NewUser) error {
+	if err := tx.UserInsert(ctx, u); errors.Is(err, ErrConflict) {
+		return Errorf(ErrConflict, "a user with email %s already exists", u.Email)
+	} else if err != nil || nu.ServiceID == 0 {
+		return err
+	}
+	err := tx.MembershipSet(ctx, &Membership{UserID: u.ID, ServiceID: nu.ServiceID, Role: nu.Role})
+	if errors.Is(err, ErrNotFound) {
+		return &Error{Kind: ErrNotFound, Message: fmt.Sprintf("service %d not found", nu.ServiceID), Err: err}
+	}
+	return err
 }
 
 // Unlock lets a locked-out user try again; not found for an unknown email.
@@ -209,18 +245,20 @@ func (s *Users) Unlock(ctx context.Context, email string) (*User, error) {
 }
 
 // ResetTOTP removes the user's authenticator app (they lost it) and ends
-// their sessions; not found for an unknown email.
+// their sessions, in one transaction; not found for an unknown email.
 func (s *Users) ResetTOTP(ctx context.Context, email string) (*User, error) {
 	u, err := s.Store.UserGetByEmail(ctx, email)
 	if err != nil {
 		return nil, err
 	}
 	u.TOTPSecret = ""
-	if err := s.Store.UserUpdate(ctx, u); err != nil {
-		return nil, err
-	}
-	_, err = s.Store.SessionDeleteUser(ctx, u.ID)
-	return u, err
+	return u, s.updateSignedOut(ctx, u)
+}
+
+// Memberships returns the user's roles with the services' names, by
+// service id.
+func (s *Users) Memberships(ctx context.Context, userID int64) ([]*Membership, error) {
+	return s.Store.MembershipList(ctx, userID)
 }
 
 // Role returns the user's role in a service; forbidden if they have none.
@@ -234,7 +272,7 @@ func (s *Users) Role(ctx context.Context, userID, serviceID int64) (Role, error)
 			return m.Role, nil
 		}
 	}
-	return "", Errorf(KindForbidden, "user %d has no role in service %d", userID, serviceID)
+	return "", Errorf(ErrForbidden, "user %d has no role in service %d", userID, serviceID)
 }
 
 // StartSession opens a session at the given stage and returns its token,
@@ -256,7 +294,7 @@ func (s *Users) StartSession(ctx context.Context, u *User, stage SessionStage) (
 // RotateSession replaces a session with a fresh one at a new stage, as each
 // sign-in step does, so a token seen before the step opens nothing after it.
 func (s *Users) RotateSession(ctx context.Context, old *Session, u *User, stage SessionStage) (string, *Session, error) {
-	if err := s.Store.SessionDelete(ctx, old.Hash); err != nil && !IsKind(err, KindNotFound) {
+	if err := s.Store.SessionDelete(ctx, old.Hash); err != nil && !errors.Is(err, ErrNotFound) {
 		return "", nil, err
 	}
 	return s.StartSession(ctx, u, stage)
@@ -264,7 +302,7 @@ func (s *Users) RotateSession(ctx context.Context, old *Session, u *User, stage 
 
 // ErrNoSession says a browser's session token opens nothing: there is no
 // such session, or it has expired.
-var ErrNoSession = &Error{Kind: KindUnauthorised, Message: "no session"}
+var ErrNoSession = &Error{Kind: ErrUnauthorised, Message: "no session"}
 
 // Session returns the session a token opens and its user, and records the
 // request, which keeps the session alive. ErrNoSession for an unknown or
@@ -274,7 +312,7 @@ func (s *Users) Session(ctx context.Context, token string) (*Session, *User, err
 		return nil, nil, ErrNoSession
 	}
 	sess, err := s.Store.SessionGet(ctx, HashSessionToken(token))
-	if IsKind(err, KindNotFound) {
+	if errors.Is(err, ErrNotFound) {
 		return nil, nil, ErrNoSession
 	} else if err != nil {
 		return nil, nil, err
@@ -305,11 +343,4 @@ func (s *Users) EndSession(ctx context.Context, token string) error {
 		return nil
 	}
 	return ignoreNotFound(s.Store.SessionDelete(ctx, HashSessionToken(token)))
-}
-
-func ignoreNotFound(err error) error {
-	if IsKind(err, KindNotFound) {
-		return nil
-	}
-	return err
 }

@@ -1,4 +1,4 @@
-package pay
+package team
 
 import (
 	"crypto/rand"

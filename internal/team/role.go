@@ -1,4 +1,4 @@
-package pay
+package team
 
 import (
 	"slices"
@@ -79,7 +79,7 @@ func ParseRole(s string) (Role, error) {
 		for i, r := range Roles {
 			names[i] = string(r)
 		}
-		return "", Errorf(KindInvalid, "unknown role %q (want %s)", s, strings.Join(names, ", "))
+		return "", Errorf(ErrInvalid, "unknown role %q (want %s)", s, strings.Join(names, ", "))
 	}
 	return r, nil
 }

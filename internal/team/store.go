@@ -1,0 +1,96 @@
+package team
+
+import (
+	"context"
+	"time"
+)
+
+// Store is what the team side needs from the database: users, their roles
+// in services, and sessions. Both engines implement it and pass the same
+// contract suite.
+//
+// Methods return *Error values of kind ErrNotFound when the thing does not
+// exist and ErrConflict when it is taken or its state forbids the change,
+// never nil, nil. Other errors are failures of the database.
+type Store interface {
+	// UserInsert stores a new user and sets ID and CreatedAt; conflict if
+	// the email (ignoring case) is taken.
+	UserInsert(ctx context.Context, u *User) error
+	// UserGet returns one user; not found if there is none.
+	UserGet(ctx context.Context, id int64) (*User, error)
+	// UserGetByEmail finds a user by email, ignoring case; not found if
+	// there is none.
+	UserGetByEmail(ctx context.Context, email string) (*User, error)
+	// UserList returns every user, oldest first.
+	UserList(ctx context.Context) ([]*User, error)
+	// UserUpdate stores u's password hash, PasswordChangeRequired, TOTP
+	// secret and Disabled flag; not found if there is no such user.
+	UserUpdate(ctx context.Context, u *User) error
+	// UserSignInFailed adds one failed attempt to the user's count in one
+	// statement, so concurrent failures all count, and returns the new
+	// count; not found if there is no such user.
+	UserSignInFailed(ctx context.Context, id int64) (int, error)
+	// UserSignInReset sets the user's failed attempts to zero (a successful
+	// sign-in, or an operator unlocking the user); not found if there is no
+	// such user.
+	UserSignInReset(ctx context.Context, id int64) error
+	// UserTOTPStep records that the authenticator code of a time step was
+	// used. Conflict unless step is later than every step used before, so a
+	// code is accepted once even when two requests race; not found if there
+	// is no such user.
+	UserTOTPStep(ctx context.Context, id, step int64) error
+
+	// MembershipSet gives the user a role in the service, replacing any
+	// role they had there, and sets CreatedAt; not found if the user or
+	// service does not exist.
+	MembershipSet(ctx context.Context, m *Membership) error
+	// MembershipDelete removes the user from the service; not found if they
+	// had no role there.
+	MembershipDelete(ctx context.Context, userID, serviceID int64) error
+	// MembershipList returns the user's roles with the services' names, by
+	// service id; none for an unknown user.
+	MembershipList(ctx context.Context, userID int64) ([]*Membership, error)
+
+	// SessionInsert stores a new session; conflict if its hash exists, not
+	// found if the user does not.
+	SessionInsert(ctx context.Context, s *Session) error
+	// SessionGet returns the session with the given token hash; not found
+	// if there is none.
+	SessionGet(ctx context.Context, hash string) (*Session, error)
+	// SessionUpdate stores s's Stage, PendingTOTP and LastSeenAt; not found
+	// if there is no such session.
+	SessionUpdate(ctx context.Context, s *Session) error
+	// SessionDelete removes a session; not found if there is none.
+	SessionDelete(ctx context.Context, hash string) error
+	// SessionDeleteUser removes every session of the user and reports how
+	// many there were.
+	SessionDeleteUser(ctx context.Context, userID int64) (int, error)
+	// SessionDeleteIdle removes sessions last seen before the given time or
+	// created before createdBefore, and reports how many there were.
+	SessionDeleteIdle(ctx context.Context, lastSeenBefore, createdBefore time.Time) (int, error)
+
+	// TeamUpdate runs fn in one transaction and commits it if fn returns
+	// nil; if fn returns an error, nothing fn wrote is kept and TeamUpdate
+	// returns that error as it is. fn must write only through tx (on SQLite
+	// the store's other methods would wait for the transaction to end).
+	TeamUpdate(ctx context.Context, fn func(tx Tx) error) error
+}
+
+// Tx is the write methods of a change of several steps, inside one
+// TeamUpdate transaction. They keep the contracts of the Store methods of
+// the same names.
+type Tx interface {
+	// UserInsert stores a new user and sets ID and CreatedAt; conflict if
+	// the email (ignoring case) is taken.
+	UserInsert(ctx context.Context, u *User) error
+	// UserUpdate stores u's password hash, PasswordChangeRequired, TOTP
+	// secret and Disabled flag; not found if there is no such user.
+	UserUpdate(ctx context.Context, u *User) error
+	// MembershipSet gives the user a role in the service, replacing any
+	// role they had there, and sets CreatedAt; not found if the user or
+	// service does not exist.
+	MembershipSet(ctx context.Context, m *Membership) error
+	// SessionDeleteUser removes every session of the user and reports how
+	// many there were.
+	SessionDeleteUser(ctx context.Context, userID int64) (int, error)
+}

@@ -34,10 +34,12 @@ import (
 )
 
 // Store is the database as Pay uses it: the payments side and the team
-// side. Both engines implement both.
+// side. Both engines implement both, and UpdateAll runs a change that
+// writes to both in one transaction.
 type Store interface {
 	pay.Store
 	team.Store
+	UpdateAll(ctx context.Context, fn func(pay.Tx, team.Tx) error) error
 }
 
 // App is a running (or ready to run) Pay instance.

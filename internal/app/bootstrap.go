@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -13,6 +14,9 @@ import (
 // several instances starting together on an empty database only one sets up.
 const bootstrapSetting = "bootstrapped"
 
+// errSetUpBefore ends Bootstrap's transaction when the database was set up before.
+var errSetUpBefore = errors.New("the database was set up before")
+
 // Credentials are the secrets created on first start, shown once.
 type Credentials struct {
 	Service    *pay.Service
@@ -23,43 +27,41 @@ type Credentials struct {
 }
 
 // Bootstrap sets up an empty database: a sandbox service with a test
-// account, an admin user and a test API key. It returns nil credentials when
-// the database was set up before (by this or another instance).
+// account, an admin user and a test API key, all in one transaction, so a
+// failure leaves the database as it was, to be set up at the next start. It
+// returns nil credentials when the database was set up before (by this or
+// another instance: the bootstrapped setting, written in the same
+// transaction, lets only one of them do it).
 func (a *App) Bootstrap(ctx context.Context) (*Credentials, error) {
-	if err := a.Store.SettingInsert(ctx, bootstrapSetting, "1"); pay.IsKind(err, pay.KindConflict) {
+	c := &Credentials{AdminEmail: a.Config.AdminEmail, Password: team.NewPassword()}
+	err := a.Store.UpdateAll(ctx, func(ptx pay.Tx, ttx team.Tx) error {
+		if err := ptx.SettingInsert(ctx, bootstrapSetting, "1"); pay.IsKind(err, pay.KindConflict) {
+			return errSetUpBefore
+		} else if err != nil {
+			return err
+		}
+		var err error
+		c.Service = &pay.Service{Name: "Sandbox service"}
+		if c.Account, err = pay.NewSandboxService(ctx, ptx, c.Service); err != nil {
+			return fmt.Errorf("bootstrap: service: %w", err)
+		}
+		user := &team.User{Email: c.AdminEmail, PasswordHash: team.HashPassword(c.Password)}
+		nu := &team.NewUser{Email: c.AdminEmail, Role: team.RoleAdmin, ServiceID: c.Service.ID}
+		if err := team.InsertMember(ctx, ttx, user, nu); err != nil {
+			return fmt.Errorf("bootstrap: admin user: %w", err)
+		}
+		if c.APIKey, _, err = pay.InsertAPIKey(ctx, ptx, c.Account, a.Secret, "Sandbox key created on first start", "pay"); err != nil {
+			return fmt.Errorf("bootstrap: API key: %w", err)
+		}
+		return nil
+	})
+	if errors.Is(err, errSetUpBefore) {
 		return nil, nil
-	} else if err != nil {
+	}
+	if err != nil {
 		return nil, err
 	}
-	c := &Credentials{AdminEmail: a.Config.AdminEmail, Password: team.NewPassword()}
-	c.Service = &pay.Service{ExternalID: pay.NewID(), Name: "Sandbox service"}
-	if err := a.Store.ServiceInsert(ctx, c.Service); err != nil {
-		return nil, fmt.Errorf("bootstrap: service: %w", err)
-	}
-	c.Account = &pay.Account{ServiceID: c.Service.ID, ServiceName: c.Service.Name, Type: pay.AccountTest,
-		Provider: pay.ProviderSandbox, Settings: pay.DefaultAccountSettings()}
-	if err := a.Store.AccountInsert(ctx, c.Account); err != nil {
-		return nil, fmt.Errorf("bootstrap: account: %w", err)
-	}
-	user := &team.User{Email: c.AdminEmail, PasswordHash: team.HashPassword(c.Password)}
-	if err := a.Store.UserInsert(ctx, user); err != nil {
-		return nil, fmt.Errorf("bootstrap: admin user: %w", err)
-	}
-	if err := a.Store.MembershipSet(ctx, &team.Membership{UserID: user.ID, ServiceID: c.Service.ID, Role: team.RoleAdmin}); err != nil {
-		return nil, fmt.Errorf("bootstrap: admin role: %w", err)
-	}
-	var err error
-	if c.APIKey, err = CreateAPIKey(ctx, a.Store, a.Secret, c.Account, "Sandbox key created on first start", "pay"); err != nil {
-		return nil, fmt.Errorf("bootstrap: API key: %w", err)
-	}
 	return c, nil
-}
-
-// CreateAPIKey makes a key for the account, stores its hash and returns the
-// key, which is never shown again.
-func CreateAPIKey(ctx context.Context, st pay.Store, secret []byte, acct *pay.Account, description, createdBy string) (string, error) {
-	key, k := pay.NewAPIKey(acct, secret, description, createdBy)
-	return key, st.APIKeyInsert(ctx, k)
 }
 
 // Print writes the first-start message: where Pay is and the new secrets.

@@ -213,16 +213,17 @@ func (s *Users) Create(ctx context.Context, nu *NewUser) (*User, string, error) 
 	}
 	password := NewPassword()
 	u := &User{Email: email, PasswordHash: HashPassword(password), PasswordChangeRequired: true}
-	if err := s.Store.TeamUpdate(ctx, func(tx Tx) error { return insertMember(ctx, tx, u, nu) }); err != nil {
+	if err := s.Store.TeamUpdate(ctx, func(tx Tx) error { return InsertMember(ctx, tx, u, nu) }); err != nil {
 		return nil, "", err
 	}
 	return u, password, nil
 }
 
-// insertMember stores u and, unless nu.ServiceID is 0, its role in the
-// service, translating the store's errors into ones that name the email
-// and the service.
-func insertMember(ctx context.Context, tx Tx, u *User, nu *NewUser) error {
+// InsertMember stores u in tx and, unless nu.ServiceID is 0, its role in
+// the service, translating the store's errors into ones that name the email
+// and the service. Create runs it in a transaction of its own; a larger
+// change (first-start setup) runs it in that change's transaction.
+func InsertMember(ctx context.Context, tx Tx, u *User, nu *NewUser) error {
 	if err := tx.UserInsert(ctx, u); errors.Is(err, ErrConflict) {
 		return Errorf(ErrConflict, "a user with email %s already exists", u.Email)
 	} else if err != nil || nu.ServiceID == 0 {

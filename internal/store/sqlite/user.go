@@ -9,6 +9,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"pay/internal/pay"
 	"pay/internal/store"
 	"pay/internal/team"
 )
@@ -32,6 +33,14 @@ var _ team.Tx = teamTx{}
 
 // teamWriter writes one statement on the writer connection.
 func (s *Store) teamWriter() teamTx { return teamTx{db: s.write, now: s.now()} }
+
+// UpdateAll runs fn in one transaction seen from both domains, for a change
+// that writes payments' and the team's data together (first-start setup).
+func (s *Store) UpdateAll(ctx context.Context, fn func(pay.Tx, team.Tx) error) error {
+	return s.withTx(ctx, func(t *sql.Tx, now time.Time) error {
+		return fn(&tx{tx: t, jobs: s.jobs, now: now}, teamTx{db: t, now: now})
+	})
+}
 
 // TeamUpdate runs fn in one immediate transaction, committed only if fn
 // returns nil; fn's error is returned as it is.

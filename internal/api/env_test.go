@@ -4,53 +4,18 @@ import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"pay/internal/api"
 	"pay/internal/api/apitest"
+	"pay/internal/apptest"
 	"pay/internal/pay"
-	"pay/internal/provider/sandbox"
-	"pay/internal/store/pgtest"
-	"pay/internal/store/postgres"
-	"pay/internal/store/sqlite"
 	"pay/internal/store/storetest"
 )
 
-// engine opens a fresh store.
-type engine struct {
-	name string
-	open func(t *testing.T) (pay.Store, func(func() time.Time))
-}
-
-var engines = []engine{
-	{"SQLite", func(t *testing.T) (pay.Store, func(func() time.Time)) {
-		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "pay.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s, func(now func() time.Time) { s.Now = now }
-	}},
-	{"PostgreSQL", func(t *testing.T) (pay.Store, func(func() time.Time)) {
-		s, err := postgres.Open(context.Background(), pgtest.URL(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s, func(now func() time.Time) { s.Now = now }
-	}},
-}
-
 // forEachEngine runs f against a fresh environment on every database.
 func forEachEngine(t *testing.T, f func(t *testing.T, e *env)) {
-	for _, eng := range engines {
-		t.Run(eng.name, func(t *testing.T) {
-			t.Parallel()
-			f(t, newEnvOn(t, eng))
-		})
-	}
+	apptest.ForEachEngine(t, func(t *testing.T, eng apptest.Engine) { f(t, newEnvOn(t, eng)) })
 }
 
 // env is a real API server on a real store with the sandbox provider.
@@ -60,6 +25,7 @@ type env struct {
 	store    pay.Store
 	clock    *storetest.Clock
 	payments *pay.Payments
+	domain   *apptest.Env
 	account  *pay.Account
 	secret   []byte
 	server   *httptest.Server
@@ -67,31 +33,25 @@ type env struct {
 }
 
 // newEnv is an environment on SQLite, for tests about the API's own logic.
-func newEnv(t *testing.T) *env { return newEnvOn(t, engines[0]) }
+func newEnv(t *testing.T) *env { return newEnvOn(t, apptest.SQLite) }
 
-func newEnvOn(t *testing.T, eng engine) *env {
+func newEnvOn(t *testing.T, eng apptest.Engine) *env {
 	t.Helper()
-	st, setNow := eng.open(t)
-	e := &env{t: t, ctx: context.Background(), store: st, clock: storetest.NewClock(), secret: []byte("test secret of at least thirty-two bytes")}
-	e.clock.Set(time.Now().UTC().Truncate(time.Millisecond))
-	setNow(e.clock.Now)
-	e.payments = &pay.Payments{Store: st, Now: e.clock.Now, Providers: map[string]pay.Provider{pay.ProviderSandbox: sandbox.New()}}
+	d := apptest.New(t, eng)
+	e := &env{t: t, ctx: d.Ctx, store: d.Store, clock: d.Clock, payments: d.Payments, domain: d,
+		secret: []byte("test secret of at least thirty-two bytes")}
 	e.account = e.newAccount(pay.AccountTest, pay.ProviderSandbox)
-	a := &api.API{Payments: e.payments, Store: st, Secret: e.secret, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now}
-	e.server = httptest.NewServer(apitest.Validate(t, a.Handler()))
+	a := &api.API{Payments: e.payments, Store: e.store, Secret: e.secret, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now}
+	e.server = apptest.Serve(t, apitest.Validate(t, a.Handler()))
 	a.PublicURL = e.server.URL
-	t.Cleanup(e.server.Close)
 	e.client = &apitest.Client{T: t, BaseURL: e.server.URL, Key: e.newKey(e.account)}
 	return e
 }
 
+// newAccount stores an account of a new service.
 func (e *env) newAccount(typ pay.AccountType, provider string) *pay.Account {
 	e.t.Helper()
-	svc := &pay.Service{ExternalID: pay.NewID(), Name: "Test service"}
-	must(e.t, e.store.ServiceInsert(e.ctx, svc))
-	a := &pay.Account{ServiceID: svc.ID, Type: typ, Provider: provider, Settings: pay.DefaultAccountSettings()}
-	must(e.t, e.store.AccountInsert(e.ctx, a))
-	return a
+	return e.domain.NewAccount(&pay.Service{Name: "Test service"}, typ, provider)
 }
 
 func (e *env) newKey(a *pay.Account) string {
@@ -109,10 +69,7 @@ func (e *env) clientFor(a *pay.Account) *apitest.Client {
 // setting changes the test account's settings.
 func (e *env) setting(change func(*pay.Account)) {
 	e.t.Helper()
-	a, err := e.store.AccountGet(e.ctx, e.account.ID)
-	must(e.t, err)
-	change(a)
-	must(e.t, e.store.AccountUpdate(e.ctx, a))
+	e.domain.UpdateAccount(e.account.ID, change)
 }
 
 // quickStart is the GOV.UK Pay quick start's create-payment body.

@@ -2,12 +2,12 @@ package api_test
 
 import (
 	"log/slog"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"pay/internal/api"
 	"pay/internal/api/apitest"
+	"pay/internal/apptest"
 	"pay/internal/pay"
 	"pay/internal/ratelimit"
 )
@@ -17,9 +17,8 @@ func (e *env) limited() *apitest.Client {
 	e.t.Helper()
 	a := &api.API{Payments: e.payments, Store: e.store, Secret: e.secret, Logger: slog.New(slog.DiscardHandler),
 		Now: e.clock.Now, Limiter: &ratelimit.Limiter{Now: e.clock.Now}}
-	srv := httptest.NewServer(apitest.Validate(e.t, a.Handler()))
+	srv := apptest.Serve(e.t, apitest.Validate(e.t, a.Handler()))
 	a.PublicURL = srv.URL
-	e.t.Cleanup(srv.Close)
 	return &apitest.Client{T: e.t, BaseURL: srv.URL, Key: e.client.Key}
 }
 

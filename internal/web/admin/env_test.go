@@ -3,13 +3,10 @@ package admin_test
 import (
 	"context"
 	"html"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,9 +15,8 @@ import (
 	"time"
 
 	"pay/internal/api"
+	"pay/internal/apptest"
 	"pay/internal/pay"
-	"pay/internal/provider/sandbox"
-	"pay/internal/store/sqlite"
 	"pay/internal/store/storetest"
 	"pay/internal/web"
 	"pay/internal/web/admin"
@@ -44,9 +40,10 @@ var testSecret = []byte("admin site test secret, 32 bytes or more")
 type env struct {
 	t        *testing.T
 	ctx      context.Context
-	store    *sqlite.Store
+	store    pay.Store
 	clock    *storetest.Clock
 	payments *pay.Payments
+	domain   *apptest.Env
 	users    *pay.Users
 	service  *pay.Service
 	account  *pay.Account
@@ -68,15 +65,9 @@ func newEnv(t *testing.T, opts ...func(*options)) *env {
 	for _, f := range opts {
 		f(&o)
 	}
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "pay.db"))
-	must(t, err)
-	t.Cleanup(func() { st.Close() })
-	e := &env{t: t, ctx: ctx, store: st, clock: storetest.NewClock(), logs: &strings.Builder{}}
-	e.clock.Set(time.Now().UTC())
-	st.Now = e.clock.Now
-	e.payments = &pay.Payments{Store: st, Now: e.clock.Now, Providers: map[string]pay.Provider{pay.ProviderSandbox: sandbox.New()}}
-	e.users = &pay.Users{Store: st, Now: e.clock.Now, Require2FA: o.require2FA}
+	d := apptest.New(t, apptest.SQLite)
+	e := &env{t: t, ctx: d.Ctx, store: d.Store, clock: d.Clock, payments: d.Payments, domain: d, logs: &strings.Builder{}}
+	e.users = &pay.Users{Store: e.store, Now: e.clock.Now, Require2FA: o.require2FA}
 	e.service, e.account = e.newService("Licence service", pay.AccountTest)
 	_, e.other = e.newService("Other service", pay.AccountLive)
 	e.start(o)
@@ -85,9 +76,9 @@ func newEnv(t *testing.T, opts ...func(*options)) *env {
 
 func (e *env) start(o options) {
 	logger := slog.New(slog.NewTextHandler(e.logs, nil))
-	mux := http.NewServeMux()
-	e.server = httptest.NewUnstartedServer(mux)
-	publicURL := "http://" + e.server.Listener.Addr().String()
+	mux := http.NewServeMux() // filled in below, before any request
+	e.server = apptest.Serve(e.t, mux)
+	publicURL := e.server.URL
 	e.sent = &recorder{next: http.DefaultTransport}
 	h, err := admin.New(admin.Config{Store: e.store, Payments: e.payments, Users: e.users, Secret: testSecret,
 		PublicURL: publicURL, SecureCookies: o.secureCookies, Logger: logger, Now: e.clock.Now,
@@ -97,8 +88,6 @@ func (e *env) start(o options) {
 	(&api.API{Payments: e.payments, Store: e.store, Secret: testSecret, PublicURL: publicURL, Logger: logger,
 		Now: e.clock.Now}).Register(mux)
 	mux.Handle("GET /static/", web.Static())
-	e.server.Start()
-	e.t.Cleanup(e.server.Close)
 }
 
 // recorder remembers the URLs of the requests it passes on.
@@ -130,11 +119,9 @@ func must(t testing.TB, err error) {
 
 func (e *env) newService(name string, typ pay.AccountType) (*pay.Service, *pay.Account) {
 	e.t.Helper()
-	svc := &pay.Service{ExternalID: pay.NewID(), Name: name}
-	must(e.t, e.store.ServiceInsert(e.ctx, svc))
-	a := &pay.Account{ServiceID: svc.ID, ServiceName: name, Type: typ, Provider: pay.ProviderSandbox,
-		Settings: pay.DefaultAccountSettings()}
-	must(e.t, e.store.AccountInsert(e.ctx, a))
+	svc := &pay.Service{Name: name}
+	a := e.domain.NewAccount(svc, typ, pay.ProviderSandbox)
+	a.ServiceName = name
 	return svc, a
 }
 
@@ -215,9 +202,7 @@ type browser struct {
 }
 
 func (e *env) browser() *browser {
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: e.t, e: e, base: e.server.URL, client: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &browser{t: e.t, e: e, base: e.server.URL, client: apptest.CookieClient()}
 }
 
 type page struct {
@@ -231,11 +216,8 @@ var csrfInput = regexp.MustCompile(`name="csrfToken" value="([^"]+)"`)
 
 func (b *browser) do(req *http.Request) *page {
 	b.t.Helper()
-	res, err := b.client.Do(req)
-	must(b.t, err)
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	p := &page{status: res.StatusCode, location: res.Header.Get("Location"), header: res.Header, body: string(body)}
+	res, body := apptest.Fetch(b.t, b.client, req)
+	p := &page{status: res.StatusCode, location: res.Header.Get("Location"), header: res.Header, body: body}
 	if m := csrfInput.FindStringSubmatch(p.body); m != nil {
 		b.csrf = m[1]
 	}
@@ -244,8 +226,7 @@ func (b *browser) do(req *http.Request) *page {
 
 func (b *browser) get(path string) *page {
 	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
-	return b.do(req)
+	return b.do(apptest.GetRequest(b.base + path))
 }
 
 // post sends a form as a same-origin browser does, with the CSRF token of
@@ -258,8 +239,7 @@ func (b *browser) post(path string, form url.Values) *page {
 	if !form.Has("csrfToken") && b.csrf != "" {
 		form.Set("csrfToken", b.csrf)
 	}
-	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req := apptest.FormRequest(b.base+path, form)
 	req.Header.Set("Origin", b.base)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	return b.do(req)

@@ -21,12 +21,18 @@ type Env struct {
 	Payments *pay.Payments
 }
 
-// New opens a store on eng with a clock set to now, to the millisecond
-// (the precision every engine and the API keep), and the services on it.
+// NewClock returns a settable clock set to now, to the millisecond (the
+// precision every engine and the API keep).
+func NewClock() *storetest.Clock {
+	c := storetest.NewClock()
+	c.Set(time.Now().UTC().Truncate(time.Millisecond))
+	return c
+}
+
+// New opens a store on eng that reads a NewClock, and the services on it.
 func New(t *testing.T, eng Engine) *Env {
 	t.Helper()
-	clock := storetest.NewClock()
-	clock.Set(time.Now().UTC().Truncate(time.Millisecond))
+	clock := NewClock()
 	st := eng.Open(t, clock.Now)
 	return &Env{T: t, Ctx: context.Background(), Store: st, Clock: clock,
 		Payments: &pay.Payments{Store: st, Now: clock.Now, Providers: map[string]pay.Provider{pay.ProviderSandbox: sandbox.New()}}}

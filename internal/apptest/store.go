@@ -1,8 +1,8 @@
 // Package apptest is the harness that the API, card page, admin site and
 // app tests share: a real store on each engine, a settable clock, the
 // domain services on the sandbox provider, test servers on 127.0.0.1:0,
-// a cookie-keeping page client, and the real App booted as pay serve runs
-// it. Chromium for page tests is internal/web/browsertest.
+// and a cookie-keeping page client. The real App booted as pay serve runs
+// it is in apptest/boot, Chromium for page tests in internal/web/browsertest.
 package apptest
 
 import (
@@ -70,6 +70,10 @@ func mustOpen(t testing.TB, s interface{ Close() error }, err error) {
 	}
 	t.Cleanup(func() { s.Close() })
 }
+
+// SQLiteURL is a DATABASE_URL for a new SQLite file in the test's
+// temporary directory.
+func SQLiteURL(t testing.TB) string { return "sqlite:" + filepath.Join(t.TempDir(), "pay.db") }
 
 // ForEachEngine runs f as a parallel subtest named for each engine.
 func ForEachEngine(t *testing.T, f func(t *testing.T, eng Engine)) {

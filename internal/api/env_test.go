@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"log/slog"
 	"net/http/httptest"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"pay/internal/api/apitest"
 	"pay/internal/apptest"
 	"pay/internal/pay"
-	"pay/internal/store/storetest"
 )
 
 // forEachEngine runs f against a fresh environment on every database.
@@ -20,16 +18,11 @@ func forEachEngine(t *testing.T, f func(t *testing.T, e *env)) {
 
 // env is a real API server on a real store with the sandbox provider.
 type env struct {
-	t        *testing.T
-	ctx      context.Context
-	store    pay.Store
-	clock    *storetest.Clock
-	payments *pay.Payments
-	domain   *apptest.Env
-	account  *pay.Account
-	secret   []byte
-	server   *httptest.Server
-	client   *apitest.Client
+	*apptest.Env
+	account *pay.Account
+	secret  []byte
+	server  *httptest.Server
+	client  *apitest.Client
 }
 
 // newEnv is an environment on SQLite, for tests about the API's own logic.
@@ -37,11 +30,9 @@ func newEnv(t *testing.T) *env { return newEnvOn(t, apptest.SQLite) }
 
 func newEnvOn(t *testing.T, eng apptest.Engine) *env {
 	t.Helper()
-	d := apptest.New(t, eng)
-	e := &env{t: t, ctx: d.Ctx, store: d.Store, clock: d.Clock, payments: d.Payments, domain: d,
-		secret: []byte("test secret of at least thirty-two bytes")}
+	e := &env{Env: apptest.New(t, eng), secret: []byte("test secret of at least thirty-two bytes")}
 	e.account = e.newAccount(pay.AccountTest, pay.ProviderSandbox)
-	a := &api.API{Payments: e.payments, Store: e.store, Secret: e.secret, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now}
+	a := &api.API{Payments: e.Payments, Store: e.Store, Secret: e.secret, Logger: slog.New(slog.DiscardHandler), Now: e.Clock.Now}
 	e.server = apptest.Serve(t, apitest.Validate(t, a.Handler()))
 	a.PublicURL = e.server.URL
 	e.client = &apitest.Client{T: t, BaseURL: e.server.URL, Key: e.newKey(e.account)}
@@ -50,26 +41,26 @@ func newEnvOn(t *testing.T, eng apptest.Engine) *env {
 
 // newAccount stores an account of a new service.
 func (e *env) newAccount(typ pay.AccountType, provider string) *pay.Account {
-	e.t.Helper()
-	return e.domain.NewAccount(&pay.Service{Name: "Test service"}, typ, provider)
+	e.T.Helper()
+	return e.NewAccount(&pay.Service{Name: "Test service"}, typ, provider)
 }
 
 func (e *env) newKey(a *pay.Account) string {
-	e.t.Helper()
+	e.T.Helper()
 	key := pay.GenerateAPIKey(a.Type, e.secret)
-	must(e.t, e.store.APIKeyInsert(e.ctx, &pay.APIKey{AccountID: a.ID, Description: "test", Hash: pay.HashAPIKey(key), Hint: pay.APIKeyHint(key)}))
+	must(e.T, e.Store.APIKeyInsert(e.Ctx, &pay.APIKey{AccountID: a.ID, Description: "test", Hash: pay.HashAPIKey(key), Hint: pay.APIKeyHint(key)}))
 	return key
 }
 
 // clientFor returns a client authenticated as another account.
 func (e *env) clientFor(a *pay.Account) *apitest.Client {
-	return &apitest.Client{T: e.t, BaseURL: e.server.URL, Key: e.newKey(a)}
+	return &apitest.Client{T: e.T, BaseURL: e.server.URL, Key: e.newKey(a)}
 }
 
 // setting changes the test account's settings.
 func (e *env) setting(change func(*pay.Account)) {
-	e.t.Helper()
-	e.domain.UpdateAccount(e.account.ID, change)
+	e.T.Helper()
+	e.UpdateAccount(e.account.ID, change)
 }
 
 // quickStart is the GOV.UK Pay quick start's create-payment body.
@@ -80,10 +71,10 @@ func quickStart() map[string]any {
 
 // create makes a payment and fails the test unless it is created.
 func (e *env) create(body map[string]any) *apitest.Response {
-	e.t.Helper()
+	e.T.Helper()
 	res := e.client.Do("POST", "/v1/payments", body)
 	if res.Status != 201 {
-		e.t.Fatalf("create: %d %s", res.Status, res.Body)
+		e.T.Fatalf("create: %d %s", res.Status, res.Body)
 	}
 	return res
 }
@@ -91,15 +82,15 @@ func (e *env) create(body map[string]any) *apitest.Response {
 // pay takes a created payment through the payer's side with a sandbox card:
 // authorised, then confirmed.
 func (e *env) pay(id, card string) *pay.Payment {
-	e.t.Helper()
+	e.T.Helper()
 	c := &pay.Card{Number: card, CVC: "123", ExpiryMonth: 12, ExpiryYear: 2099, CardholderName: "J Payer", Brand: pay.DetectBrand(card)}
-	p, err := e.payments.Authorise(e.ctx, id, c, "")
-	must(e.t, err)
+	p, err := e.Payments.Authorise(e.Ctx, id, c, "")
+	must(e.T, err)
 	if p.Status != pay.StatusAuthorisationSuccess {
 		return p
 	}
-	p, err = e.payments.Confirm(e.ctx, id)
-	must(e.t, err)
+	p, err = e.Payments.Confirm(e.Ctx, id)
+	must(e.T, err)
 	return p
 }
 

@@ -1,7 +1,6 @@
 package admin_test
 
 import (
-	"context"
 	"html"
 	"log/slog"
 	"net/http"
@@ -17,7 +16,6 @@ import (
 	"pay/internal/api"
 	"pay/internal/apptest"
 	"pay/internal/pay"
-	"pay/internal/store/storetest"
 	"pay/internal/web"
 	"pay/internal/web/admin"
 	"pay/internal/web/browsertest"
@@ -38,19 +36,14 @@ var testSecret = []byte("admin site test secret, 32 bytes or more")
 // clock: one service with a sandbox account, and another service the test
 // users have no role in.
 type env struct {
-	t        *testing.T
-	ctx      context.Context
-	store    pay.Store
-	clock    *storetest.Clock
-	payments *pay.Payments
-	domain   *apptest.Env
-	users    *pay.Users
-	service  *pay.Service
-	account  *pay.Account
-	other    *pay.Account // a live account of another service
-	server   *httptest.Server
-	logs     *strings.Builder
-	sent     *recorder // the API Explorer's outgoing requests
+	*apptest.Env
+	users   *pay.Users
+	service *pay.Service
+	account *pay.Account
+	other   *pay.Account // a live account of another service
+	server  *httptest.Server
+	logs    *strings.Builder
+	sent    *recorder // the API Explorer's outgoing requests
 }
 
 // options change the env before the server starts.
@@ -65,9 +58,8 @@ func newEnv(t *testing.T, opts ...func(*options)) *env {
 	for _, f := range opts {
 		f(&o)
 	}
-	d := apptest.New(t, apptest.SQLite)
-	e := &env{t: t, ctx: d.Ctx, store: d.Store, clock: d.Clock, payments: d.Payments, domain: d, logs: &strings.Builder{}}
-	e.users = &pay.Users{Store: e.store, Now: e.clock.Now, Require2FA: o.require2FA}
+	e := &env{Env: apptest.New(t, apptest.SQLite), logs: &strings.Builder{}}
+	e.users = &pay.Users{Store: e.Store, Now: e.Clock.Now, Require2FA: o.require2FA}
 	e.service, e.account = e.newService("Licence service", pay.AccountTest)
 	_, e.other = e.newService("Other service", pay.AccountLive)
 	e.start(o)
@@ -77,16 +69,16 @@ func newEnv(t *testing.T, opts ...func(*options)) *env {
 func (e *env) start(o options) {
 	logger := slog.New(slog.NewTextHandler(e.logs, nil))
 	mux := http.NewServeMux() // filled in below, before any request
-	e.server = apptest.Serve(e.t, mux)
+	e.server = apptest.Serve(e.T, mux)
 	publicURL := e.server.URL
 	e.sent = &recorder{next: http.DefaultTransport}
-	h, err := admin.New(admin.Config{Store: e.store, Payments: e.payments, Users: e.users, Secret: testSecret,
-		PublicURL: publicURL, SecureCookies: o.secureCookies, Logger: logger, Now: e.clock.Now,
+	h, err := admin.New(admin.Config{Store: e.Store, Payments: e.Payments, Users: e.users, Secret: testSecret,
+		PublicURL: publicURL, SecureCookies: o.secureCookies, Logger: logger, Now: e.Clock.Now,
 		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}})
-	must(e.t, err)
+	must(e.T, err)
 	h.Register(mux)
-	(&api.API{Payments: e.payments, Store: e.store, Secret: testSecret, PublicURL: publicURL, Logger: logger,
-		Now: e.clock.Now}).Register(mux)
+	(&api.API{Payments: e.Payments, Store: e.Store, Secret: testSecret, PublicURL: publicURL, Logger: logger,
+		Now: e.Clock.Now}).Register(mux)
 	mux.Handle("GET /static/", web.Static())
 }
 
@@ -118,9 +110,9 @@ func must(t testing.TB, err error) {
 }
 
 func (e *env) newService(name string, typ pay.AccountType) (*pay.Service, *pay.Account) {
-	e.t.Helper()
+	e.T.Helper()
 	svc := &pay.Service{Name: name}
-	a := e.domain.NewAccount(svc, typ, pay.ProviderSandbox)
+	a := e.NewAccount(svc, typ, pay.ProviderSandbox)
 	a.ServiceName = name
 	return svc, a
 }
@@ -134,24 +126,24 @@ type testUser struct {
 // user stores a user with a role in the env's service and, with app, an
 // authenticator secret.
 func (e *env) user(email string, role pay.Role, app bool) *testUser {
-	e.t.Helper()
+	e.T.Helper()
 	u := &testUser{User: &pay.User{Email: email, PasswordHash: testHash()}}
 	if app {
 		u.Secret = pay.NewTOTPSecret()
 		u.TOTPSecret = u.Secret
 	}
-	must(e.t, e.store.UserInsert(e.ctx, u.User))
-	must(e.t, e.store.MembershipSet(e.ctx, &pay.Membership{UserID: u.ID, ServiceID: e.service.ID, Role: role}))
+	must(e.T, e.Store.UserInsert(e.Ctx, u.User))
+	must(e.T, e.Store.MembershipSet(e.Ctx, &pay.Membership{UserID: u.ID, ServiceID: e.service.ID, Role: role}))
 	return u
 }
 
 // code returns the user's current authenticator code, moving the clock on
 // a step first so that no two calls return the same, already used, code.
 func (e *env) code(u *testUser) string {
-	e.t.Helper()
-	e.clock.Advance(pay.TOTPPeriod)
-	c, err := pay.TOTPCode(u.Secret, e.clock.Now())
-	must(e.t, err)
+	e.T.Helper()
+	e.Clock.Advance(pay.TOTPPeriod)
+	c, err := pay.TOTPCode(u.Secret, e.Clock.Now())
+	must(e.T, err)
 	return c
 }
 
@@ -161,14 +153,14 @@ func (e *env) accountPath(suffix string) string {
 
 // newPayment creates a payment through the domain, as the API would.
 func (e *env) newPayment(change func(*pay.CreatePaymentRequest)) *pay.Payment {
-	e.t.Helper()
+	e.T.Helper()
 	ret := "https://service.example/return"
 	req := &pay.CreatePaymentRequest{Amount: 12000, Reference: "12345", Description: "New passport application", ReturnURL: &ret}
 	if change != nil {
 		change(req)
 	}
-	c, err := e.payments.Create(e.ctx, e.account, req)
-	must(e.t, err)
+	c, err := e.Payments.Create(e.Ctx, e.account, req)
+	must(e.T, err)
 	return c.Payment
 }
 
@@ -176,18 +168,18 @@ func (e *env) newPayment(change func(*pay.CreatePaymentRequest)) *pay.Payment {
 // sandbox card number, captures it as the capture job would, and returns
 // it as stored.
 func (e *env) pay(p *pay.Payment, number string) *pay.Payment {
-	e.t.Helper()
+	e.T.Helper()
 	card := &pay.Card{Number: number, CVC: "123", ExpiryMonth: 12, ExpiryYear: 2030, CardholderName: "J Bloggs",
 		Brand: pay.DetectBrand(number), CardType: pay.CardTypeOf(number)}
-	p, err := e.payments.Authorise(e.ctx, p.ID, card, "payer@example.org")
-	must(e.t, err)
+	p, err := e.Payments.Authorise(e.Ctx, p.ID, card, "payer@example.org")
+	must(e.T, err)
 	if p.Status == pay.StatusAuthorisationSuccess {
-		_, err = e.payments.Confirm(e.ctx, p.ID)
-		must(e.t, err)
-		must(e.t, e.payments.ProcessCapture(e.ctx, p.ID))
+		_, err = e.Payments.Confirm(e.Ctx, p.ID)
+		must(e.T, err)
+		must(e.T, e.Payments.ProcessCapture(e.Ctx, p.ID))
 	}
-	p, err = e.store.PaymentGet(e.ctx, 0, p.ID)
-	must(e.t, err)
+	p, err = e.Store.PaymentGet(e.Ctx, 0, p.ID)
+	must(e.T, err)
 	return p
 }
 
@@ -202,7 +194,7 @@ type browser struct {
 }
 
 func (e *env) browser() *browser {
-	return &browser{t: e.t, e: e, base: e.server.URL, client: apptest.CookieClient()}
+	return &browser{t: e.T, e: e, base: e.server.URL, client: apptest.CookieClient()}
 }
 
 type page struct {

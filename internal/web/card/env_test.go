@@ -1,7 +1,6 @@
 package card_test
 
 import (
-	"context"
 	"html"
 	"log/slog"
 	"net/http"
@@ -13,7 +12,6 @@ import (
 
 	"pay/internal/apptest"
 	"pay/internal/pay"
-	"pay/internal/store/storetest"
 	"pay/internal/web"
 	"pay/internal/web/browsertest"
 	"pay/internal/web/card"
@@ -24,25 +22,19 @@ func TestMain(m *testing.M) { browsertest.Main(m) }
 // env is the card pages on a real SQLite store with the sandbox provider,
 // and a stand-in for the service the payer returns to.
 type env struct {
-	t        *testing.T
-	ctx      context.Context
-	store    pay.Store
-	clock    *storetest.Clock
-	payments *pay.Payments
-	domain   *apptest.Env
-	account  *pay.Account
-	server   *httptest.Server
-	service  *httptest.Server
-	logs     *strings.Builder
+	*apptest.Env
+	account *pay.Account
+	server  *httptest.Server
+	service *httptest.Server
+	logs    *strings.Builder
 }
 
 func newEnv(t *testing.T, options ...func(*card.Config)) *env {
 	t.Helper()
-	d := apptest.New(t, apptest.SQLite)
-	e := &env{t: t, ctx: d.Ctx, store: d.Store, clock: d.Clock, payments: d.Payments, domain: d, logs: &strings.Builder{}}
-	e.account = d.NewAccount(&pay.Service{Name: "Licence service", NameWelsh: "Gwasanaeth trwyddedau"}, pay.AccountTest, pay.ProviderSandbox)
-	cfg := card.Config{Payments: e.payments, Store: e.store, Secret: []byte("card pages test secret, 32 bytes+"),
-		Logger: slog.New(slog.NewTextHandler(e.logs, nil)), Now: e.clock.Now}
+	e := &env{Env: apptest.New(t, apptest.SQLite), logs: &strings.Builder{}}
+	e.account = e.NewAccount(&pay.Service{Name: "Licence service", NameWelsh: "Gwasanaeth trwyddedau"}, pay.AccountTest, pay.ProviderSandbox)
+	cfg := card.Config{Payments: e.Payments, Store: e.Store, Secret: []byte("card pages test secret, 32 bytes+"),
+		Logger: slog.New(slog.NewTextHandler(e.logs, nil)), Now: e.Clock.Now}
 	for _, o := range options {
 		o(&cfg)
 	}
@@ -66,30 +58,30 @@ func must(t testing.TB, err error) {
 
 // setting changes the account's settings.
 func (e *env) setting(change func(*pay.AccountSettings)) {
-	e.t.Helper()
-	e.domain.UpdateAccount(e.account.ID, func(a *pay.Account) { change(&a.Settings) })
+	e.T.Helper()
+	e.UpdateAccount(e.account.ID, func(a *pay.Account) { change(&a.Settings) })
 }
 
 // newPayment creates a payment through the domain, as the API would, and
 // returns it with its next_url token.
 func (e *env) newPayment(change func(*pay.CreatePaymentRequest)) (*pay.Payment, string) {
-	e.t.Helper()
+	e.T.Helper()
 	ret := e.service.URL + "/return"
 	req := &pay.CreatePaymentRequest{Amount: 12000, Reference: "12345", Description: "New passport application", ReturnURL: &ret}
 	if change != nil {
 		change(req)
 	}
-	acct, err := e.store.AccountGet(e.ctx, e.account.ID) // as the API does: settings as stored now
-	must(e.t, err)
-	c, err := e.payments.Create(e.ctx, acct, req)
-	must(e.t, err)
+	acct, err := e.Store.AccountGet(e.Ctx, e.account.ID) // as the API does: settings as stored now
+	must(e.T, err)
+	c, err := e.Payments.Create(e.Ctx, acct, req)
+	must(e.T, err)
 	return c.Payment, c.Token
 }
 
 func (e *env) status(id string) pay.Status {
-	e.t.Helper()
-	p, err := e.store.PaymentGet(e.ctx, 0, id)
-	must(e.t, err)
+	e.T.Helper()
+	p, err := e.Store.PaymentGet(e.Ctx, 0, id)
+	must(e.T, err)
 	return p.Status
 }
 
@@ -101,7 +93,7 @@ type browser struct {
 }
 
 func (e *env) browser() *browser {
-	return &browser{t: e.t, base: e.server.URL, client: apptest.CookieClient()}
+	return &browser{t: e.T, base: e.server.URL, client: apptest.CookieClient()}
 }
 
 type page struct {

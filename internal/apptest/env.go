@@ -21,8 +21,8 @@ type Env struct {
 	Payments *pay.Payments
 }
 
-// NewClock returns a settable clock set to now, to the millisecond (the
-// precision every engine and the API keep).
+// NewClock returns a settable clock set to the current time, truncated to
+// the millisecond.
 func NewClock() *storetest.Clock {
 	c := storetest.NewClock()
 	c.Set(time.Now().UTC().Truncate(time.Millisecond))

@@ -28,8 +28,8 @@ type Engine struct {
 // runs; PostgreSQL skips without PAY_TEST_POSTGRES_URL, or fails under CI
 // (internal/testenv).
 var Engines = []Engine{
-	{"SQLite", func(t testing.TB, now func() time.Time) pay.Store { return OpenSQLite(t, now) }},
-	{"PostgreSQL", func(t testing.TB, now func() time.Time) pay.Store { return OpenPostgres(t, now) }},
+	{"SQLite", func(t testing.TB, now func() time.Time) pay.Store { t.Helper(); return OpenSQLite(t, now) }},
+	{"PostgreSQL", func(t testing.TB, now func() time.Time) pay.Store { t.Helper(); return OpenPostgres(t, now) }},
 }
 
 // SQLite is the engine of tests about one surface's own logic.

@@ -13,20 +13,20 @@ func (e *env) recurring() {
 }
 
 func (e *env) newAgreement() string {
-	e.t.Helper()
+	e.T.Helper()
 	res := e.client.Do("POST", "/v1/agreements", map[string]any{"reference": "CT-1", "description": "Council tax", "user_identifier": "u-1"})
 	if res.Status != 201 {
-		e.t.Fatalf("create agreement: %d %s", res.Status, res.Body)
+		e.T.Fatalf("create agreement: %d %s", res.Status, res.Body)
 	}
 	return res.Str("agreement_id")
 }
 
 // setUp makes the agreement active with a card, through a set-up payment.
 func (e *env) setUp(agreementID, card string) string {
-	e.t.Helper()
+	e.T.Helper()
 	id := e.create(with(map[string]any{"set_up_agreement": agreementID, "agreement_payment_type": "instalment"})).Str("payment_id")
 	if p := e.pay(id, card); p.Status != pay.StatusCaptureApproved {
-		e.t.Fatalf("set-up payment: %s", p.Status)
+		e.T.Fatalf("set-up payment: %s", p.Status)
 	}
 	return id
 }
@@ -101,8 +101,8 @@ func TestAgreementLifecycle(t *testing.T) {
 		if again.Status != 200 || again.Str("payment_id") != pid {
 			t.Fatalf("idempotent replay: %d %s", again.Status, again.Body)
 		}
-		must(t, e.payments.AuthoriseWithAgreement(e.ctx, pid)) // the River job's body
-		must(t, e.payments.ProcessCapture(e.ctx, pid))
+		must(t, e.Payments.AuthoriseWithAgreement(e.Ctx, pid)) // the River job's body
+		must(t, e.Payments.ProcessCapture(e.Ctx, pid))
 		paid := e.client.Do("GET", "/v1/payments/"+pid, nil)
 		if paid.Str("state.status") != "success" || paid.Str("card_details.last_digits_card_number") != "1111" || paid.Has("state.can_retry") {
 			t.Fatalf("recurring payment after the job: %s", paid.Body)
@@ -134,7 +134,7 @@ func TestRecurringDeclineInactivates(t *testing.T) {
 		id := e.newAgreement()
 		e.setUp(id, sandbox.CardRecurringDeclined)
 		pid := e.client.Do("POST", "/v1/payments", with(map[string]any{"authorisation_mode": "agreement", "agreement_id": id}, "return_url")).Str("payment_id")
-		must(t, e.payments.AuthoriseWithAgreement(e.ctx, pid))
+		must(t, e.Payments.AuthoriseWithAgreement(e.Ctx, pid))
 		got := e.client.Do("GET", "/v1/payments/"+pid, nil)
 		if got.Str("state.status") != "failed" || got.Str("state.code") != "P0010" || got.Str("state.can_retry") != "false" {
 			t.Fatalf("declined recurring payment: %s", got.Body)
@@ -153,7 +153,7 @@ func TestSearchAgreements(t *testing.T) {
 		var ids []string
 		for range 3 {
 			ids = append(ids, e.newAgreement())
-			e.clock.Advance(1e9)
+			e.Clock.Advance(1e9)
 		}
 		e.setUp(ids[0], "4444333322221111")
 		res := e.client.Do("GET", "/v1/agreements?display_size=2&page=1", nil)

@@ -210,7 +210,7 @@ func TestCreatePaymentErrors(t *testing.T) {
 			if res.Str("field") != tt.field || res.Str("header") != tt.header {
 				t.Fatalf("field %q header %q, want %q %q", res.Str("field"), res.Str("header"), tt.field, tt.header)
 			}
-			page, err := e.store.PaymentSearch(e.ctx, &pay.PaymentSearch{AccountID: e.account.ID, Page: 1, DisplaySize: 10})
+			page, err := e.Store.PaymentSearch(e.Ctx, &pay.PaymentSearch{AccountID: e.account.ID, Page: 1, DisplaySize: 10})
 			must(t, err)
 			if page.Total != 0 {
 				t.Fatalf("a refused request stored %d payments", page.Total)

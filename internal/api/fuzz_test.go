@@ -6,24 +6,19 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"pay/internal/api"
 	"pay/internal/api/apitest"
+	"pay/internal/apptest"
 	"pay/internal/pay"
 	"pay/internal/provider/sandbox"
-	"pay/internal/store/sqlite"
 )
 
 // fuzzAPI is one API on SQLite shared by every input of a fuzz run.
 func fuzzAPI(f *testing.F) (http.Handler, string, *apitest.Validator) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(f.TempDir(), "pay.db"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { st.Close() })
+	st := apptest.OpenSQLite(f, nil)
 	svc := &pay.Service{ExternalID: pay.NewID(), Name: "Fuzz"}
 	must(f, st.ServiceInsert(ctx, svc))
 	acct := &pay.Account{ServiceID: svc.ID, Type: pay.AccountTest, Provider: pay.ProviderSandbox, Settings: pay.DefaultAccountSettings()}

@@ -10,7 +10,7 @@ import (
 
 // motoPayment creates a moto_api payment and returns its id and token.
 func (e *env) motoPayment() (string, string) {
-	e.t.Helper()
+	e.T.Helper()
 	e.setting(func(a *pay.Account) { a.Settings.AllowMotoAPI = true })
 	res := e.create(with(map[string]any{"authorisation_mode": "moto_api"}, "return_url"))
 	return res.Str("payment_id"), res.Str("_links.auth_url_post.params.one_time_token")
@@ -97,7 +97,7 @@ func TestMotoAPIErrors(t *testing.T) {
 				return
 			}
 			wantError(t, res, tt.status, tt.code, tt.desc)
-			p, _ := e.store.PaymentGet(e.ctx, 0, id)
+			p, _ := e.Store.PaymentGet(e.Ctx, 0, id)
 			if tt.failed != (p.State().Code == "P0010") {
 				t.Fatalf("payment state %+v", p.State())
 			}

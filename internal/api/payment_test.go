@@ -49,15 +49,15 @@ func TestCreatePaymentQuickStart(t *testing.T) {
 			}
 		}
 		created, err := time.Parse("2006-01-02T15:04:05.000Z", res.Str("created_date"))
-		if err != nil || created.Sub(e.clock.Now()).Abs() > time.Millisecond {
-			t.Fatalf("created_date %q, clock %v", res.Str("created_date"), e.clock.Now())
+		if err != nil || created.Sub(e.Clock.Now()).Abs() > time.Millisecond {
+			t.Fatalf("created_date %q, clock %v", res.Str("created_date"), e.Clock.Now())
 		}
 		// The token opens the payment once.
-		p, err := e.payments.UseToken(e.ctx, token)
+		p, err := e.Payments.UseToken(e.Ctx, token)
 		if err != nil || p.ID != id {
 			t.Fatalf("UseToken: %v %v", p, err)
 		}
-		if _, err := e.payments.UseToken(e.ctx, token); !pay.IsKind(err, pay.KindConflict) {
+		if _, err := e.Payments.UseToken(e.Ctx, token); !pay.IsKind(err, pay.KindConflict) {
 			t.Fatalf("a used token worked again: %v", err)
 		}
 	})
@@ -159,11 +159,11 @@ func TestCreatePaymentIdempotency(t *testing.T) {
 		}
 
 		// A key lives 24 hours.
-		e.clock.Advance(pay.IdempotencyKeyLifetime - time.Minute)
+		e.Clock.Advance(pay.IdempotencyKeyLifetime - time.Minute)
 		if res := e.client.Do("POST", "/v1/payments", quickStart(), key...); res.Status != 200 || res.Str("payment_id") != id {
 			t.Fatalf("within 24 hours: %d %s", res.Status, res.Body)
 		}
-		e.clock.Advance(2 * time.Minute)
+		e.Clock.Advance(2 * time.Minute)
 		if res := e.client.Do("POST", "/v1/payments", quickStart(), key...); res.Status != 201 || res.Str("payment_id") == id {
 			t.Fatalf("after 24 hours: %d %s", res.Status, res.Body)
 		}
@@ -187,7 +187,7 @@ func TestCreatePaymentIdempotencyRace(t *testing.T) {
 		for i := 0; i < n; i++ {
 			ids[<-results] = true
 		}
-		page, err := e.store.PaymentSearch(e.ctx, &pay.PaymentSearch{AccountID: e.account.ID, Page: 1, DisplaySize: 50})
+		page, err := e.Store.PaymentSearch(e.Ctx, &pay.PaymentSearch{AccountID: e.account.ID, Page: 1, DisplaySize: 50})
 		must(t, err)
 		if len(ids) != 1 || page.Total != 1 {
 			t.Fatalf("%d concurrent creates with one key made %d payments (%d ids)", n, page.Total, len(ids))
@@ -265,9 +265,9 @@ func TestAuthentication(t *testing.T) {
 		if res := c.Do("GET", "/v1/payments", nil); res.Status != 200 {
 			t.Fatalf("before revocation: %d", res.Status)
 		}
-		k, err := e.store.APIKeyGetByHash(e.ctx, pay.HashAPIKey(key))
+		k, err := e.Store.APIKeyGetByHash(e.Ctx, pay.HashAPIKey(key))
 		must(t, err)
-		must(t, e.store.APIKeyRevoke(e.ctx, 0, k.ID, time.Now()))
+		must(t, e.Store.APIKeyRevoke(e.Ctx, 0, k.ID, time.Now()))
 		if res := c.Do("GET", "/v1/payments", nil); res.Status != 401 {
 			t.Fatalf("revoked key answered %d", res.Status)
 		}
@@ -276,7 +276,7 @@ func TestAuthentication(t *testing.T) {
 		if res := e.client.Do("GET", "/v1/payments", nil); res.Status != 200 {
 			t.Fatalf("search: %d", res.Status)
 		}
-		k, err := e.store.APIKeyGetByHash(e.ctx, pay.HashAPIKey(valid))
+		k, err := e.Store.APIKeyGetByHash(e.Ctx, pay.HashAPIKey(valid))
 		must(t, err)
 		if k.LastUsedAt == nil {
 			t.Fatal("using a key did not record its last use")
@@ -313,7 +313,7 @@ func TestCancel(t *testing.T) {
 			if res := e.client.Do("POST", "/v1/payments/"+id+"/cancel", nil); res.Status != 204 {
 				t.Fatalf("cancel capturable: %d %s", res.Status, res.Body)
 			}
-			p, _ := e.store.PaymentGet(e.ctx, 0, id)
+			p, _ := e.Store.PaymentGet(e.Ctx, 0, id)
 			if p.Status != pay.StatusSystemCancelled {
 				t.Fatalf("status %s, want SYSTEM CANCELLED after the provider voided it", p.Status)
 			}
@@ -334,7 +334,7 @@ func TestCancel(t *testing.T) {
 		})
 		t.Run("WhileAuthorising", func(t *testing.T) {
 			id := e.create(quickStart()).Str("payment_id")
-			_, err := pay.TransitionPayment(e.ctx, e.store, &pay.PaymentTransitionParams{PaymentID: id, To: pay.StatusAuthorisationReady})
+			_, err := pay.TransitionPayment(e.Ctx, e.Store, &pay.PaymentTransitionParams{PaymentID: id, To: pay.StatusAuthorisationReady})
 			must(t, err)
 			wantError(t, e.client.Do("POST", "/v1/payments/"+id+"/cancel", nil), 409, "P0502", "Cancellation of payment failed")
 		})
@@ -363,9 +363,9 @@ func TestCapture(t *testing.T) {
 			t.Fatalf("after capture: %s", got.Body)
 		}
 		// The capture job takes the money; run its body here.
-		must(t, e.payments.ProcessCapture(e.ctx, id))
+		must(t, e.Payments.ProcessCapture(e.Ctx, id))
 		got = e.client.Do("GET", "/v1/payments/"+id, nil)
-		today := e.clock.Now().Format("2006-01-02")
+		today := e.Clock.Now().Format("2006-01-02")
 		if got.Str("settlement_summary.captured_date") != today || !got.Has("settlement_summary.capture_submit_time") ||
 			got.Str("refund_summary.status") != "available" {
 			t.Fatalf("after the capture job: %s", got.Body)
@@ -387,7 +387,7 @@ func TestCapture(t *testing.T) {
 func TestEvents(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		id := e.create(quickStart()).Str("payment_id")
-		e.clock.Advance(time.Second)
+		e.Clock.Advance(time.Second)
 		e.client.Do("POST", "/v1/payments/"+id+"/cancel", nil)
 		res := e.client.Do("GET", "/v1/payments/"+id+"/events", nil)
 		self := e.server.URL + "/v1/payments/" + id

@@ -2,25 +2,24 @@ package api_test
 
 import (
 	"log/slog"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"pay/internal/api"
 	"pay/internal/api/apitest"
+	"pay/internal/apptest"
 	"pay/internal/pay"
 	"pay/internal/ratelimit"
 )
 
 // limited returns e's API served again with a rate limiter on e's clock.
 func (e *env) limited() *apitest.Client {
-	e.t.Helper()
-	a := &api.API{Payments: e.payments, Accounts: &pay.Accounts{Store: e.store, Secret: e.secret, Now: e.clock.Now}, Store: e.store, Logger: slog.New(slog.DiscardHandler),
-		Now: e.clock.Now, Limiter: &ratelimit.Limiter{Now: e.clock.Now}}
-	srv := httptest.NewServer(apitest.Validate(e.t, a.Handler()))
+	e.T.Helper()
+	a := &api.API{Payments: e.Payments, Accounts: &pay.Accounts{Store: e.Store, Secret: e.secret, Now: e.Clock.Now}, Store: e.Store, Logger: slog.New(slog.DiscardHandler),
+		Now: e.Clock.Now, Limiter: &ratelimit.Limiter{Now: e.Clock.Now}}
+	srv := apptest.Serve(e.T, apitest.Validate(e.T, a.Handler()))
 	a.PublicURL = srv.URL
-	e.t.Cleanup(srv.Close)
-	return &apitest.Client{T: e.t, BaseURL: srv.URL, Key: e.client.Key}
+	return &apitest.Client{T: e.T, BaseURL: srv.URL, Key: e.client.Key}
 }
 
 func TestRateLimits(t *testing.T) {
@@ -29,7 +28,7 @@ func TestRateLimits(t *testing.T) {
 	// Before the limiter: a payment to capture, a payment to cancel.
 	capturable := e.create(with(map[string]any{"delayed_capture": true})).Str("payment_id")
 	e.pay(capturable, "4444333322221111")
-	e.clock.Set(e.clock.Now().Truncate(time.Second))
+	e.Clock.Set(e.Clock.Now().Truncate(time.Second))
 	e.setting(func(a *pay.Account) { a.Settings.RateLimitPost, a.Settings.RateLimitOther = 2, 3 })
 	c := e.limited()
 	tooMany := func(t *testing.T, res *apitest.Response) {
@@ -75,7 +74,7 @@ func TestRateLimits(t *testing.T) {
 	}
 	tooMany(t, other.Do("POST", "/v1/payments", quickStart()))
 	// A new second, a new window.
-	e.clock.Advance(time.Second)
+	e.Clock.Advance(time.Second)
 	want(t, statuses(1, "GET", "/v1/payments", nil), 200)
 	want(t, statuses(1, "POST", "/v1/payments", quickStart()), 201)
 	// A raised limit takes effect at once.

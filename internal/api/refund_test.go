@@ -15,15 +15,15 @@ import (
 // captured creates a payment of amount, pays it with card and runs the
 // capture job's body, so the payment can be refunded.
 func (e *env) captured(amount int, card string) string {
-	e.t.Helper()
+	e.T.Helper()
 	id := e.create(with(map[string]any{"amount": amount})).Str("payment_id")
 	e.pay(id, card)
-	must(e.t, e.payments.ProcessCapture(e.ctx, id))
+	must(e.T, e.Payments.ProcessCapture(e.Ctx, id))
 	return id
 }
 
 func (e *env) refund(id string, body any) *apitest.Response {
-	e.t.Helper()
+	e.T.Helper()
 	return e.client.Do("POST", "/v1/payments/"+id+"/refunds", body)
 }
 
@@ -35,7 +35,7 @@ func TestRefundErrors(t *testing.T) {
 	id := e.captured(12000, "4444333322221111")
 	created := e.create(quickStart()).Str("payment_id")
 	cancelled := e.create(quickStart()).Str("payment_id")
-	must(t, e.payments.Cancel(e.ctx, e.account.ID, cancelled))
+	must(t, e.Payments.Cancel(e.Ctx, e.account.ID, cancelled))
 	other := e.clientFor(e.newAccount(pay.AccountTest, pay.ProviderSandbox))
 	tests := []struct {
 		name, payment string
@@ -115,12 +115,12 @@ func TestRefundLifecycle(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		id := e.captured(12000, "4444333322221111")
 		payment := e.server.URL + "/v1/payments/" + id
-		e.clock.Advance(time.Minute)
+		e.Clock.Advance(time.Minute)
 		res := e.refund(id, map[string]any{"amount": 2000, "refund_amount_available": 12000})
 		rid := res.Str("refund_id")
 		want := map[string]string{
 			"amount": "2000", "status": "submitted", "settlement_summary": "{}",
-			"created_date":     e.clock.Now().Format("2006-01-02T15:04:05.000Z"),
+			"created_date":     e.Clock.Now().Format("2006-01-02T15:04:05.000Z"),
 			"_links.self.href": payment + "/refunds/" + rid, "_links.self.method": "GET",
 			"_links.payment.href": payment, "_links.payment.method": "GET",
 		}
@@ -145,9 +145,9 @@ func TestRefundLifecycle(t *testing.T) {
 			t.Fatalf("get refund: %d %s", got.Status, got.Body)
 		}
 
-		e.clock.Advance(time.Minute)
-		must(t, e.payments.ProcessRefund(e.ctx, rid)) // the refund job's body; the sandbox refunds at once
-		must(t, e.payments.ProcessRefund(e.ctx, rid)) // and running it again changes nothing
+		e.Clock.Advance(time.Minute)
+		must(t, e.Payments.ProcessRefund(e.Ctx, rid)) // the refund job's body; the sandbox refunds at once
+		must(t, e.Payments.ProcessRefund(e.Ctx, rid)) // and running it again changes nothing
 		got := e.client.Do("GET", "/v1/payments/"+id+"/refunds/"+rid, nil)
 		if got.Str("status") != "success" || got.Str("amount") != "2000" {
 			t.Fatalf("after the refund job: %s", got.Body)
@@ -157,7 +157,7 @@ func TestRefundLifecycle(t *testing.T) {
 		t.Run("Error", func(t *testing.T) {
 			failed := e.refund(id, map[string]any{"amount": 3000}).Str("refund_id")
 			summary("available", "7000", "5000")
-			must(t, e.payments.AbandonRefund(e.ctx, failed)) // what the job does when the provider keeps failing
+			must(t, e.Payments.AbandonRefund(e.Ctx, failed)) // what the job does when the provider keeps failing
 			if got := e.client.Do("GET", "/v1/payments/"+id+"/refunds/"+failed, nil); got.Str("status") != "error" {
 				t.Fatalf("abandoned refund: %s", got.Body)
 			}
@@ -251,7 +251,7 @@ func TestConcurrentRefunds(t *testing.T) {
 			n, _ := strconv.Atoi(apitestNumber(r.(map[string]any)["amount"]))
 			sum += n
 		}
-		p, err := e.store.PaymentGet(e.ctx, 0, id)
+		p, err := e.Store.PaymentGet(e.Ctx, 0, id)
 		must(t, err)
 		got := e.client.Do("GET", "/v1/payments/"+id, nil)
 		want := strconv.Itoa(accepted * each)
@@ -276,7 +276,7 @@ func TestRefundSearch(t *testing.T) {
 		first, second := e.captured(5000, "4444333322221111"), e.captured(5000, "4444333322221111")
 		var ids []string
 		for i := range 5 {
-			e.clock.Advance(time.Second)
+			e.Clock.Advance(time.Second)
 			payment := []string{first, second}[i%2]
 			ids = append(ids, e.refund(payment, map[string]any{"amount": 100 + i}).Str("refund_id"))
 		}
@@ -299,7 +299,7 @@ func TestRefundSearch(t *testing.T) {
 				t.Errorf("%s = %q, want %q", path, got, v)
 			}
 		}
-		created := e.clock.Now().Add(-time.Second).Format(time.RFC3339Nano)
+		created := e.Clock.Now().Add(-time.Second).Format(time.RFC3339Nano)
 		dated := e.client.Do("GET", "/v1/refunds?from_date="+strings.ReplaceAll(created, "+", "%2B")+"&to_settled_date=2099-01-01", nil)
 		if dated.Str("total") != "0" || dated.Str("_links.self.href") != base+"from_date="+strings.ReplaceAll(created, ":", "%3A")+
 			"&to_settled_date=2099-01-01&page=1&display_size=500" {
@@ -346,16 +346,16 @@ func testRefundSearchValidation(t *testing.T, e *env) {
 func TestDisputes(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		lost := e.captured(1000, sandbox.CardDisputeLost)
-		e.clock.Advance(time.Second)
+		e.Clock.Advance(time.Second)
 		won := e.captured(2000, sandbox.CardDisputeWon)
-		e.clock.Advance(time.Second)
+		e.Clock.Advance(time.Second)
 		e.captured(3000, "4444333322221111") // never disputed
 		step := func(id string, from pay.DisputeStatus) {
 			t.Helper()
-			must(t, e.payments.AdvanceDispute(e.ctx, pay.DisputeJob{PaymentID: id, From: from}))
+			must(t, e.Payments.AdvanceDispute(e.Ctx, pay.DisputeJob{PaymentID: id, From: from}))
 		}
 		step(lost, "")
-		e.clock.Advance(time.Second)
+		e.Clock.Advance(time.Second)
 		step(won, "")
 		step(won, "") // a repeated step is a no-op
 
@@ -375,7 +375,7 @@ func TestDisputes(t *testing.T) {
 			step(id, pay.DisputeUnderReview)
 		}
 		res := e.client.Do("GET", "/v1/disputes?status=lost", nil)
-		today := e.clock.Now().Format("2006-01-02")
+		today := e.Clock.Now().Format("2006-01-02")
 		want := map[string]string{
 			"total": "1", "count": "1", "page": "1", "results.0.payment_id": lost, "results.0.amount": "1000",
 			"results.0.fee": "1500", "results.0.net_amount": "-2500", "results.0.reason": "fraudulent", "results.0.status": "lost",
@@ -418,14 +418,14 @@ func TestDisputes(t *testing.T) {
 func testDisputeSkipEvidence(t *testing.T, e *env) {
 	id := e.create(quickStart()).Str("payment_id")
 	c := &pay.Card{Number: sandbox.CardDisputeLost, CVC: "123", ExpiryMonth: 12, ExpiryYear: 2099, CardholderName: sandbox.SkipEvidenceName, Brand: "visa"}
-	_, err := e.payments.Authorise(e.ctx, id, c, "")
+	_, err := e.Payments.Authorise(e.Ctx, id, c, "")
 	must(t, err)
-	_, err = e.payments.Confirm(e.ctx, id)
+	_, err = e.Payments.Confirm(e.Ctx, id)
 	must(t, err)
-	must(t, e.payments.ProcessCapture(e.ctx, id))
-	must(t, e.payments.AdvanceDispute(e.ctx, pay.DisputeJob{PaymentID: id}))
-	must(t, e.payments.AdvanceDispute(e.ctx, pay.DisputeJob{PaymentID: id, From: pay.DisputeNeedsResponse}))
-	d, err := e.store.DisputeGetByPayment(e.ctx, 0, id)
+	must(t, e.Payments.ProcessCapture(e.Ctx, id))
+	must(t, e.Payments.AdvanceDispute(e.Ctx, pay.DisputeJob{PaymentID: id}))
+	must(t, e.Payments.AdvanceDispute(e.Ctx, pay.DisputeJob{PaymentID: id, From: pay.DisputeNeedsResponse}))
+	d, err := e.Store.DisputeGetByPayment(e.Ctx, 0, id)
 	must(t, err)
 	if d.Status != pay.DisputeNeedsResponse {
 		t.Fatalf("a skip_evidence dispute moved to %s", d.Status)

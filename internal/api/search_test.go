@@ -64,7 +64,7 @@ func TestSearchPagination(t *testing.T) {
 		var ids []string
 		for range 5 {
 			ids = append(ids, e.create(quickStart()).Str("payment_id"))
-			e.clock.Advance(time.Second)
+			e.Clock.Advance(time.Second)
 		}
 		base := e.server.URL + "/v1/payments?reference=12345&"
 		res := e.client.Do("GET", "/v1/payments?reference=12345&display_size=2&page=2", nil)
@@ -107,12 +107,12 @@ func TestSearchFilters(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		paid := e.create(with(map[string]any{"reference": "PAID-1", "email": "Alice@Example.org"})).Str("payment_id")
 		e.pay(paid, "4444333322221111")
-		e.clock.Advance(time.Minute)
+		e.Clock.Advance(time.Minute)
 		declined := e.create(with(map[string]any{"reference": "DECLINED-1", "email": "bob@example.org"})).Str("payment_id")
 		e.pay(declined, sandbox.CardDeclined)
-		e.clock.Advance(time.Minute)
+		e.Clock.Advance(time.Minute)
 		created := e.create(with(map[string]any{"reference": "NEW-1"})).Str("payment_id")
-		after := e.clock.Now().Add(-time.Second).Format(time.RFC3339)
+		after := e.Clock.Now().Add(-time.Second).Format(time.RFC3339)
 		other := e.clientFor(e.newAccount(pay.AccountTest, pay.ProviderSandbox))
 		other.Do("POST", "/v1/payments", with(map[string]any{"reference": "PAID-1"}))
 

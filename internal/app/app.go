@@ -24,6 +24,7 @@ import (
 	"pay/internal/pay"
 	"pay/internal/provider/sandbox"
 	"pay/internal/ratelimit"
+	"pay/internal/store"
 	"pay/internal/store/postgres"
 	"pay/internal/store/sqlite"
 	"pay/internal/team"
@@ -33,20 +34,11 @@ import (
 	"pay/internal/web/card"
 )
 
-// Store is the database as Pay uses it: the payments side and the team
-// side. Both engines implement both, and UpdateAll runs a change that
-// writes to both in one transaction.
-type Store interface {
-	pay.Store
-	team.Store
-	UpdateAll(ctx context.Context, fn func(pay.Tx, team.Tx) error) error
-}
-
 // App is a running (or ready to run) Pay instance.
 type App struct {
 	Config   config.Config
 	Logger   *slog.Logger
-	Store    Store
+	Store    store.Store
 	Payments *pay.Payments
 	Accounts *pay.Accounts
 	Users    *team.Users
@@ -71,12 +63,12 @@ type Options struct {
 }
 
 // OpenStore opens the store that cfg.DatabaseURL names and runs its migrations.
-func OpenStore(ctx context.Context, cfg config.Config) (Store, error) {
+func OpenStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 	s, _, err := openStore(ctx, cfg)
 	return s, err
 }
 
-func openStore(ctx context.Context, cfg config.Config) (Store, func(context.Context, jobs.Deps, jobs.Options) (*jobs.Runner, error), error) {
+func openStore(ctx context.Context, cfg config.Config) (store.Store, func(context.Context, jobs.Deps, jobs.Options) (*jobs.Runner, error), error) {
 	engine, source, err := cfg.Database()
 	if err != nil {
 		return nil, nil, err

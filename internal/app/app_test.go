@@ -3,67 +3,25 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"pay/internal/api/apitest"
 	"pay/internal/app"
-	"pay/internal/config"
-	"pay/internal/jobs"
+	"pay/internal/apptest"
+	"pay/internal/apptest/boot"
 	"pay/internal/pay"
 	"pay/internal/store/pgtest"
 	"pay/internal/store/postgres"
 	"pay/internal/store/sqlite"
 )
 
-// fastJobs makes River pick jobs up quickly in tests.
-var fastJobs = jobs.Options{PollInterval: 20 * time.Millisecond, CleanupInterval: time.Hour}
-
 // start boots a real App on a free port.
 func start(t *testing.T, databaseURL string) (*app.App, *app.Credentials, string) {
 	t.Helper()
-	return startWith(t, map[string]string{"DATABASE_URL": databaseURL}, app.Options{})
+	return boot.Start(t, map[string]string{"DATABASE_URL": databaseURL}, app.Options{})
 }
-
-// startWith boots a real App on a free port with the given environment
-// (DATABASE_URL at least) and options.
-func startWith(t *testing.T, env map[string]string, opts app.Options) (*app.App, *app.Credentials, string) {
-	t.Helper()
-	a, creds, err := boot(env, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Shutdown(context.Background()) })
-	return a, creds, "http://" + a.Addr()
-}
-
-// boot opens, sets up and starts an App, returning errors rather than
-// failing a test, so that goroutines may call it.
-func boot(env map[string]string, opts app.Options) (*app.App, *app.Credentials, error) {
-	env["PAY_ADDR"] = "127.0.0.1:0"
-	cfg, err := config.FromEnv(func(k string) string { return env[k] })
-	if err != nil {
-		return nil, nil, err
-	}
-	ctx := context.Background()
-	a, err := app.Open(ctx, cfg, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	creds, err := a.Bootstrap(ctx)
-	if err == nil {
-		err = a.Start(ctx, fastJobs)
-	}
-	if err != nil {
-		a.Shutdown(ctx)
-		return nil, nil, err
-	}
-	return a, creds, nil
-}
-
-func sqliteURL(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "pay.db") }
 
 // jobCount counts River jobs of a kind in a given state ("" for any).
 func jobCount(t *testing.T, a *app.App, kind, state string) int {
@@ -154,7 +112,7 @@ func testLifecycle(t *testing.T, databaseURL string) {
 
 func TestLifecycleSQLite(t *testing.T) {
 	t.Parallel()
-	testLifecycle(t, sqliteURL(t))
+	testLifecycle(t, apptest.SQLiteURL(t))
 }
 
 func TestLifecyclePostgres(t *testing.T) {
@@ -164,7 +122,7 @@ func TestLifecyclePostgres(t *testing.T) {
 
 func TestSecondStartPrintsNoSecrets(t *testing.T) {
 	t.Parallel()
-	url := sqliteURL(t)
+	url := apptest.SQLiteURL(t)
 	a, creds, _ := start(t, url)
 	if creds == nil {
 		t.Fatal("first start created nothing")
@@ -205,7 +163,7 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	results := make(chan started, 2)
 	for range 2 {
 		go func() {
-			a, creds, err := boot(map[string]string{"DATABASE_URL": url}, app.Options{})
+			a, creds, err := boot.App(map[string]string{"DATABASE_URL": url}, app.Options{})
 			if err != nil {
 				results <- started{err: err}
 				return

@@ -6,15 +6,17 @@ import (
 	"testing"
 
 	"pay/internal/app"
+	"pay/internal/apptest"
 	"pay/internal/config"
 	"pay/internal/pay"
+	"pay/internal/store"
 	"pay/internal/store/pgtest"
 	"pay/internal/team"
 )
 
 // failingStore breaks first-start setup at its last step, the API key, after
 // the setting, the service, the account, the user and the role are written.
-type failingStore struct{ app.Store }
+type failingStore struct{ store.Store }
 
 func (s failingStore) UpdateAll(ctx context.Context, fn func(pay.Tx, team.Tx) error) error {
 	return s.Store.UpdateAll(ctx, func(ptx pay.Tx, ttx team.Tx) error { return fn(failingKeys{ptx}, ttx) })
@@ -73,7 +75,7 @@ func testBootstrapAtomic(t *testing.T, databaseURL string) {
 
 func TestBootstrapAtomicSQLite(t *testing.T) {
 	t.Parallel()
-	testBootstrapAtomic(t, sqliteURL(t))
+	testBootstrapAtomic(t, apptest.SQLiteURL(t))
 }
 
 func TestBootstrapAtomicPostgres(t *testing.T) {

@@ -2,14 +2,12 @@ package app_test
 
 import (
 	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"pay/internal/api/apitest"
+	"pay/internal/apptest"
 	"pay/internal/pay"
 	bt "pay/internal/web/browsertest"
 )
@@ -22,16 +20,13 @@ func TestMain(m *testing.M) { bt.Main(m) }
 func TestBrowserRecurring(t *testing.T) {
 	t.Parallel()
 	tab := bt.Tab(t) // skips without Chromium before anything starts
-	a, creds, base := start(t, sqliteURL(t))
+	a, creds, base := start(t, apptest.SQLiteURL(t))
 	ctx := context.Background()
 	creds.Account.Settings.RecurringEnabled = true
 	if err := a.Store.AccountUpdate(ctx, creds.Account); err != nil {
 		t.Fatal(err)
 	}
-	service := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "<!DOCTYPE html><html lang=en><title>Service</title><h1 id=service>Thanks</h1></html>")
-	}))
-	defer service.Close()
+	service := apptest.Service(t)
 	c := &apitest.Client{T: t, BaseURL: base, Key: creds.APIKey}
 
 	agreement := c.Do("POST", "/v1/agreements", map[string]any{"reference": "CT-2027", "description": "Council tax 2027"}).Str("agreement_id")

@@ -7,6 +7,8 @@ import (
 
 	"pay/internal/api/apitest"
 	"pay/internal/app"
+	"pay/internal/apptest"
+	"pay/internal/apptest/boot"
 	"pay/internal/config"
 	"pay/internal/pay"
 	"pay/internal/provider/sandbox"
@@ -22,7 +24,7 @@ var fastDisputes = &sandbox.Provider{Disputes: sandbox.DisputeTiming{Open: -1, R
 // startClient boots a real App and returns it with a client holding its first key.
 func startClient(t *testing.T, env map[string]string, opts app.Options) (*app.App, *apitest.Client) {
 	t.Helper()
-	a, creds, base := startWith(t, env, opts)
+	a, creds, base := boot.Start(t, env, opts)
 	return a, &apitest.Client{T: t, BaseURL: base, Key: creds.APIKey}
 }
 
@@ -81,7 +83,7 @@ func testRefundAndDisputeJobs(t *testing.T, databaseURL string) {
 
 func TestRefundAndDisputeJobsSQLite(t *testing.T) {
 	t.Parallel()
-	testRefundAndDisputeJobs(t, sqliteURL(t))
+	testRefundAndDisputeJobs(t, apptest.SQLiteURL(t))
 }
 
 func TestRefundAndDisputeJobsPostgres(t *testing.T) {
@@ -96,7 +98,7 @@ func TestRateLimitsShareRedis(t *testing.T) {
 	redisURL := testenv.Require(t, "PAY_TEST_REDIS_URL")
 	var clients []*apitest.Client
 	for range 2 {
-		a, c := startClient(t, map[string]string{"DATABASE_URL": sqliteURL(t), "REDIS_URL": redisURL}, app.Options{})
+		a, c := startClient(t, map[string]string{"DATABASE_URL": apptest.SQLiteURL(t), "REDIS_URL": redisURL}, app.Options{})
 		if _, ok := a.Limiter.Shared.(*ratelimit.Redis); !ok {
 			t.Fatalf("REDIS_URL set but the limiter counts with %T", a.Limiter.Shared)
 		}
@@ -130,7 +132,7 @@ func TestRateLimitsShareRedis(t *testing.T) {
 func TestRedisURL(t *testing.T) {
 	t.Parallel()
 	cfg, err := config.FromEnv(func(k string) string {
-		return map[string]string{"DATABASE_URL": sqliteURL(t), "REDIS_URL": "http://not-redis"}[k]
+		return map[string]string{"DATABASE_URL": apptest.SQLiteURL(t), "REDIS_URL": "http://not-redis"}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -139,7 +141,7 @@ func TestRedisURL(t *testing.T) {
 		a.Shutdown(context.Background())
 		t.Fatal("a REDIS_URL that is not a Redis URL was accepted")
 	}
-	a, _ := startClient(t, map[string]string{"DATABASE_URL": sqliteURL(t)}, app.Options{})
+	a, _ := startClient(t, map[string]string{"DATABASE_URL": apptest.SQLiteURL(t)}, app.Options{})
 	if a.Limiter == nil || a.Limiter.Shared != nil {
 		t.Fatalf("without REDIS_URL the limits must be per instance: %+v", a.Limiter)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"pay/internal/api/apitest"
 	"pay/internal/app"
+	"pay/internal/apptest/boot"
 	"pay/internal/pay"
 	"pay/internal/store/pgtest"
 	"pay/internal/store/postgres"
@@ -102,7 +103,7 @@ func runJourneys(t *testing.T, databaseURL string) *app.App {
 	t.Helper()
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a, creds, base := startWith(t, map[string]string{"DATABASE_URL": databaseURL}, app.Options{Logger: logger})
+	a, creds, base := boot.Start(t, map[string]string{"DATABASE_URL": databaseURL}, app.Options{Logger: logger})
 	c := &apitest.Client{T: t, BaseURL: base, Key: creds.APIKey}
 
 	// The capture job may already have run by the time we look.

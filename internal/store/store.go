@@ -1,16 +1,28 @@
 // Package store holds what the SQLite and PostgreSQL stores share: the
-// conversion between rows and domain types and small query builders. Each
-// engine writes its own SQL; only helpers live here.
+// interface both implement, the conversion between rows and domain types and
+// small query builders. Each engine writes its own SQL; only helpers live
+// here.
 package store
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
 	"pay/internal/pay"
+	"pay/internal/team"
 )
+
+// Store is what each engine is: the payments side's store and the team's,
+// and UpdateAll, which runs a change that writes to both in one transaction
+// (first-start setup).
+type Store interface {
+	pay.Store
+	team.Store
+	UpdateAll(ctx context.Context, fn func(pay.Tx, team.Tx) error) error
+}
 
 // Codec says how an engine stores the values the engines disagree on.
 type Codec interface {

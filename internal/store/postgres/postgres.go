@@ -29,7 +29,7 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-var _ pay.Store = (*Store)(nil)
+var _ store.Store = (*Store)(nil)
 
 // Store is the PostgreSQL implementation of pay.Store.
 type Store struct {

@@ -13,8 +13,6 @@ import (
 	"pay/internal/team"
 )
 
-var _ team.Store = (*Store)(nil)
-
 // teamDB is the pool or a transaction, so that one body serves a Store
 // method and the team.Tx method of the same name.
 type teamDB interface {

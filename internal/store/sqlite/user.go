@@ -14,8 +14,6 @@ import (
 	"pay/internal/team"
 )
 
-var _ team.Store = (*Store)(nil)
-
 // teamDB is the writer connection or a transaction on it, so that one
 // body serves a Store method and the team.Tx method of the same name.
 type teamDB interface {

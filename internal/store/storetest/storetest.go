@@ -13,18 +13,13 @@ import (
 	"time"
 
 	"pay/internal/pay"
+	"pay/internal/store"
 	"pay/internal/team"
 )
 
-// Store is what every engine implements: the payments side and the team side.
-type Store interface {
-	pay.Store
-	team.Store
-}
-
 // Harness is one fresh store under test, with the hooks the suite needs.
 type Harness struct {
-	Store Store
+	Store store.Store
 	// Clock is the store's clock; tests move it to create rows at known times.
 	Clock *Clock
 	// JobCount counts the River jobs of a kind in the store's database.

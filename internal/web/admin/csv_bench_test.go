@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"pay/internal/apptest"
 	"pay/internal/pay"
 	"pay/internal/store"
 	"pay/internal/store/sqlite"
@@ -129,11 +129,7 @@ func peakRSS() (uint64, bool) {
 func seedBenchmark(b *testing.B, n int) (*sqlite.Store, *pay.Account) {
 	b.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "pay.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
+	st := apptest.OpenSQLite(b, nil)
 	svc := &pay.Service{ExternalID: pay.NewID(), Name: "Benchmark"}
 	must(b, st.ServiceInsert(ctx, svc))
 	a := &pay.Account{ServiceID: svc.ID, Type: pay.AccountTest, Provider: pay.ProviderSandbox, Settings: pay.DefaultAccountSettings()}

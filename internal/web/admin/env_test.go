@@ -1,15 +1,11 @@
 package admin_test
 
 import (
-	"context"
 	"html"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,10 +14,8 @@ import (
 	"time"
 
 	"pay/internal/api"
+	"pay/internal/apptest"
 	"pay/internal/pay"
-	"pay/internal/provider/sandbox"
-	"pay/internal/store/sqlite"
-	"pay/internal/store/storetest"
 	"pay/internal/team"
 	"pay/internal/web"
 	"pay/internal/web/admin"
@@ -43,18 +37,14 @@ var testSecret = []byte("admin site test secret, 32 bytes or more")
 // clock: one service with a sandbox account, and another service the test
 // users have no role in.
 type env struct {
-	t        *testing.T
-	ctx      context.Context
-	store    *sqlite.Store
-	clock    *storetest.Clock
-	payments *pay.Payments
-	users    *team.Users
-	service  *pay.Service
-	account  *pay.Account
-	other    *pay.Account // a live account of another service
-	server   *httptest.Server
-	logs     *strings.Builder
-	sent     *recorder // the API Explorer's outgoing requests
+	*apptest.Env
+	users   *team.Users
+	service *pay.Service
+	account *pay.Account
+	other   *pay.Account // a live account of another service
+	server  *httptest.Server
+	logs    *strings.Builder
+	sent    *recorder // the API Explorer's outgoing requests
 }
 
 // options change the env before the server starts.
@@ -69,15 +59,8 @@ func newEnv(t *testing.T, opts ...func(*options)) *env {
 	for _, f := range opts {
 		f(&o)
 	}
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "pay.db"))
-	must(t, err)
-	t.Cleanup(func() { st.Close() })
-	e := &env{t: t, ctx: ctx, store: st, clock: storetest.NewClock(), logs: &strings.Builder{}}
-	e.clock.Set(time.Now().UTC())
-	st.Now = e.clock.Now
-	e.payments = &pay.Payments{Store: st, Now: e.clock.Now, Providers: map[string]pay.Provider{pay.ProviderSandbox: sandbox.New()}}
-	e.users = &team.Users{Store: st, Now: e.clock.Now, Require2FA: o.require2FA}
+	e := &env{Env: apptest.New(t, apptest.SQLite), logs: &strings.Builder{}}
+	e.users = &team.Users{Store: e.Store, Now: e.Clock.Now, Require2FA: o.require2FA}
 	e.service, e.account = e.newService("Licence service", pay.AccountTest)
 	_, e.other = e.newService("Other service", pay.AccountLive)
 	e.start(o)
@@ -86,21 +69,19 @@ func newEnv(t *testing.T, opts ...func(*options)) *env {
 
 func (e *env) start(o options) {
 	logger := slog.New(slog.NewTextHandler(e.logs, nil))
-	mux := http.NewServeMux()
-	e.server = httptest.NewUnstartedServer(mux)
-	publicURL := "http://" + e.server.Listener.Addr().String()
+	mux := http.NewServeMux() // filled in below, before any request
+	e.server = apptest.Serve(e.T, mux)
+	publicURL := e.server.URL
 	e.sent = &recorder{next: http.DefaultTransport}
-	h, err := admin.New(admin.Config{Store: e.store, Payments: e.payments, Users: e.users, Secret: testSecret,
-		Accounts: &pay.Accounts{Store: e.store, Secret: testSecret, Now: e.clock.Now},
-		PublicURL: publicURL, SecureCookies: o.secureCookies, Logger: logger, Now: e.clock.Now,
+	accounts := &pay.Accounts{Store: e.Store, Secret: testSecret, Now: e.Clock.Now}
+	h, err := admin.New(admin.Config{Store: e.Store, Payments: e.Payments, Accounts: accounts, Users: e.users, Secret: testSecret,
+		PublicURL: publicURL, SecureCookies: o.secureCookies, Logger: logger, Now: e.Clock.Now,
 		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}})
-	must(e.t, err)
+	must(e.T, err)
 	h.Register(mux)
-	(&api.API{Payments: e.payments, Accounts: &pay.Accounts{Store: e.store, Secret: testSecret, Now: e.clock.Now}, Store: e.store, PublicURL: publicURL, Logger: logger,
-		Now: e.clock.Now}).Register(mux)
+	(&api.API{Payments: e.Payments, Accounts: accounts, Store: e.Store, PublicURL: publicURL, Logger: logger,
+		Now: e.Clock.Now}).Register(mux)
 	mux.Handle("GET /static/", web.Static())
-	e.server.Start()
-	e.t.Cleanup(e.server.Close)
 }
 
 // recorder remembers the URLs of the requests it passes on.
@@ -131,12 +112,10 @@ func must(t testing.TB, err error) {
 }
 
 func (e *env) newService(name string, typ pay.AccountType) (*pay.Service, *pay.Account) {
-	e.t.Helper()
-	svc := &pay.Service{ExternalID: pay.NewID(), Name: name}
-	must(e.t, e.store.ServiceInsert(e.ctx, svc))
-	a := &pay.Account{ServiceID: svc.ID, ServiceName: name, Type: typ, Provider: pay.ProviderSandbox,
-		Settings: pay.DefaultAccountSettings()}
-	must(e.t, e.store.AccountInsert(e.ctx, a))
+	e.T.Helper()
+	svc := &pay.Service{Name: name}
+	a := e.NewAccount(svc, typ, pay.ProviderSandbox)
+	a.ServiceName = name
 	return svc, a
 }
 
@@ -149,24 +128,24 @@ type testUser struct {
 // user stores a user with a role in the env's service and, with app, an
 // authenticator secret.
 func (e *env) user(email string, role team.Role, app bool) *testUser {
-	e.t.Helper()
+	e.T.Helper()
 	u := &testUser{User: &team.User{Email: email, PasswordHash: testHash()}}
 	if app {
 		u.Secret = team.NewTOTPSecret()
 		u.TOTPSecret = u.Secret
 	}
-	must(e.t, e.store.UserInsert(e.ctx, u.User))
-	must(e.t, e.store.MembershipSet(e.ctx, &team.Membership{UserID: u.ID, ServiceID: e.service.ID, Role: role}))
+	must(e.T, e.Store.UserInsert(e.Ctx, u.User))
+	must(e.T, e.Store.MembershipSet(e.Ctx, &team.Membership{UserID: u.ID, ServiceID: e.service.ID, Role: role}))
 	return u
 }
 
 // code returns the user's current authenticator code, moving the clock on
 // a step first so that no two calls return the same, already used, code.
 func (e *env) code(u *testUser) string {
-	e.t.Helper()
-	e.clock.Advance(team.TOTPPeriod)
-	c, err := team.TOTPCode(u.Secret, e.clock.Now())
-	must(e.t, err)
+	e.T.Helper()
+	e.Clock.Advance(team.TOTPPeriod)
+	c, err := team.TOTPCode(u.Secret, e.Clock.Now())
+	must(e.T, err)
 	return c
 }
 
@@ -176,14 +155,14 @@ func (e *env) accountPath(suffix string) string {
 
 // newPayment creates a payment through the domain, as the API would.
 func (e *env) newPayment(change func(*pay.CreatePaymentRequest)) *pay.Payment {
-	e.t.Helper()
+	e.T.Helper()
 	ret := "https://service.example/return"
 	req := &pay.CreatePaymentRequest{Amount: 12000, Reference: "12345", Description: "New passport application", ReturnURL: &ret}
 	if change != nil {
 		change(req)
 	}
-	c, err := e.payments.Create(e.ctx, e.account, req)
-	must(e.t, err)
+	c, err := e.Payments.Create(e.Ctx, e.account, req)
+	must(e.T, err)
 	return c.Payment
 }
 
@@ -191,18 +170,18 @@ func (e *env) newPayment(change func(*pay.CreatePaymentRequest)) *pay.Payment {
 // sandbox card number, captures it as the capture job would, and returns
 // it as stored.
 func (e *env) pay(p *pay.Payment, number string) *pay.Payment {
-	e.t.Helper()
+	e.T.Helper()
 	card := &pay.Card{Number: number, CVC: "123", ExpiryMonth: 12, ExpiryYear: 2030, CardholderName: "J Bloggs",
 		Brand: pay.DetectBrand(number), CardType: pay.CardTypeOf(number)}
-	p, err := e.payments.Authorise(e.ctx, p.ID, card, "payer@example.org")
-	must(e.t, err)
+	p, err := e.Payments.Authorise(e.Ctx, p.ID, card, "payer@example.org")
+	must(e.T, err)
 	if p.Status == pay.StatusAuthorisationSuccess {
-		_, err = e.payments.Confirm(e.ctx, p.ID)
-		must(e.t, err)
-		must(e.t, e.payments.ProcessCapture(e.ctx, p.ID))
+		_, err = e.Payments.Confirm(e.Ctx, p.ID)
+		must(e.T, err)
+		must(e.T, e.Payments.ProcessCapture(e.Ctx, p.ID))
 	}
-	p, err = e.store.PaymentGet(e.ctx, 0, p.ID)
-	must(e.t, err)
+	p, err = e.Store.PaymentGet(e.Ctx, 0, p.ID)
+	must(e.T, err)
 	return p
 }
 
@@ -217,9 +196,7 @@ type browser struct {
 }
 
 func (e *env) browser() *browser {
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: e.t, e: e, base: e.server.URL, client: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &browser{t: e.T, e: e, base: e.server.URL, client: apptest.CookieClient()}
 }
 
 type page struct {
@@ -233,11 +210,8 @@ var csrfInput = regexp.MustCompile(`name="csrfToken" value="([^"]+)"`)
 
 func (b *browser) do(req *http.Request) *page {
 	b.t.Helper()
-	res, err := b.client.Do(req)
-	must(b.t, err)
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	p := &page{status: res.StatusCode, location: res.Header.Get("Location"), header: res.Header, body: string(body)}
+	res, body := apptest.Fetch(b.t, b.client, req)
+	p := &page{status: res.StatusCode, location: res.Header.Get("Location"), header: res.Header, body: body}
 	if m := csrfInput.FindStringSubmatch(p.body); m != nil {
 		b.csrf = m[1]
 	}
@@ -246,8 +220,7 @@ func (b *browser) do(req *http.Request) *page {
 
 func (b *browser) get(path string) *page {
 	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
-	return b.do(req)
+	return b.do(apptest.GetRequest(b.base + path))
 }
 
 // post sends a form as a same-origin browser does, with the CSRF token of
@@ -260,8 +233,7 @@ func (b *browser) post(path string, form url.Values) *page {
 	if !form.Has("csrfToken") && b.csrf != "" {
 		form.Set("csrfToken", b.csrf)
 	}
-	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req := apptest.FormRequest(b.base+path, form)
 	req.Header.Set("Origin", b.base)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	return b.do(req)

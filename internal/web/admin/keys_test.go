@@ -58,7 +58,7 @@ func TestAPIKeys(t *testing.T) {
 	if list := b.get(e.accountPath("/api-keys")); list.has("Not used yet") {
 		t.Fatal("the list does not show the key was used")
 	}
-	stored, err := e.store.APIKeyList(e.ctx, e.account.ID)
+	stored, err := e.Store.APIKeyList(e.Ctx, e.account.ID)
 	must(t, err)
 	keyPath := e.accountPath("/api-keys/" + strconv.FormatInt(stored[0].ID, 10))
 
@@ -104,7 +104,7 @@ func TestRoles(t *testing.T) {
 	e := newEnv(t)
 	admin := e.user("admin@example.org", team.RoleAdmin, false)
 	_, k := pay.NewAPIKey(e.account, testSecret, "existing", "admin@example.org")
-	must(t, e.store.APIKeyInsert(e.ctx, k))
+	must(t, e.Store.APIKeyInsert(e.Ctx, k))
 	p := e.newPayment(nil)
 	key := "/api-keys/" + strconv.FormatInt(k.ID, 10)
 	type check struct {
@@ -149,10 +149,10 @@ func TestRoles(t *testing.T) {
 			t.Errorf("%s: the navigation offers pages the role may not use", role)
 		}
 	}
-	if keys, _ := e.store.APIKeyList(e.ctx, e.account.ID); len(keys) != 1 || keys[0].Description != "existing" {
+	if keys, _ := e.Store.APIKeyList(e.Ctx, e.account.ID); len(keys) != 1 || keys[0].Description != "existing" {
 		t.Fatalf("refused posts changed the keys: %+v", keys)
 	}
-	if a, _ := e.store.AccountGet(e.ctx, e.account.ID); a.ServiceName != "Licence service" {
+	if a, _ := e.Store.AccountGet(e.Ctx, e.account.ID); a.ServiceName != "Licence service" {
 		t.Fatal("a refused post changed the settings")
 	}
 	b := e.browser()
@@ -206,7 +206,7 @@ func TestCSRF(t *testing.T) {
 	if s := post(nil, url.Values{"keyName": {"forged"}, "csrfToken": {"x" + b.csrf}}); s != http.StatusForbidden {
 		t.Errorf("a post with a wrong token: %d", s)
 	}
-	if keys, _ := e.store.APIKeyList(e.ctx, e.account.ID); len(keys) != 0 {
+	if keys, _ := e.Store.APIKeyList(e.Ctx, e.account.ID); len(keys) != 0 {
 		t.Fatalf("refused posts created %d keys", len(keys))
 	}
 	if s := post(map[string]string{"Sec-Fetch-Site": "same-origin"}, withToken); s != http.StatusCreated {

@@ -23,17 +23,17 @@ var refundStatPattern = regexp.MustCompile(`href="([^"]+)" class="stats__link st
 func TestDashboard(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	now := e.clock.Now()
-	e.clock.Set(now.Add(-10 * 24 * time.Hour))
+	now := e.Clock.Now()
+	e.Clock.Set(now.Add(-10 * 24 * time.Hour))
 	old := e.pay(e.newPayment(func(r *pay.CreatePaymentRequest) { r.Amount = 5000 }), "4444333322221111")
-	e.clock.Set(now.Add(-3 * 24 * time.Hour))
+	e.Clock.Set(now.Add(-3 * 24 * time.Hour))
 	e.pay(e.newPayment(func(r *pay.CreatePaymentRequest) { r.Amount = 700 }), "4444333322221111")
-	e.clock.Set(now)
+	e.Clock.Set(now)
 	e.pay(e.newPayment(func(r *pay.CreatePaymentRequest) { r.Amount = 150 }), "4444333322221111")
 	e.pay(e.newPayment(func(r *pay.CreatePaymentRequest) { r.Amount = 9999 }), sandbox.CardDeclined)
 	e.newPayment(nil)
 	// Today's refund of the old payment counts today.
-	_, err := e.payments.Refund(e.ctx, e.account, &pay.RefundRequest{PaymentID: old.ID, Amount: 100})
+	_, err := e.Payments.Refund(e.Ctx, e.account, &pay.RefundRequest{PaymentID: old.ID, Amount: 100})
 	must(t, err)
 	e.processRefunds(old.ID)
 	b := e.browser()
@@ -66,7 +66,7 @@ func TestServicesList(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	u := e.user("admin@example.org", team.RoleAdmin, false)
-	must(t, e.store.MembershipSet(e.ctx, &team.Membership{UserID: u.ID, ServiceID: e.other.ServiceID, Role: team.RoleViewOnly}))
+	must(t, e.Store.MembershipSet(e.Ctx, &team.Membership{UserID: u.ID, ServiceID: e.other.ServiceID, Role: team.RoleViewOnly}))
 	b := e.browser()
 	home := b.signIn(u)
 	if home.heading() != "Your services" || !home.has("Licence service") || !home.has("Other service") ||
@@ -114,7 +114,7 @@ func TestSettings(t *testing.T) {
 	if p := b.follow(ok); !p.has(`id="settings-saved"`) {
 		t.Fatal("no confirmation after saving")
 	}
-	a, err := e.store.AccountGet(e.ctx, e.account.ID)
+	a, err := e.Store.AccountGet(e.Ctx, e.account.ID)
 	must(t, err)
 	s := a.Settings
 	if a.ServiceName != "Renew a licence" || a.ServiceNameWelsh != "Adnewyddu trwydded" ||
@@ -124,7 +124,7 @@ func TestSettings(t *testing.T) {
 		t.Fatalf("stored: %+v %+v", a, s)
 	}
 	// The API follows the settings at once.
-	_, err = e.payments.Create(e.ctx, a, &pay.CreatePaymentRequest{Amount: 100, Reference: "r", Description: "d",
+	_, err = e.Payments.Create(e.Ctx, a, &pay.CreatePaymentRequest{Amount: 100, Reference: "r", Description: "d",
 		ReturnURL: ptr("https://example.org"), DelayedCapture: true})
 	if !pay.IsKind(err, pay.KindInvalid) {
 		t.Fatalf("delayed capture after turning it off: %v", err)
@@ -140,7 +140,7 @@ func TestExplorer(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	key, k := pay.NewAPIKey(e.account, testSecret, "explorer", "admin@example.org")
-	must(t, e.store.APIKeyInsert(e.ctx, k))
+	must(t, e.Store.APIKeyInsert(e.Ctx, k))
 	b := e.browser()
 	b.signIn(e.user("viewer@example.org", team.RoleViewOnly, false))
 	p := b.get(e.accountPath("/explorer"))
@@ -203,9 +203,9 @@ func TestHomeWithOneAccount(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	empty := &pay.Service{ExternalID: pay.NewID(), Name: "Not set up yet"}
-	must(t, e.store.ServiceInsert(e.ctx, empty))
+	must(t, e.Store.ServiceInsert(e.Ctx, empty))
 	u := e.user("admin@example.org", team.RoleAdmin, false)
-	must(t, e.store.MembershipSet(e.ctx, &team.Membership{UserID: u.ID, ServiceID: empty.ID, Role: team.RoleAdmin}))
+	must(t, e.Store.MembershipSet(e.Ctx, &team.Membership{UserID: u.ID, ServiceID: empty.ID, Role: team.RoleAdmin}))
 	b := e.browser()
 	b.signIn(u)
 	if p := b.get("/admin"); p.status != http.StatusSeeOther || p.location != e.accountPath("") {
@@ -213,7 +213,7 @@ func TestHomeWithOneAccount(t *testing.T) {
 	}
 	nobody := e.browser()
 	lonely := e.user("lonely@example.org", team.RoleViewOnly, false)
-	must(t, e.store.MembershipDelete(e.ctx, lonely.ID, e.service.ID))
+	must(t, e.Store.MembershipDelete(e.Ctx, lonely.ID, e.service.ID))
 	if p := nobody.signIn(lonely); !p.has(`id="no-services"`) {
 		t.Fatalf("a user without services sees:\n%s", p.body)
 	}

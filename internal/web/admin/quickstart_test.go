@@ -3,10 +3,6 @@ package admin_test
 import (
 	"context"
 	"encoding/csv"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,10 +13,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"pay/internal/app"
-	"pay/internal/config"
-	"pay/internal/jobs"
+	"pay/internal/apptest"
+	"pay/internal/apptest/boot"
 	"pay/internal/pay"
-	"pay/internal/store/storetest"
 	"pay/internal/team"
 	bt "pay/internal/web/browsertest"
 )
@@ -34,14 +29,9 @@ import (
 func TestQuickStart(t *testing.T) {
 	t.Parallel()
 	tab := bt.Tab(t) // skips (or fails in CI) before booting anything without a browser
-	clock := storetest.NewClock()
-	clock.Set(time.Now().UTC())
-	a, creds := startApp(t, clock)
-	base := "http://" + a.Addr()
-	service := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "<!DOCTYPE html><html lang=en><title>Service</title><h1 id=service>Back at the service</h1></html>")
-	}))
-	t.Cleanup(service.Close)
+	clock := apptest.NewClock()
+	a, creds, base := boot.Start(t, map[string]string{"DATABASE_URL": apptest.SQLiteURL(t)}, app.Options{Now: clock.Now})
+	service := apptest.Service(t)
 
 	allowClipboard(t, tab, base)
 	// Sign in with the password printed on first start, set up an
@@ -161,24 +151,6 @@ func reloadUntil(t *testing.T, tab context.Context, script string) {
 		time.Sleep(100 * time.Millisecond)
 		bt.Do(t, tab, chromedp.Reload())
 	}
-}
-
-// startApp boots Pay as pay serve does, on a free port, with a settable clock.
-func startApp(t *testing.T, clock *storetest.Clock) (*app.App, *app.Credentials) {
-	t.Helper()
-	db := "sqlite:" + filepath.Join(t.TempDir(), "pay.db")
-	cfg, err := config.FromEnv(func(k string) string {
-		return map[string]string{"PAY_ADDR": "127.0.0.1:0", "DATABASE_URL": db}[k]
-	})
-	must(t, err)
-	ctx := context.Background()
-	a, err := app.Open(ctx, cfg, app.Options{Now: clock.Now})
-	must(t, err)
-	creds, err := a.Bootstrap(ctx)
-	must(t, err)
-	must(t, a.Start(ctx, jobs.Options{PollInterval: 50 * time.Millisecond, CleanupInterval: time.Hour}))
-	t.Cleanup(func() { a.Shutdown(context.Background()) })
-	return a, creds
 }
 
 // allowClipboard lets the tab's pages from origin write and read the

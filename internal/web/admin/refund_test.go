@@ -124,7 +124,7 @@ func TestRefundForm(t *testing.T) {
 	}
 
 	// The rest, in full; then there is nothing left to refund.
-	e.clock.Advance(time.Minute)
+	e.Clock.Advance(time.Minute)
 	res = b.post(refundPath, refundForm("full", "", 9950))
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("full refund: %d %v", res.status, res.errors())
@@ -146,7 +146,7 @@ func TestRefundForm(t *testing.T) {
 	}
 
 	stored := mustPayment(e, p.ID)
-	refunds, err := e.payments.Refunds(e.ctx, e.account.ID, p.ID)
+	refunds, err := e.Payments.Refunds(e.Ctx, e.account.ID, p.ID)
 	must(t, err)
 	if stored.RefundedAmount != 12000 || len(refunds) != 2 {
 		t.Fatalf("refunded %d in %d refunds", stored.RefundedAmount, len(refunds))
@@ -156,7 +156,7 @@ func TestRefundForm(t *testing.T) {
 			t.Errorf("refund %s created by %q (%d)", r.ID, r.CreatedBy, r.CreatedByUserID)
 		}
 	}
-	evs, err := e.store.PaymentEvents(e.ctx, e.account.ID, p.ID)
+	evs, err := e.Store.PaymentEvents(e.Ctx, e.account.ID, p.ID)
 	must(t, err)
 	if !slices.ContainsFunc(evs, func(ev *pay.Event) bool { return ev.Type == pay.EventRefundCreatedByUser }) {
 		t.Errorf("no REFUND_CREATED_BY_USER event")
@@ -196,7 +196,7 @@ func TestRefundPermissions(t *testing.T) {
 	if res := refunder.post(startedPath+"/refund", refundForm("full", "", 12000)); res.status != http.StatusOK || len(res.errors()) != 1 {
 		t.Errorf("refund of an unpaid payment: %d %v", res.status, res.errors())
 	}
-	other, err := e.payments.Create(e.ctx, e.other, &pay.CreatePaymentRequest{Amount: 100, Reference: "x", Description: "x",
+	other, err := e.Payments.Create(e.Ctx, e.other, &pay.CreatePaymentRequest{Amount: 100, Reference: "x", Description: "x",
 		ReturnURL: ptr("https://example.org")})
 	must(t, err)
 	for _, id := range []string{other.Payment.ID, "nonsense"} {
@@ -226,9 +226,9 @@ func TestRefundsInTransactions(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	p := e.pay(e.newPayment(func(r *pay.CreatePaymentRequest) { r.Reference = "INV-9" }), "4444333322221111")
-	e.clock.Advance(time.Minute)
+	e.Clock.Advance(time.Minute)
 	e.pay(e.newPayment(func(r *pay.CreatePaymentRequest) { r.Reference, r.Amount = "INV-10", 500 }), "4444333322221111")
-	e.clock.Advance(time.Minute)
+	e.Clock.Advance(time.Minute)
 	b := e.browser()
 	b.signIn(e.user("admin@example.org", team.RoleAdmin, false))
 	refundPath := e.accountPath("/transactions/" + p.ID + "/refund")
@@ -278,18 +278,18 @@ func TestRefundsInTransactions(t *testing.T) {
 // processRefunds runs the refund jobs of a payment's refunds, as the job
 // runner would; the sandbox refunds at once.
 func (e *env) processRefunds(paymentID string) {
-	e.t.Helper()
-	refunds, err := e.payments.Refunds(e.ctx, e.account.ID, paymentID)
-	must(e.t, err)
+	e.T.Helper()
+	refunds, err := e.Payments.Refunds(e.Ctx, e.account.ID, paymentID)
+	must(e.T, err)
 	for _, r := range refunds {
-		must(e.t, e.payments.ProcessRefund(e.ctx, r.ID))
+		must(e.T, e.Payments.ProcessRefund(e.Ctx, r.ID))
 	}
 }
 
 func mustPayment(e *env, id string) *pay.Payment {
-	e.t.Helper()
-	p, err := e.store.PaymentGet(e.ctx, e.account.ID, id)
-	must(e.t, err)
+	e.T.Helper()
+	p, err := e.Store.PaymentGet(e.Ctx, e.account.ID, id)
+	must(e.T, err)
 	return p
 }
 

@@ -92,7 +92,7 @@ func TestSignInWithPassword(t *testing.T) {
 		if home := b.get("/admin"); home.location != e.accountPath("") {
 			t.Fatalf("/admin with one account goes to %q", home.location)
 		}
-		if got, _ := e.store.UserGet(e.ctx, u.ID); got.TOTPSecret != "" {
+		if got, _ := e.Store.UserGet(e.Ctx, u.ID); got.TOTPSecret != "" {
 			t.Fatal("skipping set an authenticator secret")
 		}
 	}
@@ -157,7 +157,7 @@ func TestSessionRotatesOnSignIn(t *testing.T) {
 		t.Fatalf("signing in kept the token the browser had (%v)", c)
 	}
 	// The planted token opens nothing now, let alone the victim's session.
-	if _, _, err := e.users.Session(e.ctx, planted); err != team.ErrNoSession {
+	if _, _, err := e.users.Session(e.Ctx, planted); err != team.ErrNoSession {
 		t.Fatalf("the planted token after the victim signed in: %v", err)
 	}
 	if p := attacker.get(e.accountPath("")); p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/admin/sign-in") {
@@ -189,12 +189,12 @@ func TestSessionExpiresWhenIdle(t *testing.T) {
 	b := e.browser()
 	b.signIn(u)
 	for range 3 {
-		e.clock.Advance(team.SessionIdleTimeout - time.Minute)
+		e.Clock.Advance(team.SessionIdleTimeout - time.Minute)
 		if p := b.get(e.accountPath("")); p.status != http.StatusOK {
 			t.Fatalf("a session in use expired: %d %s", p.status, p.location)
 		}
 	}
-	e.clock.Advance(team.SessionIdleTimeout)
+	e.Clock.Advance(team.SessionIdleTimeout)
 	p := b.get(e.accountPath("/transactions"))
 	if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/admin/sign-in?next=") {
 		t.Fatalf("an idle session: %d %s", p.status, p.location)
@@ -226,7 +226,7 @@ func TestLockout(t *testing.T) {
 	if p.status != http.StatusForbidden || !p.has("locked") {
 		t.Fatalf("the right password when locked out: %d %q", p.status, p.heading())
 	}
-	if _, err := e.users.Unlock(e.ctx, u.Email); err != nil {
+	if _, err := e.users.Unlock(e.Ctx, u.Email); err != nil {
 		t.Fatal(err)
 	}
 	if p := b.signIn(u); p.heading() != "Dashboard" {
@@ -245,7 +245,7 @@ func TestSignOut(t *testing.T) {
 	if p.status != http.StatusSeeOther || p.location != "/admin/sign-in?signed-out" {
 		t.Fatalf("sign out: %d %s", p.status, p.location)
 	}
-	if _, _, err := e.users.Session(e.ctx, token); err != team.ErrNoSession {
+	if _, _, err := e.users.Session(e.Ctx, token); err != team.ErrNoSession {
 		t.Fatalf("the session outlived sign-out: %v", err)
 	}
 	if p := b.get(e.accountPath("")); !strings.HasPrefix(p.location, "/admin/sign-in") {
@@ -277,7 +277,7 @@ func TestAuthenticatorSetUp(t *testing.T) {
 	if p.status != http.StatusSeeOther || p.location != "/admin" {
 		t.Fatalf("the right code: %d %s %v", p.status, p.location, p.errors())
 	}
-	if got, _ := e.store.UserGet(e.ctx, u.ID); got.TOTPSecret != u.Secret {
+	if got, _ := e.Store.UserGet(e.Ctx, u.ID); got.TOTPSecret != u.Secret {
 		t.Fatal("the secret was not kept")
 	}
 	// The next sign-in asks for a code.
@@ -318,7 +318,7 @@ func TestRequire2FA(t *testing.T) {
 func TestOneTimePassword(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	created, password, err := e.users.Create(e.ctx, &team.NewUser{Email: "new@example.org", Role: team.RoleViewOnly, ServiceID: e.service.ID})
+	created, password, err := e.users.Create(e.Ctx, &team.NewUser{Email: "new@example.org", Role: team.RoleViewOnly, ServiceID: e.service.ID})
 	must(t, err)
 	b := e.browser()
 	p := b.postSignIn(url.Values{"email": {created.Email}, "password": {password}})

@@ -36,7 +36,7 @@ func unescape(s string) string { return strings.ReplaceAll(s, "&amp;", "&") }
 
 // seedTransactions makes payments in several states, one a minute, oldest first.
 func seedTransactions(e *env) map[string]*pay.Payment {
-	e.t.Helper()
+	e.T.Helper()
 	out := map[string]*pay.Payment{}
 	add := func(name, ref string, number string, amount int64) {
 		p := e.newPayment(func(r *pay.CreatePaymentRequest) { r.Reference, r.Amount = ref, amount })
@@ -44,7 +44,7 @@ func seedTransactions(e *env) map[string]*pay.Payment {
 			p = e.pay(p, number)
 		}
 		out[name] = p
-		e.clock.Advance(time.Minute)
+		e.Clock.Advance(time.Minute)
 	}
 	add("visa", "INV-001", "4444333322221111", 1000)
 	add("master", "INV-002", "5105105105105100", 2000)
@@ -124,7 +124,7 @@ func TestTransactionPagination(t *testing.T) {
 			ref = "SKIP"
 		}
 		e.newPayment(func(r *pay.CreatePaymentRequest) { r.Reference = ref })
-		e.clock.Advance(time.Second)
+		e.Clock.Advance(time.Second)
 	}
 	b := e.browser()
 	b.signIn(e.user("viewer@example.org", team.RoleViewOnly, false))
@@ -206,7 +206,7 @@ func TestTransactionDetail(t *testing.T) {
 		t.Errorf("a declined payment's events:\n%s", dd.body)
 	}
 	// Another account's payment and nonsense ids are not found.
-	otherPayment, err := e.payments.Create(e.ctx, e.other, &pay.CreatePaymentRequest{Amount: 100, Reference: "x", Description: "x",
+	otherPayment, err := e.Payments.Create(e.Ctx, e.other, &pay.CreatePaymentRequest{Amount: 100, Reference: "x", Description: "x",
 		ReturnURL: ptr("https://example.org")})
 	must(t, err)
 	for _, id := range []string{otherPayment.Payment.ID, "nonsense", strings.Repeat("z", 26)} {
@@ -233,12 +233,12 @@ func TestCSVDownload(t *testing.T) {
 		r.Reference, r.Description = "=HYPERLINK(\"http://evil.example\")", "+1 cmd"
 		r.Metadata = pay.Metadata{"ledger_code": "AB100", "vat": true}
 	})
-	e.clock.Advance(time.Minute)
+	e.Clock.Advance(time.Minute)
 	paid := e.pay(e.newPayment(func(r *pay.CreatePaymentRequest) {
 		r.Reference, r.Amount = "INV-1", 123456
 		r.Metadata = pay.Metadata{"cost_centre": "-42"}
 	}), "4444333322221111")
-	e.clock.Advance(time.Minute)
+	e.Clock.Advance(time.Minute)
 	declined := e.pay(e.newPayment(func(r *pay.CreatePaymentRequest) { r.Reference = "INV-2" }), sandbox.CardDeclined)
 	b := e.browser()
 	b.signIn(e.user("viewer@example.org", team.RoleViewOnly, false))

@@ -90,7 +90,7 @@ func TestBrowserOutcomePages(t *testing.T) {
 		p, token := e.newPayment(nil)
 		tab := bt.Tab(t)
 		bt.Do(t, tab, chromedp.Navigate(nextURL(e, token)), chromedp.WaitVisible(chromedp.ID("card-no")))
-		if _, err := e.payments.Expire(e.ctx, p.ID); err != nil {
+		if _, err := e.Payments.Expire(e.Ctx, p.ID); err != nil {
 			t.Fatal(err)
 		}
 		bt.Do(t, tab, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("h1.session-expired")))

@@ -52,7 +52,7 @@ func TestJourney(t *testing.T) {
 	if back.status != http.StatusFound || back.location != e.service.URL+"/return" {
 		t.Fatalf("return: %d %s", back.status, back.location)
 	}
-	stored, _ := e.store.PaymentGet(e.ctx, 0, p.ID)
+	stored, _ := e.Store.PaymentGet(e.Ctx, 0, p.ID)
 	if stored.Email != "payer@example.org" || stored.Card.LastDigits != "1111" || stored.Card.BillingAddress.Postcode != "SW1A 1AA" {
 		t.Fatalf("stored %+v", stored)
 	}
@@ -65,7 +65,7 @@ func TestJourney(t *testing.T) {
 				t.Fatalf("after payment: %d %q", page.status, page.heading())
 			}
 		}
-		events, _ := e.store.PaymentEvents(e.ctx, 0, p.ID)
+		events, _ := e.Store.PaymentEvents(e.Ctx, 0, p.ID)
 		n := 0
 		for _, ev := range events {
 			if ev.Status == pay.StatusAuthorisationSuccess || ev.Status == pay.StatusCaptureApproved {
@@ -345,7 +345,7 @@ func TestThreeDSecure(t *testing.T) {
 				t.Fatalf("challenge page: %q", page.heading())
 			}
 			res = b.post("/card_details/"+p.ID+"/3ds_required", url.Values{"result": {result}})
-			stored, _ := e.store.PaymentGet(e.ctx, 0, p.ID)
+			stored, _ := e.Store.PaymentGet(e.Ctx, 0, p.ID)
 			if result == "pass" && (res.location != "/card_details/"+p.ID+"/confirm" || stored.Status != pay.StatusAuthorisationSuccess || !stored.ThreeDSRequired) {
 				t.Fatalf("passed: %s %s", res.location, stored.Status)
 			}
@@ -409,7 +409,7 @@ func TestPayerCancels(t *testing.T) {
 		p, token := e.newPayment(nil)
 		b := e.browser()
 		b.open(token)
-		must(t, e.payments.Cancel(e.ctx, e.account.ID, p.ID))
+		must(t, e.Payments.Cancel(e.Ctx, e.account.ID, p.ID))
 		if page := b.get("/card_details/" + p.ID); page.heading() != "Payment cancelled" {
 			t.Fatalf("cancelled by the service: %q", page.heading())
 		}
@@ -470,12 +470,12 @@ func TestExpiry(t *testing.T) {
 	b3.post("/card_details/"+capturable.ID, goodCard("4444333322221111"))
 	b3.post("/card_details/"+capturable.ID+"/confirm", nil)
 
-	e.clock.Advance(pay.PaymentLifetime - time.Minute)
-	if n, err := e.payments.ExpireStale(e.ctx); err != nil || n != 0 {
+	e.Clock.Advance(pay.PaymentLifetime - time.Minute)
+	if n, err := e.Payments.ExpireStale(e.Ctx); err != nil || n != 0 {
 		t.Fatalf("before 90 minutes: %d %v", n, err)
 	}
-	e.clock.Advance(2 * time.Minute)
-	if n, err := e.payments.ExpireStale(e.ctx); err != nil || n != 3 {
+	e.Clock.Advance(2 * time.Minute)
+	if n, err := e.Payments.ExpireStale(e.Ctx); err != nil || n != 3 {
 		t.Fatalf("after 90 minutes: expired %d, %v; want 3", n, err)
 	}
 	for _, p := range []*pay.Payment{fresh, started, authorised} {
@@ -486,15 +486,15 @@ func TestExpiry(t *testing.T) {
 	if page := b.get("/card_details/" + started.ID); page.heading() != "Your payment session has expired" {
 		t.Fatalf("expired payment page: %q", page.heading())
 	}
-	events, _ := e.store.PaymentEvents(e.ctx, 0, authorised.ID)
+	events, _ := e.Store.PaymentEvents(e.Ctx, 0, authorised.ID)
 	if last := events[len(events)-1]; last.Type != pay.EventCancelledByExpiration {
 		t.Errorf("an authorised payment must be voided with the provider first: last event %s", last.Type)
 	}
 	if st := e.status(capturable.ID); st != pay.StatusAwaitingCaptureRequest {
 		t.Fatalf("a capturable payment expired after 90 minutes: %s", st)
 	}
-	e.clock.Advance(pay.CaptureLifetime)
-	if n, _ := e.payments.ExpireStale(e.ctx); n != 1 || e.status(capturable.ID) != pay.StatusExpired {
+	e.Clock.Advance(pay.CaptureLifetime)
+	if n, _ := e.Payments.ExpireStale(e.Ctx); n != 1 || e.status(capturable.ID) != pay.StatusExpired {
 		t.Fatalf("capturable after 5 days: %d %s", n, e.status(capturable.ID))
 	}
 }

@@ -1,24 +1,17 @@
 package card_test
 
 import (
-	"context"
 	"html"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
+	"pay/internal/apptest"
 	"pay/internal/pay"
-	"pay/internal/provider/sandbox"
-	"pay/internal/store/sqlite"
-	"pay/internal/store/storetest"
 	"pay/internal/web"
 	"pay/internal/web/browsertest"
 	"pay/internal/web/card"
@@ -29,35 +22,19 @@ func TestMain(m *testing.M) { browsertest.Main(m) }
 // env is the card pages on a real SQLite store with the sandbox provider,
 // and a stand-in for the service the payer returns to.
 type env struct {
-	t        *testing.T
-	ctx      context.Context
-	store    *sqlite.Store
-	clock    *storetest.Clock
-	payments *pay.Payments
-	account  *pay.Account
-	server   *httptest.Server
-	service  *httptest.Server
-	logs     *strings.Builder
+	*apptest.Env
+	account *pay.Account
+	server  *httptest.Server
+	service *httptest.Server
+	logs    *strings.Builder
 }
 
 func newEnv(t *testing.T, options ...func(*card.Config)) *env {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "pay.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e := &env{t: t, ctx: ctx, store: st, clock: storetest.NewClock(), logs: &strings.Builder{}}
-	e.clock.Set(time.Now().UTC())
-	st.Now = e.clock.Now
-	e.payments = &pay.Payments{Store: st, Now: e.clock.Now, Providers: map[string]pay.Provider{pay.ProviderSandbox: sandbox.New()}}
-	svc := &pay.Service{ExternalID: pay.NewID(), Name: "Licence service", NameWelsh: "Gwasanaeth trwyddedau"}
-	must(t, st.ServiceInsert(ctx, svc))
-	e.account = &pay.Account{ServiceID: svc.ID, Type: pay.AccountTest, Provider: pay.ProviderSandbox, Settings: pay.DefaultAccountSettings()}
-	must(t, st.AccountInsert(ctx, e.account))
-	cfg := card.Config{Payments: e.payments, Store: st, Secret: []byte("card pages test secret, 32 bytes+"),
-		Logger: slog.New(slog.NewTextHandler(e.logs, nil)), Now: e.clock.Now}
+	e := &env{Env: apptest.New(t, apptest.SQLite), logs: &strings.Builder{}}
+	e.account = e.NewAccount(&pay.Service{Name: "Licence service", NameWelsh: "Gwasanaeth trwyddedau"}, pay.AccountTest, pay.ProviderSandbox)
+	cfg := card.Config{Payments: e.Payments, Store: e.Store, Secret: []byte("card pages test secret, 32 bytes+"),
+		Logger: slog.New(slog.NewTextHandler(e.logs, nil)), Now: e.Clock.Now}
 	for _, o := range options {
 		o(&cfg)
 	}
@@ -67,12 +44,8 @@ func newEnv(t *testing.T, options ...func(*card.Config)) *env {
 	h.Register(mux)
 	mux.Handle("GET /static/", web.Static())
 	mux.Handle("/", h.NotFound())
-	e.server = httptest.NewServer(mux)
-	t.Cleanup(e.server.Close)
-	e.service = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "<!DOCTYPE html><html lang=en><title>Service</title><h1 id=service>Back at the service</h1></html>")
-	}))
-	t.Cleanup(e.service.Close)
+	e.server = apptest.Serve(t, mux)
+	e.service = apptest.Service(t)
 	return e
 }
 
@@ -85,33 +58,30 @@ func must(t testing.TB, err error) {
 
 // setting changes the account's settings.
 func (e *env) setting(change func(*pay.AccountSettings)) {
-	e.t.Helper()
-	a, err := e.store.AccountGet(e.ctx, e.account.ID)
-	must(e.t, err)
-	change(&a.Settings)
-	must(e.t, e.store.AccountUpdate(e.ctx, a))
+	e.T.Helper()
+	e.UpdateAccount(e.account.ID, func(a *pay.Account) { change(&a.Settings) })
 }
 
 // newPayment creates a payment through the domain, as the API would, and
 // returns it with its next_url token.
 func (e *env) newPayment(change func(*pay.CreatePaymentRequest)) (*pay.Payment, string) {
-	e.t.Helper()
+	e.T.Helper()
 	ret := e.service.URL + "/return"
 	req := &pay.CreatePaymentRequest{Amount: 12000, Reference: "12345", Description: "New passport application", ReturnURL: &ret}
 	if change != nil {
 		change(req)
 	}
-	acct, err := e.store.AccountGet(e.ctx, e.account.ID) // as the API does: settings as stored now
-	must(e.t, err)
-	c, err := e.payments.Create(e.ctx, acct, req)
-	must(e.t, err)
+	acct, err := e.Store.AccountGet(e.Ctx, e.account.ID) // as the API does: settings as stored now
+	must(e.T, err)
+	c, err := e.Payments.Create(e.Ctx, acct, req)
+	must(e.T, err)
 	return c.Payment, c.Token
 }
 
 func (e *env) status(id string) pay.Status {
-	e.t.Helper()
-	p, err := e.store.PaymentGet(e.ctx, 0, id)
-	must(e.t, err)
+	e.T.Helper()
+	p, err := e.Store.PaymentGet(e.Ctx, 0, id)
+	must(e.T, err)
 	return p.Status
 }
 
@@ -123,9 +93,7 @@ type browser struct {
 }
 
 func (e *env) browser() *browser {
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: e.t, base: e.server.URL, client: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &browser{t: e.T, base: e.server.URL, client: apptest.CookieClient()}
 }
 
 type page struct {
@@ -137,24 +105,18 @@ type page struct {
 
 func (b *browser) do(req *http.Request) *page {
 	b.t.Helper()
-	res, err := b.client.Do(req)
-	must(b.t, err)
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return &page{status: res.StatusCode, location: res.Header.Get("Location"), header: res.Header, body: string(body)}
+	res, body := apptest.Fetch(b.t, b.client, req)
+	return &page{status: res.StatusCode, location: res.Header.Get("Location"), header: res.Header, body: body}
 }
 
 func (b *browser) get(path string) *page {
 	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
-	return b.do(req)
+	return b.do(apptest.GetRequest(b.base + path))
 }
 
 func (b *browser) post(path string, form url.Values) *page {
 	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
+	return b.do(apptest.FormRequest(b.base+path, form))
 }
 
 // open follows next_url into the card form.

@@ -1,6 +1,10 @@
 package pay
 
-import "time"
+import (
+	"context"
+	"errors"
+	"time"
+)
 
 // AgreementStatus is where an agreement for recurring payments is.
 type AgreementStatus string
@@ -54,4 +58,131 @@ func (s *AgreementSearch) Offset() int { return (s.Page - 1) * s.DisplaySize }
 type AgreementPage struct {
 	Agreements []*Agreement
 	Total      int
+}
+
+// CreateAgreementRequest is a parsed POST /v1/agreements body.
+type CreateAgreementRequest struct {
+	Reference      string
+	Description    string
+	UserIdentifier *string
+}
+
+// CreateAgreement stores a new agreement, in the created status until a
+// payment sets it up. Too-long values answer 422 P0102, as GOV.UK Pay does.
+func (s *Payments) CreateAgreement(ctx context.Context, acct *Account, req *CreateAgreementRequest) (*Agreement, error) {
+	fields := []struct {
+		name  string
+		value *string
+	}{{"reference", &req.Reference}, {"description", &req.Description}, {"user_identifier", req.UserIdentifier}}
+	for _, f := range fields {
+		if f.value != nil && javaLength(*f.value) > 255 {
+			return nil, invalidAttribute(KindInvalid, CodeCreatePaymentInvalid, f.name, "Must be less than or equal to 255 characters length")
+		}
+	}
+	if !acct.Settings.RecurringEnabled {
+		return nil, &Error{Kind: KindInvalid, Code: CodeRecurringDisabled, Message: msgRecurringOff}
+	}
+	a := &Agreement{ID: NewID(), AccountID: acct.ID, Reference: req.Reference, Description: req.Description, Status: AgreementCreated}
+	if req.UserIdentifier != nil {
+		a.UserIdentifier = *req.UserIdentifier
+	}
+	if err := s.Store.AgreementInsert(ctx, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Agreement returns one of the account's agreements.
+func (s *Payments) Agreement(ctx context.Context, accountID int64, id string) (*Agreement, error) {
+	if !ValidID(id) {
+		return nil, ErrNotFound("agreement")
+	}
+	return s.Store.AgreementGet(ctx, accountID, id)
+}
+
+// CancelAgreement stops an active agreement: later payments on it are refused.
+func (s *Payments) CancelAgreement(ctx context.Context, accountID int64, id string) error {
+	if !ValidID(id) {
+		return ErrNotFound("agreement")
+	}
+	err := s.Store.AgreementCancel(ctx, accountID, id, s.now())
+	if IsKind(err, KindConflict) {
+		return &Error{Kind: KindBadRequest, Code: CodeCancelAgreementFailed, Message: "Cancellation of agreement failed", Err: err}
+	}
+	return err
+}
+
+// AuthoriseWithAgreement takes a payment on an agreement's saved card with
+// the payer not present: the body of the background job that follows the
+// API's 201. A decline the provider says is final makes the agreement
+// inactive, in the same transaction.
+func (s *Payments) AuthoriseWithAgreement(ctx context.Context, id string) error {
+	p, err := TransitionPayment(ctx, s.Store, &PaymentTransitionParams{
+		PaymentID: id, From: []Status{StatusCreated}, To: StatusAuthorisationUserNotPresentQd,
+	})
+	var te *TransitionError
+	if errors.As(err, &te) {
+		return nil // already taken, or cancelled meanwhile
+	} else if err != nil {
+		return err
+	}
+	agreement, err := s.Store.AgreementGet(ctx, p.AccountID, p.AgreementID)
+	if err != nil {
+		return err
+	}
+	p, err = s.transition(ctx, 0, id, StatusAuthorisationReady, func(p *Payment) {
+		if agreement.Instrument != nil {
+			p.Card = agreement.Instrument.Card
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if !agreement.IsActive() {
+		// Cancelled or inactivated after the payment was created.
+		_, err = s.recordRecurring(ctx, p, &AuthoriseResult{Outcome: AuthRejected, CanRetry: ptr(false)})
+		return err
+	}
+	prov, err := s.provider(p.Provider)
+	if err != nil {
+		return err
+	}
+	res, perr := prov.Authorise(ctx, &AuthoriseRequest{Payment: p, Instrument: agreement.Instrument})
+	if perr != nil {
+		res = &AuthoriseResult{Outcome: AuthError, CanRetry: ptr(true)}
+	}
+	_, err = s.recordRecurring(ctx, p, res)
+	return err
+}
+
+// recordRecurring records the outcome of a payer-not-present authorisation:
+// a success goes straight on to capture, as there is no payer to confirm.
+func (s *Payments) recordRecurring(ctx context.Context, p *Payment, res *AuthoriseResult) (*Payment, error) {
+	if res.Outcome == AuthAuthorised {
+		if _, err := s.recordAuthorisation(ctx, p, res); err != nil {
+			return nil, err
+		}
+		return s.Confirm(ctx, p.ID)
+	}
+	canRetry := true
+	if res.CanRetry != nil {
+		canRetry = *res.CanRetry
+	}
+	params := &PaymentTransitionParams{PaymentID: p.ID, To: StatusAuthorisationRejected,
+		Update: func(p *Payment) { p.CanRetry = &canRetry; p.ProviderID = res.ProviderID }}
+	if res.Outcome != AuthRejected {
+		params.To = StatusAuthorisationError
+	}
+	if !canRetry {
+		params.Agreement = &AgreementChange{ID: p.AgreementID, Status: AgreementInactive}
+	}
+	return TransitionPayment(ctx, s.Store, params)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// instrumentFrom is the agreement's saved card after a set-up payment's
+// authorisation.
+func instrumentFrom(p *Payment, ref string, at time.Time) *PaymentInstrument {
+	return &PaymentInstrument{Card: p.Card, ProviderRef: ref, CreatedAt: at}
 }

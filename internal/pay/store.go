@@ -171,3 +171,123 @@ func ApplyTransition(p *Payment, params *PaymentTransitionParams, now time.Time)
 	}
 	return &Event{PaymentID: p.ID, Type: ev, Status: params.To, At: now}, nil
 }
+
+// RefundStore is the part of Store that reads refunds. Refunds change only
+// through InsertRefund and TransitionRefund, which lock their payment first,
+// so refunds of one payment are checked and counted one at a time.
+type RefundStore interface {
+	// RefundGet returns a refund of the account (any account for 0).
+	RefundGet(ctx context.Context, accountID int64, id string) (*Refund, error)
+	// RefundList returns a payment's refunds, oldest first; not found if the
+	// account (any for 0) has no such payment.
+	RefundList(ctx context.Context, accountID int64, paymentID string) ([]*Refund, error)
+	// RefundSearch returns one page of an account's refunds, newest first,
+	// and how many match in all.
+	RefundSearch(ctx context.Context, s *RefundSearch) (*RefundPage, error)
+}
+
+// RefundInsertParams is a new refund and what is checked and created with it.
+type RefundInsertParams struct {
+	Refund          *Refund // ID, PaymentID, AccountID, Amount and CreatedBy set
+	AmountAvailable *int64  // if set, must equal what is left to refund
+	Jobs            []Job
+}
+
+// RefundTransitionParams describes one refund status change.
+type RefundTransitionParams struct {
+	RefundID string
+	From     []RefundStatus // if set, the refund must be in one of these
+	To       RefundStatus
+	Update   func(r *Refund) // more changes in the same transaction
+}
+
+// DisputeStore is the part of Store that reads disputes. Disputes change only
+// through OpenDispute and TransitionDispute, which lock their payment, whose
+// DisputeStatus follows the dispute.
+type DisputeStore interface {
+	// DisputeGetByPayment returns the dispute of one of the account's
+	// payments (any account for 0); not found if it has none.
+	DisputeGetByPayment(ctx context.Context, accountID int64, paymentID string) (*Dispute, error)
+	// DisputeSearch returns one page of an account's disputes, newest first,
+	// and how many match in all.
+	DisputeSearch(ctx context.Context, s *DisputeSearch) (*DisputePage, error)
+}
+
+// DisputeInsertParams is a new dispute and what is created with it.
+type DisputeInsertParams struct {
+	Dispute        *Dispute      // ID, PaymentID and Reason set
+	EvidenceWindow time.Duration // from opening to the evidence due date
+	Jobs           []Job
+}
+
+// DisputeTransitionParams describes one dispute status change.
+type DisputeTransitionParams struct {
+	PaymentID string
+	From      DisputeStatus // if set, the dispute must be in this status
+	To        DisputeStatus
+	Update    func(d *Dispute) // more changes in the same transaction
+	Jobs      []Job
+}
+
+// AdminStore is what the admin site needs from the database beyond the
+// payments API: services' names, the accounts a user may see, API key
+// names, and payments read in bulk. It is part of Store, so both engines
+// implement it and pass the same contract suite. Users, their roles and
+// sessions are the team side's (package team).
+type AdminStore interface {
+	// ServiceGet returns one service; not found if there is none.
+	ServiceGet(ctx context.Context, id int64) (*Service, error)
+	// ServiceUpdate stores s's English and Welsh names; not found if there
+	// is no such service.
+	ServiceUpdate(ctx context.Context, s *Service) error
+
+	// AccountListForUser returns the accounts of the services the user (a
+	// team user's id) has a role in, oldest first.
+	AccountListForUser(ctx context.Context, userID int64) ([]*Account, error)
+
+	// APIKeyGet returns one key of the account, revoked or not; not found
+	// if there is no such key or it belongs to another account.
+	APIKeyGet(ctx context.Context, accountID, id int64) (*APIKey, error)
+	// APIKeyDescribe changes the description of an unrevoked key of the
+	// account; not found if there is no such key, conflict if it is revoked.
+	APIKeyDescribe(ctx context.Context, accountID, id int64, description string) error
+
+	// TransactionSearch returns a page of payments and refunds, newest first,
+	// and how many match in all, from one snapshot.
+	TransactionSearch(ctx context.Context, q *TransactionSearch) (*TransactionPage, error)
+	// TransactionStream calls fn with every payment and refund the search
+	// matches, newest first, ignoring Page and DisplaySize, from one
+	// snapshot. It reads rows as fn consumes them, so memory does not grow
+	// with their number. An error from fn stops the stream and is returned.
+	TransactionStream(ctx context.Context, q *TransactionSearch, fn func(*Transaction) error) error
+	// PaymentMetadataKeys returns every metadata key used by the payments
+	// the search matches (ignoring Page and DisplaySize), sorted.
+	PaymentMetadataKeys(ctx context.Context, q *PaymentSearch) ([]string, error)
+	// PaymentSummary counts and totals an account's payments and refunds
+	// created in a period, in the statuses the params name.
+	PaymentSummary(ctx context.Context, params *SummaryParams) (*Summary, error)
+}
+
+// SummaryParams selects what PaymentSummary counts.
+type SummaryParams struct {
+	AccountID       int64
+	From, To        time.Time // created at or after From and before To
+	PaymentStatuses []Status  // payments in these statuses count
+	RefundStatuses  []RefundStatus
+}
+
+// Totals is how many of something there were and what they came to, in pence.
+type Totals struct {
+	Count  int
+	Amount int64
+}
+
+// Summary is what a period brought in: successful payments (their total
+// amounts, surcharges included) and successful refunds.
+type Summary struct {
+	Payments Totals
+	Refunds  Totals
+}
+
+// NetIncome is the payments' total less the refunds'.
+func (s *Summary) NetIncome() int64 { return s.Payments.Amount - s.Refunds.Amount }

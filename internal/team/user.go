@@ -1,11 +1,14 @@
 package team
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -85,4 +88,341 @@ func NewPassword() string {
 	b := make([]byte, 15)
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// MaxFailedSignIns is how many failed attempts in a row (passwords and
+// security codes together) lock a user out: GOV.UK Pay's loginAttemptCap.
+const MaxFailedSignIns = 10
+
+// TOTPIssuer names Pay in authenticator apps.
+const TOTPIssuer = "Pay"
+
+// Sign-in errors, in GOV.UK Pay's wording where it has one.
+var (
+	ErrInvalidCredentials = &Error{Kind: ErrUnauthorised, Message: "Invalid email or password"}
+	ErrInvalidCode        = &Error{Kind: ErrUnauthorised, Field: "code", Message: "Invalid security code."}
+	ErrLocked             = &Error{Kind: ErrForbidden, Message: "Your account is locked. Ask an administrator of your service to unlock it."}
+	ErrPasswordTooShort   = &Error{Kind: ErrInvalid, Field: "password", Message: "Password must be 10 characters or more"}
+)
+
+// Users is the domain's service for the people who use the admin site:
+// users and their roles, signing in with a password and an authenticator
+// app, lockout, and server-side sessions.
+type Users struct {
+	Store Store
+	Now   func() time.Time
+	// Require2FA makes everyone set up an authenticator app before they
+	// can use the admin site; otherwise it is offered after each sign-in.
+	Require2FA bool
+}
+
+func (s *Users) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// dummyHash is checked against when an email is unknown, so that a wrong
+// email takes as long as a wrong password and reveals nothing.
+var dummyHash = sync.OnceValue(func() string { return HashPassword(NewPassword()) })
+
+// CheckPassword checks an email and password. It returns the user on
+// success; ErrInvalidCredentials for an unknown email or a wrong password;
+// ErrLocked, without checking the password, for a user who is locked out or
+// disabled, and for the failure that locks them out.
+func (s *Users) CheckPassword(ctx context.Context, email, password string) (*User, error) {
+	u, err := s.Store.UserGetByEmail(ctx, strings.TrimSpace(email))
+	if errors.Is(err, ErrNotFound) {
+		CheckPassword(dummyHash(), password)
+		return nil, ErrInvalidCredentials
+	} else if err != nil {
+		return nil, err
+	}
+	if u.Locked() || u.Disabled {
+		return nil, ErrLocked
+	}
+	if !CheckPassword(u.PasswordHash, password) {
+		return nil, s.failed(ctx, u, ErrInvalidCredentials)
+	}
+	return u, nil
+}
+
+// failed counts a failed attempt and returns err, or ErrLocked if this
+// attempt locked the user out.
+func (s *Users) failed(ctx context.Context, u *User, err error) error {
+	n, cerr := s.Store.UserSignInFailed(ctx, u.ID)
+	if cerr != nil {
+		return cerr
+	}
+	u.FailedSignIns = n
+	if u.Locked() {
+		return ErrLocked
+	}
+	return err
+}
+
+// CheckCode checks a security code from the user's authenticator app. Each
+// code is accepted once. A wrong or reused code counts as a failed attempt:
+// ErrInvalidCode, or ErrLocked when the user is (or now becomes) locked out.
+// A right code ends the run of failures.
+func (s *Users) CheckCode(ctx context.Context, u *User, code string) error {
+	if u.Locked() || u.Disabled {
+		return ErrLocked
+	}
+	step, ok := MatchTOTP(u.TOTPSecret, code, s.now())
+	if !ok {
+		return s.failed(ctx, u, ErrInvalidCode)
+	}
+	if err := s.Store.UserTOTPStep(ctx, u.ID, step); errors.Is(err, ErrConflict) {
+		return s.failed(ctx, u, ErrInvalidCode)
+	} else if err != nil {
+		return err
+	}
+	u.TOTPLastStep = step
+	return s.Store.UserSignInReset(ctx, u.ID)
+}
+
+// SignedIn records a sign-in that needed no security code (the user has no
+// authenticator app): it ends the run of failures.
+func (s *Users) SignedIn(ctx context.Context, u *User) error {
+	return s.Store.UserSignInReset(ctx, u.ID)
+}
+
+// NextStage says what a user must do next once their password (and, if
+// they have an authenticator app, their code when codeChecked) is right.
+func (s *Users) NextStage(u *User, codeChecked bool) SessionStage {
+	switch {
+	case u.TOTPSecret != "" && !codeChecked:
+		return StageSecurityCode
+	case u.PasswordChangeRequired:
+		return StageNewPassword
+	case u.TOTPSecret == "" && s.Require2FA:
+		return StageSetUp2FA
+	}
+	return StageSignedIn
+}
+
+// OfferTOTP starts setting up an authenticator app in the session: it
+// gives the session a fresh pending secret unless it has one already, and
+// returns the pending secret for the app to scan.
+func (s *Users) OfferTOTP(ctx context.Context, sess *Session) (string, error) {
+	if sess.PendingTOTP == "" {
+		sess.PendingTOTP = NewTOTPSecret()
+		if err := s.Store.SessionUpdate(ctx, sess); err != nil {
+			return "", err
+		}
+	}
+	return sess.PendingTOTP, nil
+}
+
+// SetUpTOTP turns the session's pending authenticator secret on for the
+// user once code shows the app has it. ErrInvalidCode if the code is wrong.
+func (s *Users) SetUpTOTP(ctx context.Context, sess *Session, u *User, code string) error {
+	if sess.PendingTOTP == "" {
+		return Errorf(ErrConflict, "no authenticator app is being set up")
+	}
+	step, ok := MatchTOTP(sess.PendingTOTP, code, s.now())
+	if !ok {
+		return ErrInvalidCode
+	}
+	u.TOTPSecret = sess.PendingTOTP
+	if err := s.Store.UserUpdate(ctx, u); err != nil {
+		return err
+	}
+	// The code just used must not open another sign-in.
+	if err := s.Store.UserTOTPStep(ctx, u.ID, step); err != nil && !errors.Is(err, ErrConflict) {
+		return err
+	}
+	sess.PendingTOTP = ""
+	return s.Store.SessionUpdate(ctx, sess)
+}
+
+// ChangePassword sets the user's password: ErrPasswordTooShort for one of
+// fewer than MinPasswordLength characters. It ends every session of the
+// user, which the old password opened, in the same transaction; the caller
+// starts a fresh one.
+func (s *Users) ChangePassword(ctx context.Context, u *User, password string) error {
+	if len([]rune(password)) < MinPasswordLength {
+		return ErrPasswordTooShort
+	}
+	changed := *u
+	changed.PasswordHash = HashPassword(password)
+	changed.PasswordChangeRequired = false
+	if err := s.updateSignedOut(ctx, &changed); err != nil {
+		return err
+	}
+	*u = changed
+	return nil
+}
+
+// updateSignedOut stores u and ends every session of the user, in one
+// transaction: a change to how the user signs in closes what the old way
+// opened.
+func (s *Users) updateSignedOut(ctx context.Context, u *User) error {
+	return s.Store.TeamUpdate(ctx, func(tx Tx) error {
+		if err := tx.UserUpdate(ctx, u); err != nil {
+			return err
+		}
+		_, err := tx.SessionDeleteUser(ctx, u.ID)
+		return err
+	})
+}
+
+// NewUser describes a user an operator creates.
+type NewUser struct {
+	Email     string
+	Role      Role
+	ServiceID int64 // 0: no service yet
+}
+
+// maxEmailLength is the longest email address RFC 5321 allows.
+const maxEmailLength = 254
+
+// Create makes a user with a one-time password, which it returns: the
+// user chooses their own at first sign-in. The user gets the role in the
+// service unless ServiceID is 0, in the same transaction, so a refused
+// role leaves no user behind. Invalid for a bad email or role, conflict if
+// the email is taken, not found if the service does not exist.
+func (s *Users) Create(ctx context.Context, nu *NewUser) (*User, string, error) {
+	email := strings.TrimSpace(nu.Email)
+	if !strings.Contains(email, "@") || len(email) > maxEmailLength {
+		return nil, "", Errorf(ErrInvalid, "%q is not an email address", nu.Email)
+	}
+	if nu.ServiceID != 0 && !nu.Role.Valid() {
+		return nil, "", Errorf(ErrInvalid, "unknown role %q", nu.Role)
+	}
+	password := NewPassword()
+	u := &User{Email: email, PasswordHash: HashPassword(password), PasswordChangeRequired: true}
+	if err := s.Store.TeamUpdate(ctx, func(tx Tx) error { return InsertMember(ctx, tx, u, nu) }); err != nil {
+		return nil, "", err
+	}
+	return u, password, nil
+}
+
+// InsertMember stores u in tx and, unless nu.ServiceID is 0, its role in
+// the service, translating the store's errors into ones that name the email
+// and the service. Create runs it in a transaction of its own; a larger
+// change (first-start setup) runs it in that change's transaction.
+func InsertMember(ctx context.Context, tx Tx, u *User, nu *NewUser) error {
+	if err := tx.UserInsert(ctx, u); errors.Is(err, ErrConflict) {
+		return Errorf(ErrConflict, "a user with email %s already exists", u.Email)
+	} else if err != nil || nu.ServiceID == 0 {
+		return err
+	}
+	err := tx.MembershipSet(ctx, &Membership{UserID: u.ID, ServiceID: nu.ServiceID, Role: nu.Role})
+	if errors.Is(err, ErrNotFound) {
+		return &Error{Kind: ErrNotFound, Message: fmt.Sprintf("service %d not found", nu.ServiceID), Err: err}
+	}
+	return err
+}
+
+// Unlock lets a locked-out user try again; not found for an unknown email.
+func (s *Users) Unlock(ctx context.Context, email string) (*User, error) {
+	u, err := s.Store.UserGetByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	return u, s.Store.UserSignInReset(ctx, u.ID)
+}
+
+// ResetTOTP removes the user's authenticator app (they lost it) and ends
+// their sessions, in one transaction; not found for an unknown email.
+func (s *Users) ResetTOTP(ctx context.Context, email string) (*User, error) {
+	u, err := s.Store.UserGetByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	u.TOTPSecret = ""
+	return u, s.updateSignedOut(ctx, u)
+}
+
+// Memberships returns the user's roles with the services' names, by
+// service id.
+func (s *Users) Memberships(ctx context.Context, userID int64) ([]*Membership, error) {
+	return s.Store.MembershipList(ctx, userID)
+}
+
+// Role returns the user's role in a service; forbidden if they have none.
+func (s *Users) Role(ctx context.Context, userID, serviceID int64) (Role, error) {
+	list, err := s.Store.MembershipList(ctx, userID)
+	if err != nil {
+		return "", err
+	}
+	for _, m := range list {
+		if m.ServiceID == serviceID {
+			return m.Role, nil
+		}
+	}
+	return "", Errorf(ErrForbidden, "user %d has no role in service %d", userID, serviceID)
+}
+
+// StartSession opens a session at the given stage and returns its token,
+// for the browser's cookie. Sessions idle for too long are cleared out at
+// the same time, so the table does not grow without a job to prune it.
+func (s *Users) StartSession(ctx context.Context, u *User, stage SessionStage) (string, *Session, error) {
+	now := s.now()
+	if _, err := s.Store.SessionDeleteIdle(ctx, now.Add(-SessionIdleTimeout), now.Add(-SessionMaxLifetime)); err != nil {
+		return "", nil, err
+	}
+	token, hash := NewSessionToken()
+	sess := &Session{Hash: hash, UserID: u.ID, Stage: stage, CreatedAt: now, LastSeenAt: now}
+	if err := s.Store.SessionInsert(ctx, sess); err != nil {
+		return "", nil, err
+	}
+	return token, sess, nil
+}
+
+// RotateSession replaces a session with a fresh one at a new stage, as each
+// sign-in step does, so a token seen before the step opens nothing after it.
+func (s *Users) RotateSession(ctx context.Context, old *Session, u *User, stage SessionStage) (string, *Session, error) {
+	if err := s.Store.SessionDelete(ctx, old.Hash); err != nil && !errors.Is(err, ErrNotFound) {
+		return "", nil, err
+	}
+	return s.StartSession(ctx, u, stage)
+}
+
+// ErrNoSession says a browser's session token opens nothing: there is no
+// such session, or it has expired.
+var ErrNoSession = &Error{Kind: ErrUnauthorised, Message: "no session"}
+
+// Session returns the session a token opens and its user, and records the
+// request, which keeps the session alive. ErrNoSession for an unknown or
+// expired token, or a disabled user; such a session is deleted.
+func (s *Users) Session(ctx context.Context, token string) (*Session, *User, error) {
+	if token == "" {
+		return nil, nil, ErrNoSession
+	}
+	sess, err := s.Store.SessionGet(ctx, HashSessionToken(token))
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil, ErrNoSession
+	} else if err != nil {
+		return nil, nil, err
+	}
+	now := s.now()
+	u, err := s.Store.UserGet(ctx, sess.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sess.Expired(now) || u.Disabled {
+		if err := ignoreNotFound(s.Store.SessionDelete(ctx, sess.Hash)); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, ErrNoSession
+	}
+	if now.Sub(sess.LastSeenAt) >= sessionTouchInterval {
+		sess.LastSeenAt = now
+		if err := s.Store.SessionUpdate(ctx, sess); err != nil {
+			return nil, nil, err
+		}
+	}
+	return sess, u, nil
+}
+
+// EndSession signs a browser out. An unknown token is not an error.
+func (s *Users) EndSession(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	return ignoreNotFound(s.Store.SessionDelete(ctx, HashSessionToken(token)))
 }

@@ -12,6 +12,7 @@ import (
 	"pay/internal/app"
 	"pay/internal/config"
 	"pay/internal/pay"
+	"pay/internal/team"
 )
 
 // openApp opens the database for an operator command (no server, no jobs).
@@ -74,9 +75,22 @@ func keys(ctx context.Context, cfg config.Config, args []string, stdout, stderr 
 	return fmt.Errorf("unknown keys command %q", sub)
 }
 
+// reader is what the commands read straight from the database; every
+// change goes through the domain's services.
+type reader interface {
+	AccountGet(ctx context.Context, id int64) (*pay.Account, error)
+	AccountList(ctx context.Context) ([]*pay.Account, error)
+	APIKeyList(ctx context.Context, accountID int64) ([]*pay.APIKey, error)
+	ServiceGet(ctx context.Context, id int64) (*pay.Service, error)
+	ServiceList(ctx context.Context) ([]*pay.Service, error)
+	UserGetByEmail(ctx context.Context, email string) (*team.User, error)
+	UserList(ctx context.Context) ([]*team.User, error)
+	MembershipList(ctx context.Context, userID int64) ([]*team.Membership, error)
+}
+
 // chooseAccount returns the account with the given id, or by default the
 // first test account.
-func chooseAccount(ctx context.Context, st pay.Store, id int64) (*pay.Account, error) {
+func chooseAccount(ctx context.Context, st reader, id int64) (*pay.Account, error) {
 	if id != 0 {
 		return st.AccountGet(ctx, id)
 	}
@@ -92,7 +106,7 @@ func chooseAccount(ctx context.Context, st pay.Store, id int64) (*pay.Account, e
 	return nil, fmt.Errorf("there is no test account: name one with --account")
 }
 
-func listKeys(ctx context.Context, st pay.Store, accountID int64, stdout io.Writer) error {
+func listKeys(ctx context.Context, st reader, accountID int64, stdout io.Writer) error {
 	list, err := st.APIKeyList(ctx, accountID)
 	if err != nil {
 		return err
@@ -140,7 +154,7 @@ func accounts(ctx context.Context, cfg config.Config, args []string, stdout, std
 	return fmt.Errorf("unknown accounts command %q", sub)
 }
 
-func listAccounts(ctx context.Context, st pay.Store, stdout io.Writer) error {
+func listAccounts(ctx context.Context, st reader, stdout io.Writer) error {
 	list, err := st.AccountList(ctx)
 	if err != nil {
 		return err
@@ -156,7 +170,7 @@ func listAccounts(ctx context.Context, st pay.Store, stdout io.Writer) error {
 }
 
 // setAccount applies NAME=VALUE settings; all are checked before any is stored.
-func setAccount(ctx context.Context, st pay.Store, accounts *pay.Accounts, id int64, assignments []string, stdout io.Writer) error {
+func setAccount(ctx context.Context, st reader, accounts *pay.Accounts, id int64, assignments []string, stdout io.Writer) error {
 	a, err := st.AccountGet(ctx, id)
 	if err != nil {
 		return err

@@ -69,7 +69,7 @@ func userError(err error, email string) error {
 
 // chooseService returns the service with the given id, or by default the
 // first service, or nil when there is none yet.
-func chooseService(ctx context.Context, st pay.Store, id int64) (*pay.Service, error) {
+func chooseService(ctx context.Context, st reader, id int64) (*pay.Service, error) {
 	if id != 0 {
 		svc, err := st.ServiceGet(ctx, id)
 		if pay.IsKind(err, pay.KindNotFound) {
@@ -129,7 +129,7 @@ func setRole(ctx context.Context, a *app.App, email, roleName string, serviceID 
 		return fmt.Errorf("there is no service yet")
 	}
 	if roleName == "none" {
-		if err := a.Store.MembershipDelete(ctx, u.ID, svc.ID); err != nil && !errors.Is(err, team.ErrNotFound) {
+		if err := a.Users.RemoveRole(ctx, u.ID, svc.ID); err != nil && !errors.Is(err, team.ErrNotFound) {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s has no role in %s now.\n", u.Email, svc.Name)
@@ -139,14 +139,14 @@ func setRole(ctx context.Context, a *app.App, email, roleName string, serviceID 
 	if err != nil {
 		return err
 	}
-	if err := a.Store.MembershipSet(ctx, &team.Membership{UserID: u.ID, ServiceID: svc.ID, Role: role}); err != nil {
+	if err := a.Users.SetRole(ctx, u.ID, svc.ID, role); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s is %s in %s now.\n", u.Email, role, svc.Name)
 	return nil
 }
 
-func listUsers(ctx context.Context, st team.Store, stdout io.Writer) error {
+func listUsers(ctx context.Context, st reader, stdout io.Writer) error {
 	list, err := st.UserList(ctx)
 	if err != nil {
 		return err

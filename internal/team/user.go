@@ -337,10 +337,20 @@ func (s *Users) ResetTOTP(ctx context.Context, email string) (*User, error) {
 	return u, s.updateSignedOut(ctx, u)
 }
 
-// Memberships returns the user's roles with the services' names, by
-// service id.
-func (s *Users) Memberships(ctx context.Context, userID int64) ([]*Membership, error) {
-	return s.Store.MembershipList(ctx, userID)
+// SetRole gives the user a role in the service, replacing any other:
+// invalid for an unknown role, not found if the user or the service does
+// not exist.
+func (s *Users) SetRole(ctx context.Context, userID, serviceID int64, role Role) error {
+	if !role.Valid() {
+		return Errorf(ErrInvalid, "unknown role %q", role)
+	}
+	return s.Store.MembershipSet(ctx, &Membership{UserID: userID, ServiceID: serviceID, Role: role})
+}
+
+// RemoveRole takes the user's role in the service away; not found if they
+// had none.
+func (s *Users) RemoveRole(ctx context.Context, userID, serviceID int64) error {
+	return s.Store.MembershipDelete(ctx, userID, serviceID)
 }
 
 // Role returns the user's role in a service; forbidden if they have none.

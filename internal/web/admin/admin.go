@@ -6,6 +6,7 @@
 package admin
 
 import (
+	"context"
 	"embed"
 	"html/template"
 	"io/fs"
@@ -22,9 +23,23 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
+// Store is what the admin site reads straight from the database. Every
+// change goes through the domain's services (Payments, Accounts, Users).
+type Store interface {
+	AccountGet(ctx context.Context, id int64) (*pay.Account, error)
+	AccountListForUser(ctx context.Context, userID int64) ([]*pay.Account, error)
+	APIKeyGet(ctx context.Context, accountID, id int64) (*pay.APIKey, error)
+	APIKeyList(ctx context.Context, accountID int64) ([]*pay.APIKey, error)
+	MembershipList(ctx context.Context, userID int64) ([]*team.Membership, error)
+	PaymentEvents(ctx context.Context, accountID int64, paymentID string) ([]*pay.Event, error)
+	PaymentMetadataKeys(ctx context.Context, q *pay.PaymentSearch) ([]string, error)
+	TransactionSearch(ctx context.Context, q *pay.TransactionSearch) (*pay.TransactionPage, error)
+	TransactionStream(ctx context.Context, q *pay.TransactionSearch, fn func(*pay.Transaction) error) error
+}
+
 // Config is what the admin site needs.
 type Config struct {
-	Store    pay.Store
+	Store    Store
 	Payments *pay.Payments
 	Accounts *pay.Accounts
 	Users    *team.Users
@@ -44,7 +59,7 @@ type Config struct {
 
 // Handler serves the admin site.
 type Handler struct {
-	store     pay.Store
+	store     Store
 	payments  *pay.Payments
 	accounts  *pay.Accounts
 	users     *team.Users

@@ -51,7 +51,7 @@ func (h *Handler) services(q *request) {
 
 // homeData reads the user's services and accounts, and counts the accounts.
 func (h *Handler) homeData(q *request) (*homeData, int, bool) {
-	memberships, err := h.users.Memberships(q.ctx, q.user.ID)
+	memberships, err := h.store.MembershipList(q.ctx, q.user.ID)
 	if err != nil {
 		h.systemError(q.w, q.r, err)
 		return nil, 0, false

@@ -109,28 +109,20 @@ func InsertPayment(ctx context.Context, st Store, params *PaymentInsertParams) e
 // other gets a conflict wrapping a *TransitionError. Not found if the
 // account (any for 0) has no such payment.
 func TransitionPayment(ctx context.Context, st Store, params *PaymentTransitionParams) (*Payment, error) {
-	var out *Payment
-	err := st.Update(ctx, func(tx Tx) error {
-		p, err := tx.PaymentLock(ctx, params.AccountID, params.PaymentID)
-		if err != nil {
-			return err
-		}
-		ev, err := ApplyTransition(p, params, tx.Now())
-		if err != nil {
-			return err
-		}
-		if err := savePayment(ctx, tx, p, ev, params.Jobs); err != nil {
-			return err
-		}
-		if params.Agreement != nil {
-			if err := tx.AgreementApply(ctx, p.AccountID, params.Agreement); err != nil {
-				return err
+	return paymentChange[*Payment]{
+		lock: func(tx Tx) (*Payment, *Payment, error) {
+			p, err := tx.PaymentLock(ctx, params.AccountID, params.PaymentID)
+			return p, p, err
+		},
+		apply: func(_, p *Payment, now time.Time) (*Event, error) { return ApplyTransition(p, params, now) },
+		write: func(tx Tx, p *Payment) error {
+			if params.Agreement == nil {
+				return nil
 			}
-		}
-		out = p
-		return nil
-	})
-	return out, err
+			return tx.AgreementApply(ctx, p.AccountID, params.Agreement)
+		},
+		jobs: params.Jobs,
+	}.run(ctx, st)
 }
 
 // InsertRefund stores a new refund in one transaction that locks its
@@ -140,21 +132,16 @@ func TransitionPayment(ctx context.Context, st Store, params *PaymentTransitionP
 // is left get ApplyRefund's error and write nothing. Not found if the
 // payment is not the refund's account's.
 func InsertRefund(ctx context.Context, st Store, params *RefundInsertParams) error {
-	return st.Update(ctx, func(tx Tx) error {
-		r := params.Refund
-		p, err := tx.PaymentLock(ctx, r.AccountID, r.PaymentID)
-		if err != nil {
-			return err
-		}
-		ev, err := ApplyRefund(p, params, tx.Now())
-		if err != nil {
-			return err
-		}
-		if err := tx.RefundInsert(ctx, r); err != nil {
-			return err
-		}
-		return savePayment(ctx, tx, p, ev, params.Jobs)
-	})
+	_, err := paymentChange[*Refund]{
+		lock: func(tx Tx) (*Refund, *Payment, error) {
+			p, err := tx.PaymentLock(ctx, params.Refund.AccountID, params.Refund.PaymentID)
+			return params.Refund, p, err
+		},
+		apply: func(_ *Refund, p *Payment, now time.Time) (*Event, error) { return ApplyRefund(p, params, now) },
+		write: func(tx Tx, r *Refund) error { return tx.RefundInsert(ctx, r) },
+		jobs:  params.Jobs,
+	}.run(ctx, st)
+	return err
 }
 
 // TransitionRefund changes a refund's status under its payment's lock with
@@ -163,23 +150,13 @@ func InsertRefund(ctx context.Context, st Store, params *RefundInsertParams) err
 // Not found if there is no such refund; a conflict wrapping a
 // *RefundTransitionError if the status does not allow the change.
 func TransitionRefund(ctx context.Context, st Store, params *RefundTransitionParams) (*Refund, error) {
-	var out *Refund
-	err := st.Update(ctx, func(tx Tx) error {
-		r, p, err := tx.RefundLock(ctx, 0, params.RefundID)
-		if err != nil {
-			return err
-		}
-		ev, err := ApplyRefundTransition(p, r, params, tx.Now())
-		if err != nil {
-			return err
-		}
-		if err := tx.RefundUpdate(ctx, r); err != nil {
-			return err
-		}
-		out = r
-		return savePayment(ctx, tx, p, ev, nil)
-	})
-	return out, err
+	return paymentChange[*Refund]{
+		lock: func(tx Tx) (*Refund, *Payment, error) { return tx.RefundLock(ctx, 0, params.RefundID) },
+		apply: func(r *Refund, p *Payment, now time.Time) (*Event, error) {
+			return ApplyRefundTransition(p, r, params, now)
+		},
+		write: func(tx Tx, r *Refund) error { return tx.RefundUpdate(ctx, r) },
+	}.run(ctx, st)
 }
 
 // OpenDispute opens a dispute on a payment in one transaction that locks the
@@ -187,21 +164,16 @@ func TransitionRefund(ctx context.Context, st Store, params *RefundTransitionPar
 // DISPUTE_CREATED event and enqueues the jobs. Not found if there is no such
 // payment; a conflict if it already has a dispute or is not captured.
 func OpenDispute(ctx context.Context, st Store, params *DisputeInsertParams) error {
-	return st.Update(ctx, func(tx Tx) error {
-		d := params.Dispute
-		p, err := tx.PaymentLock(ctx, 0, d.PaymentID)
-		if err != nil {
-			return err
-		}
-		ev, err := ApplyDisputeOpen(p, params, tx.Now())
-		if err != nil {
-			return err
-		}
-		if err := tx.DisputeInsert(ctx, d); err != nil {
-			return err
-		}
-		return savePayment(ctx, tx, p, ev, params.Jobs)
-	})
+	_, err := paymentChange[*Dispute]{
+		lock: func(tx Tx) (*Dispute, *Payment, error) {
+			p, err := tx.PaymentLock(ctx, 0, params.Dispute.PaymentID)
+			return params.Dispute, p, err
+		},
+		apply: func(_ *Dispute, p *Payment, now time.Time) (*Event, error) { return ApplyDisputeOpen(p, params, now) },
+		write: func(tx Tx, d *Dispute) error { return tx.DisputeInsert(ctx, d) },
+		jobs:  params.Jobs,
+	}.run(ctx, st)
+	return err
 }
 
 // TransitionDispute changes the status of a payment's dispute under the
@@ -210,37 +182,58 @@ func OpenDispute(ctx context.Context, st Store, params *DisputeInsertParams) err
 // dispute; a conflict wrapping a *DisputeTransitionError if the status does
 // not allow the change.
 func TransitionDispute(ctx context.Context, st Store, params *DisputeTransitionParams) (*Dispute, error) {
-	var out *Dispute
-	err := st.Update(ctx, func(tx Tx) error {
-		p, err := tx.PaymentLock(ctx, 0, params.PaymentID)
-		if err != nil {
-			return err
-		}
-		d, err := tx.DisputeGet(ctx, params.PaymentID)
-		if err != nil {
-			return err
-		}
-		ev, err := ApplyDisputeTransition(p, d, params, tx.Now())
-		if err != nil {
-			return err
-		}
-		if err := tx.DisputeUpdate(ctx, d); err != nil {
-			return err
-		}
-		out = d
-		return savePayment(ctx, tx, p, ev, params.Jobs)
-	})
-	return out, err
+	return paymentChange[*Dispute]{
+		lock: func(tx Tx) (*Dispute, *Payment, error) {
+			p, err := tx.PaymentLock(ctx, 0, params.PaymentID)
+			if err != nil {
+				return nil, nil, err
+			}
+			d, err := tx.DisputeGet(ctx, params.PaymentID)
+			return d, p, err
+		},
+		apply: func(d *Dispute, p *Payment, now time.Time) (*Event, error) {
+			return ApplyDisputeTransition(p, d, params, now)
+		},
+		write: func(tx Tx, d *Dispute) error { return tx.DisputeUpdate(ctx, d) },
+		jobs:  params.Jobs,
+	}.run(ctx, st)
 }
 
-// savePayment is how every change of a locked payment ends: the payment
-// rewritten, its event appended, its follow-up jobs enqueued.
-func savePayment(ctx context.Context, tx Tx, p *Payment, ev *Event, jobs []Job) error {
-	if err := tx.PaymentUpdate(ctx, p); err != nil {
-		return err
-	}
-	if err := tx.EventInsert(ctx, ev); err != nil {
-		return err
-	}
-	return tx.JobInsert(ctx, jobs)
+// paymentChange is the one shape of every change of a locked payment and
+// of what the change is about (the payment itself, a refund, a dispute):
+// lock the payment and read the thing, apply the domain's rule, which
+// changes both and returns the event, write the thing, then store the
+// payment, append the event and enqueue the jobs, all in one transaction.
+type paymentChange[T any] struct {
+	lock  func(tx Tx) (T, *Payment, error)
+	apply func(T, *Payment, time.Time) (*Event, error)
+	write func(tx Tx, thing T) error
+	jobs  []Job
+}
+
+// run makes the change and returns the thing as it was stored.
+func (c paymentChange[T]) run(ctx context.Context, st Store) (T, error) {
+	var out T
+	err := st.Update(ctx, func(tx Tx) error {
+		thing, p, err := c.lock(tx)
+		if err != nil {
+			return err
+		}
+		ev, err := c.apply(thing, p, tx.Now())
+		if err != nil {
+			return err
+		}
+		if err := c.write(tx, thing); err != nil {
+			return err
+		}
+		if err := tx.PaymentUpdate(ctx, p); err != nil {
+			return err
+		}
+		if err := tx.EventInsert(ctx, ev); err != nil {
+			return err
+		}
+		out = thing
+		return tx.JobInsert(ctx, c.jobs)
+	})
+	return out, err
 }

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"pay/internal/pay"
 	"pay/internal/ratelimit"
@@ -22,7 +21,6 @@ type API struct {
 	Store     Store
 	PublicURL string // base of every URL the API hands out, without a trailing slash
 	Logger    *slog.Logger
-	Now       func() time.Time
 	Limiter   *ratelimit.Limiter // per-account request limits; nil: none
 }
 
@@ -33,13 +31,6 @@ type Store interface {
 	RefundSearch(ctx context.Context, s *pay.RefundSearch) (*pay.RefundPage, error)
 	DisputeSearch(ctx context.Context, s *pay.DisputeSearch) (*pay.DisputePage, error)
 	AgreementSearch(ctx context.Context, s *pay.AgreementSearch) (*pay.AgreementPage, error)
-}
-
-func (a *API) now() time.Time {
-	if a.Now != nil {
-		return a.Now().UTC()
-	}
-	return time.Now().UTC()
 }
 
 // Register adds the whole /v1 surface to mux. Routes are registered on the

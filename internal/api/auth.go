@@ -30,7 +30,7 @@ func (a *API) authenticate(next http.Handler) http.Handler {
 			unauthorised(w)
 			return
 		} else if err != nil {
-			a.fail(w, r, err, codes{notFound: pay.CodeAccountError, downstream: pay.CodeInternal})
+			a.fail(w, r, err, authCodes)
 			return
 		}
 		// A failure to record the key's use must not fail the request.

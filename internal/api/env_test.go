@@ -32,7 +32,7 @@ func newEnvOn(t *testing.T, eng apptest.Engine) *env {
 	t.Helper()
 	e := &env{Env: apptest.New(t, eng), secret: []byte("test secret of at least thirty-two bytes")}
 	e.account = e.newAccount(pay.AccountTest, pay.ProviderSandbox)
-	a := &api.API{Payments: e.Payments, Accounts: &pay.Accounts{Store: e.Store, Secret: e.secret, Now: e.Clock.Now}, Store: e.Store, Logger: slog.New(slog.DiscardHandler), Now: e.Clock.Now}
+	a := &api.API{Payments: e.Payments, Accounts: &pay.Accounts{Store: e.Store, Secret: e.secret, Now: e.Clock.Now}, Store: e.Store, Logger: slog.New(slog.DiscardHandler)}
 	e.server = apptest.Serve(t, apitest.Validate(t, a.Handler()))
 	a.PublicURL = e.server.URL
 	e.client = &apitest.Client{T: t, BaseURL: e.server.URL, Key: e.newKey(e.account)}

@@ -38,8 +38,8 @@ var (
 	searchAgreementCodes = codes{notFound: pay.CodeSearchAgreementsPageNotFound, downstream: pay.CodeSearchAgreementsDownstream}
 	cancelAgreementCodes = codes{notFound: pay.CodeCancelAgreementNotFound, downstream: pay.CodeCancelAgreementDownstream}
 
-	// internalCodes answer failures outside any endpoint's own work.
-	internalCodes = codes{downstream: pay.CodeInternal}
+	// authCodes answer failures to read an API key or its account.
+	authCodes = codes{notFound: pay.CodeAccountError, downstream: pay.CodeInternal}
 )
 
 // statusOf is the one table from error kinds to HTTP statuses.

@@ -16,7 +16,7 @@ import (
 func (e *env) limited() *apitest.Client {
 	e.T.Helper()
 	a := &api.API{Payments: e.Payments, Accounts: &pay.Accounts{Store: e.Store, Secret: e.secret, Now: e.Clock.Now}, Store: e.Store, Logger: slog.New(slog.DiscardHandler),
-		Now: e.Clock.Now, Limiter: &ratelimit.Limiter{Now: e.Clock.Now}}
+		Limiter: &ratelimit.Limiter{Now: e.Clock.Now}}
 	srv := apptest.Serve(e.T, apitest.Validate(e.T, a.Handler()))
 	a.PublicURL = srv.URL
 	return &apitest.Client{T: e.T, BaseURL: srv.URL, Key: e.client.Key}

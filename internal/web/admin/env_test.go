@@ -79,8 +79,7 @@ func (e *env) start(o options) {
 		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}})
 	must(e.T, err)
 	h.Register(mux)
-	(&api.API{Payments: e.Payments, Accounts: accounts, Store: e.Store, PublicURL: publicURL, Logger: logger,
-		Now: e.Clock.Now}).Register(mux)
+	(&api.API{Payments: e.Payments, Accounts: accounts, Store: e.Store, PublicURL: publicURL, Logger: logger}).Register(mux)
 	mux.Handle("GET /static/", web.Static())
 }
 

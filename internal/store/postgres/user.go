@@ -144,16 +144,34 @@ func (t teamTx) UserUpdate(ctx context.Context, u *team.User) error {
 	return teamAffectedOne(tag, err, "user")
 }
 
-// UserSignInFailed counts one more failed attempt in one statement and
-// returns the count; not found if there is no such user.
-func (s *Store) UserSignInFailed(ctx context.Context, id int64) (int, error) {
+// UserSignInAttempt counts an attempt unless the user has reached limit,
+// in one conditional statement; conflict if they had, not found if there is
+// no such user.
+func (s *Store) UserSignInAttempt(ctx context.Context, id int64, limit int) (int, error) {
 	var n int
-	err := s.pool.QueryRow(ctx,
-		`UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 RETURNING failed_sign_ins`, id).Scan(&n)
-	if err != nil {
+	err := s.pool.QueryRow(ctx, `UPDATE users SET failed_sign_ins = failed_sign_ins + 1
+		WHERE id = $1 AND failed_sign_ins < $2 RETURNING failed_sign_ins`, id, limit).Scan(&n)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, s.lockedOrMissing(ctx, id)
+	} else if err != nil {
 		return 0, teamError(err, "user")
 	}
 	return n, nil
+}
+
+// lockedOrMissing tells why a conditional attempt changed no row.
+func (s *Store) lockedOrMissing(ctx context.Context, id int64) error {
+	if _, err := s.UserGet(ctx, id); err != nil {
+		return err
+	}
+	return team.Errorf(team.ErrConflict, "user %d has reached the limit of failed sign-ins", id)
+}
+
+// UserSignInAttemptUndo takes back one counted attempt, never below zero;
+// not found if there is no such user.
+func (s *Store) UserSignInAttemptUndo(ctx context.Context, id int64) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE users SET failed_sign_ins = greatest(failed_sign_ins - 1, 0) WHERE id = $1`, id)
+	return teamAffectedOne(tag, err, "user")
 }
 
 // UserSignInReset sets a user's failed attempts to zero; not found if there

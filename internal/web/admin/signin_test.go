@@ -222,9 +222,18 @@ func TestLockout(t *testing.T) {
 	if p.status != http.StatusForbidden || p.heading() != "You cannot sign in to Pay" || !p.has("pay users unlock") {
 		t.Fatalf("the tenth failure: %d %q", p.status, p.heading())
 	}
-	p = b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
-	if p.status != http.StatusForbidden || !p.has("locked") {
-		t.Fatalf("the right password when locked out: %d %q", p.status, p.heading())
+	// Locked out, even the right password gets the answer an unknown email
+	// gets: the page must not tell which emails have accounts.
+	locked := b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
+	unknown := b.postSignIn(url.Values{"email": {"nobody@example.org"}, "password": {testPassword}})
+	want := []string{"email: Invalid email or password"}
+	if locked.status != http.StatusOK || !slices.Equal(locked.errors(), want) || locked.has("locked") ||
+		locked.status != unknown.status || !slices.Equal(locked.errors(), unknown.errors()) {
+		t.Fatalf("the right password when locked out: %d %v; an unknown email: %d %v", locked.status, locked.errors(),
+			unknown.status, unknown.errors())
+	}
+	if strings.ReplaceAll(locked.body, u.Email, "nobody@example.org") != unknown.body {
+		t.Fatal("the page for a locked-out user differs from the page for an unknown email")
 	}
 	if _, err := e.users.Unlock(e.Ctx, u.Email); err != nil {
 		t.Fatal(err)

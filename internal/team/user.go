@@ -203,53 +203,70 @@ func (s *Users) CheckPassword(ctx context.Context, email, password string) (*Use
 	if u != nil {
 		memory = hashMemory(u.PasswordHash)
 	}
-	var right bool
+	var got outcome
 	err = s.hashing().Do(ctx, memory, func() (err error) {
-		right, err = s.checkAttempt(ctx, u, password)
+		got, err = s.checkAttempt(ctx, u, password)
 		return err
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, err
+	case got == rightPassword:
+		return u, nil
+	case got == lockingOut:
+		// Told once the hashing memory is free again: telling may be slow.
+		if err := s.lockedOut(ctx, u); err != nil {
+			return nil, err
+		}
 	}
-	if !right {
-		return nil, ErrInvalidCredentials
-	}
-	return u, nil
+	return nil, ErrInvalidCredentials
 }
+
+// outcome is what checking a password found.
+type outcome int
+
+const (
+	wrongPassword outcome = iota // or not checked: see checkAttempt
+	rightPassword
+	lockingOut // a wrong password, the failure that locked the user out
+)
 
 // checkAttempt counts an attempt at u's password and checks it. For an
 // unknown email (u is nil), a disabled user or one locked out, it checks
 // the password against a dummy hash instead, which takes as long, and
-// reports false. A right password takes its attempt back and replaces an
-// outdated hash.
-func (s *Users) checkAttempt(ctx context.Context, u *User, password string) (bool, error) {
+// reports wrongPassword. A right password takes its attempt back and
+// replaces an outdated hash.
+func (s *Users) checkAttempt(ctx context.Context, u *User, password string) (outcome, error) {
 	if u != nil && !u.Disabled {
 		err := s.countAttempt(ctx, u)
 		if err == nil {
 			return s.checkCounted(ctx, u, password)
 		} else if err != ErrLocked {
-			return false, err
+			return wrongPassword, err
 		}
 	}
 	CheckPassword(dummyHash(), password)
-	return false, nil
+	return wrongPassword, nil
 }
 
 // checkCounted checks u's password once its attempt is counted.
-func (s *Users) checkCounted(ctx context.Context, u *User, password string) (bool, error) {
+func (s *Users) checkCounted(ctx context.Context, u *User, password string) (outcome, error) {
 	if !CheckPassword(u.PasswordHash, password) {
-		return false, s.failed(ctx, u)
+		if u.Locked() {
+			return lockingOut, nil
+		}
+		return wrongPassword, nil
 	}
 	if err := s.Store.UserSignInAttemptUndo(ctx, u.ID); err != nil {
-		return false, err
+		return wrongPassword, err
 	}
 	u.FailedSignIns = max(u.FailedSignIns-1, 0)
 	if !outdated(u.PasswordHash) {
-		return true, nil
+		return rightPassword, nil
 	}
 	// Within the memory CheckPassword holds, which counts a fresh hash.
 	u.PasswordHash = HashPassword(password)
-	return true, s.Store.UserUpdate(ctx, u)
+	return rightPassword, s.Store.UserUpdate(ctx, u)
 }
 
 // countAttempt counts an attempt to sign in as u before it is checked;
@@ -267,10 +284,10 @@ func (s *Users) countAttempt(ctx context.Context, u *User) error {
 	return nil
 }
 
-// failed is called when a counted attempt was wrong. If it was the one
-// that locked u out, it tells u so through LockedOut.
-func (s *Users) failed(ctx context.Context, u *User) error {
-	if !u.Locked() || s.LockedOut == nil {
+// lockedOut tells u, through LockedOut, that the failure just counted
+// locked them out.
+func (s *Users) lockedOut(ctx context.Context, u *User) error {
+	if s.LockedOut == nil {
 		return nil
 	}
 	return s.LockedOut(ctx, u)
@@ -306,13 +323,13 @@ func (s *Users) CheckCode(ctx context.Context, u *User, code string) error {
 
 // codeFailed answers a counted, wrong security code.
 func (s *Users) codeFailed(ctx context.Context, u *User) error {
-	if err := s.failed(ctx, u); err != nil {
+	if !u.Locked() {
+		return ErrInvalidCode
+	}
+	if err := s.lockedOut(ctx, u); err != nil {
 		return err
 	}
-	if u.Locked() {
-		return ErrLocked
-	}
-	return ErrInvalidCode
+	return ErrLocked
 }
 
 // SignedIn records a sign-in that needed no security code (the user has no

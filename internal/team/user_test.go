@@ -260,8 +260,13 @@ func TestSecurityCodes(t *testing.T) {
 			t.Fatalf("wrong code %d: %v", i, err)
 		}
 	}
-	if err := e.users.CheckCode(e.ctx, got, "12345x"); err != team.ErrLocked {
-		t.Fatalf("the tenth failure: %v", err)
+	told := 0
+	e.users.LockedOut = func(context.Context, *team.User) error { told++; return nil }
+	if err := e.users.CheckCode(e.ctx, got, "12345x"); err != team.ErrLocked || told != 1 {
+		t.Fatalf("the tenth failure: %v, LockedOut called %d times, want once", err, told)
+	}
+	if err := e.users.CheckCode(e.ctx, got, next); err != team.ErrLocked || told != 1 {
+		t.Fatalf("a code once locked out: %v, LockedOut called %d times, want once", err, told)
 	}
 }
 

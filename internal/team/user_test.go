@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,33 +15,34 @@ import (
 
 	"pay/internal/apptest"
 	"pay/internal/pay"
-	"pay/internal/store/sqlite"
+	"pay/internal/store"
 	"pay/internal/store/storetest"
 	"pay/internal/team"
 )
 
-// usersEnv is the Users service on a real SQLite store with a settable clock.
+// usersEnv is the Users service on a real store with a settable clock.
 type usersEnv struct {
 	ctx     context.Context
-	store   *sqlite.Store
+	store   store.Store
 	clock   *storetest.Clock
 	users   *team.Users
 	service *pay.Service
 }
 
+// newUsersEnv is a usersEnv on SQLite.
 func newUsersEnv(t *testing.T) *usersEnv {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "pay.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e := &usersEnv{ctx: ctx, store: st, clock: storetest.NewClock()}
-	st.Now = e.clock.Now
-	e.users = &team.Users{Store: st, Now: e.clock.Now}
+	return newUsersEnvOn(t, apptest.SQLite)
+}
+
+// newUsersEnvOn is a usersEnv on eng, with one service.
+func newUsersEnvOn(t *testing.T, eng apptest.Engine) *usersEnv {
+	t.Helper()
+	env := apptest.New(t, eng)
+	e := &usersEnv{ctx: env.Ctx, store: env.Store, clock: env.Clock}
+	e.users = &team.Users{Store: env.Store, Now: e.clock.Now}
 	e.service = &pay.Service{ExternalID: pay.NewID(), Name: "Service"}
-	if err := st.ServiceInsert(ctx, e.service); err != nil {
+	if err := env.Store.ServiceInsert(e.ctx, e.service); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -134,7 +134,11 @@ func TestCreateUserAtomic(t *testing.T) {
 
 func TestLockout(t *testing.T) {
 	t.Parallel()
-	e := newUsersEnv(t)
+	apptest.ForEachEngine(t, testLockout)
+}
+
+func testLockout(t *testing.T, eng apptest.Engine) {
+	e := newUsersEnvOn(t, eng)
 	var told []string
 	e.users.LockedOut = func(_ context.Context, u *team.User) error {
 		told = append(told, u.Email)
@@ -326,14 +330,9 @@ func TestSessions(t *testing.T) {
 func TestLockoutBurst(t *testing.T) {
 	t.Parallel()
 	apptest.ForEachEngine(t, func(t *testing.T, eng apptest.Engine) {
-		env := apptest.New(t, eng)
-		svc := &pay.Service{Name: "Service"}
-		env.NewAccount(svc, pay.AccountTest, pay.ProviderSandbox)
-		instances := []*team.Users{{Store: env.Store, Now: env.Clock.Now}, {Store: env.Store, Now: env.Clock.Now}}
-		u, password, err := instances[0].Create(env.Ctx, &team.NewUser{Email: "burst@example.org", Role: team.RoleAdmin, ServiceID: svc.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
+		env := newUsersEnvOn(t, eng)
+		instances := []*team.Users{env.users, {Store: env.store, Now: env.clock.Now}}
+		u, password := env.create(t, "burst@example.org")
 		const burst = 40
 		results := make([]error, burst)
 		var wg sync.WaitGroup
@@ -345,12 +344,12 @@ func TestLockoutBurst(t *testing.T) {
 			}
 			wg.Go(func() {
 				<-start
-				_, results[i] = instances[i%2].CheckPassword(env.Ctx, u.Email, guess)
+				_, results[i] = instances[i%2].CheckPassword(env.ctx, u.Email, guess)
 			})
 		}
 		close(start)
 		wg.Wait()
-		got, err := env.Store.UserGet(env.Ctx, u.ID)
+		got, err := env.store.UserGet(env.ctx, u.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

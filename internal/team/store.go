@@ -26,6 +26,12 @@ type Store interface {
 	// UserUpdate stores u's password hash, PasswordChangeRequired, TOTP
 	// secret and Disabled flag; not found if there is no such user.
 	UserUpdate(ctx context.Context, u *User) error
+	// UserPasswordRehash replaces the user's password hash with newHash if
+	// it is still old, in one conditional statement, touching nothing else
+	// of the user: a password changed, or a user disabled, meanwhile stays
+	// so. Conflict if the hash is no longer old; not found if there is no
+	// such user.
+	UserPasswordRehash(ctx context.Context, id int64, old, newHash string) error
 	// UserSignInAttempt counts a sign-in attempt before its password or
 	// code is checked: in one conditional statement it adds one to the
 	// user's failed attempts unless they have reached limit, and returns

@@ -265,8 +265,15 @@ func (s *Users) checkCounted(ctx context.Context, u *User, password string) (out
 		return rightPassword, nil
 	}
 	// Within the memory CheckPassword holds, which counts a fresh hash.
-	u.PasswordHash = HashPassword(password)
-	return rightPassword, s.Store.UserUpdate(ctx, u)
+	fresh := HashPassword(password)
+	err := s.Store.UserPasswordRehash(ctx, u.ID, u.PasswordHash, fresh)
+	if errors.Is(err, ErrConflict) {
+		return rightPassword, nil // changed meanwhile: the change stands
+	} else if err != nil {
+		return wrongPassword, err
+	}
+	u.PasswordHash = fresh
+	return rightPassword, nil
 }
 
 // countAttempt counts an attempt to sign in as u before it is checked;

@@ -410,10 +410,7 @@ func TestOutdatedHashReplaced(t *testing.T) {
 	t.Parallel()
 	e := newUsersEnv(t)
 	const password = "an old but good password"
-	salt := []byte("sixteen byte salt")[:16]
-	key := argon2.IDKey([]byte(password), salt, 3, 64*1024, 2, 32)
-	enc := base64.RawStdEncoding
-	old := fmt.Sprintf("$argon2id$v=%d$m=65536,t=3,p=2$%s$%s", argon2.Version, enc.EncodeToString(salt), enc.EncodeToString(key))
+	old := outdatedHash(password)
 	u := &team.User{Email: "old@example.org", PasswordHash: old}
 	if err := e.store.UserInsert(e.ctx, u); err != nil {
 		t.Fatal(err)
@@ -428,4 +425,50 @@ func TestOutdatedHashReplaced(t *testing.T) {
 	if _, err := e.users.CheckPassword(e.ctx, u.Email, password); err != nil || got.FailedSignIns != 0 {
 		t.Fatalf("signing in with the new hash: %v, failures %d", err, got.FailedSignIns)
 	}
+}
+
+// racingStore changes the user's password hash, as an operator or the user
+// might on another instance, just before an outdated hash is replaced.
+type racingStore struct {
+	team.Store
+	changeTo string
+}
+
+func (s racingStore) UserPasswordRehash(ctx context.Context, id int64, old, newHash string) error {
+	u, err := s.UserGet(ctx, id)
+	if err != nil {
+		return err
+	}
+	u.PasswordHash, u.Disabled = s.changeTo, true
+	if err := s.UserUpdate(ctx, u); err != nil {
+		return err
+	}
+	return s.Store.UserPasswordRehash(ctx, id, old, newHash)
+}
+
+// TestOutdatedHashRace changes and disables a user while their outdated
+// hash is being replaced: the sign-in still works, and the change stands.
+func TestOutdatedHashRace(t *testing.T) {
+	t.Parallel()
+	e := newUsersEnv(t)
+	const password = "an old but good password"
+	u := &team.User{Email: "raced@example.org", PasswordHash: outdatedHash(password)}
+	if err := e.store.UserInsert(e.ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	users := &team.Users{Store: racingStore{Store: e.store, changeTo: "changed meanwhile"}, Now: e.clock.Now}
+	if _, err := users.CheckPassword(e.ctx, u.Email, password); err != nil {
+		t.Fatalf("sign-in while the hash changed: %v", err)
+	}
+	if got, _ := e.store.UserGet(e.ctx, u.ID); got.PasswordHash != "changed meanwhile" || !got.Disabled {
+		t.Fatalf("the concurrent change was overwritten: hash %q, disabled %v", got.PasswordHash, got.Disabled)
+	}
+}
+
+// outdatedHash hashes password with the parameters earlier versions used.
+func outdatedHash(password string) string {
+	salt := []byte("sixteen byte salt")[:16]
+	key := argon2.IDKey([]byte(password), salt, 3, 64*1024, 2, 32)
+	enc := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=65536,t=3,p=2$%s$%s", argon2.Version, enc.EncodeToString(salt), enc.EncodeToString(key))
 }

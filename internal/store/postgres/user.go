@@ -144,6 +144,27 @@ func (t teamTx) UserUpdate(ctx context.Context, u *team.User) error {
 	return teamAffectedOne(tag, err, "user")
 }
 
+// UserPasswordRehash replaces a password hash that is still old; conflict
+// if it is not, not found if there is no such user.
+func (s *Store) UserPasswordRehash(ctx context.Context, id int64, old, newHash string) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`, newHash, id, old)
+	if err != nil {
+		return teamError(err, "user")
+	}
+	if tag.RowsAffected() == 0 {
+		return s.hashChanged(ctx, id)
+	}
+	return nil
+}
+
+// hashChanged tells why a conditional rehash changed no row.
+func (s *Store) hashChanged(ctx context.Context, id int64) error {
+	if _, err := s.UserGet(ctx, id); err != nil {
+		return err
+	}
+	return team.Errorf(team.ErrConflict, "the password of user %d changed meanwhile", id)
+}
+
 // UserSignInAttempt counts an attempt unless the user has reached limit,
 // in one conditional statement; conflict if they had, not found if there is
 // no such user.

@@ -87,6 +87,17 @@ func testUserSignIn(t *testing.T, open Opener) {
 		}
 		wantErr(t, f.Team.UserUpdate(f.ctx, &team.User{ID: 999999}), team.ErrNotFound)
 	})
+	t.Run("PasswordRehash", func(t *testing.T) {
+		old, _ := f.Team.UserGet(f.ctx, other.ID)
+		mustOK(t, f.Team.UserPasswordRehash(f.ctx, other.ID, old.PasswordHash, "rehashed"))
+		wantErr(t, f.Team.UserPasswordRehash(f.ctx, other.ID, old.PasswordHash, "stale"), team.ErrConflict)
+		got, _ := f.Team.UserGet(f.ctx, other.ID)
+		old.PasswordHash = "rehashed"
+		if diff := cmp.Diff(old, got); diff != "" {
+			t.Fatalf("after UserPasswordRehash (-want +got):\n%s", diff)
+		}
+		wantErr(t, f.Team.UserPasswordRehash(f.ctx, 999999, "rehashed", "x"), team.ErrNotFound)
+	})
 	t.Run("SignInAttempts", func(t *testing.T) {
 		for want := 1; want <= 3; want++ {
 			n, err := f.Team.UserSignInAttempt(f.ctx, other.ID, 3)

@@ -156,17 +156,9 @@ func (s *Store) UserPasswordRehash(ctx context.Context, id int64, old, newHash s
 	res, err := s.write.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?`, newHash, id, old)
 	n, err := teamAffected(res, err, "user")
 	if err == nil && n == 0 {
-		return s.hashChanged(ctx, id)
+		return store.UserUnchanged(ctx, s.UserGet, id, team.Errorf(team.ErrConflict, "the password of user %d changed meanwhile", id))
 	}
 	return err
-}
-
-// hashChanged tells why a conditional rehash changed no row.
-func (s *Store) hashChanged(ctx context.Context, id int64) error {
-	if _, err := s.UserGet(ctx, id); err != nil {
-		return err
-	}
-	return team.Errorf(team.ErrConflict, "the password of user %d changed meanwhile", id)
 }
 
 // UserSignInAttempt counts an attempt unless the user has reached limit,
@@ -177,19 +169,11 @@ func (s *Store) UserSignInAttempt(ctx context.Context, id int64, limit int) (int
 	err := s.write.QueryRowContext(ctx, `UPDATE users SET failed_sign_ins = failed_sign_ins + 1
 		WHERE id = ? AND failed_sign_ins < ? RETURNING failed_sign_ins`, id, limit).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, s.lockedOrMissing(ctx, id)
+		return 0, store.UserUnchanged(ctx, s.UserGet, id, team.Errorf(team.ErrConflict, "user %d has reached the limit of failed sign-ins", id))
 	} else if err != nil {
 		return 0, teamError(err, "user")
 	}
 	return n, nil
-}
-
-// lockedOrMissing tells why a conditional attempt changed no row.
-func (s *Store) lockedOrMissing(ctx context.Context, id int64) error {
-	if _, err := s.UserGet(ctx, id); err != nil {
-		return err
-	}
-	return team.Errorf(team.ErrConflict, "user %d has reached the limit of failed sign-ins", id)
 }
 
 // UserSignInAttemptUndo takes back one counted attempt, never below zero;

@@ -50,7 +50,7 @@ func TestUsersCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range team.MaxFailedSignIns {
-		if _, err := st.UserSignInFailed(ctx, u.ID); err != nil {
+		if _, err := st.UserSignInAttempt(ctx, u.ID, team.MaxFailedSignIns); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -45,6 +45,9 @@ type App struct {
 	Secret   []byte
 	Metrics  *telemetry.Metrics
 	Limiter  *ratelimit.Limiter // API rate limits, shared through Redis when REDIS_URL is set
+	// SignInLimiter counts the admin site's sign-in attempts per minute,
+	// through the same Redis as Limiter.
+	SignInLimiter *ratelimit.Limiter
 
 	startJobs func(ctx context.Context, deps jobs.Deps, opts jobs.Options) (*jobs.Runner, error)
 	jobs      *jobs.Runner
@@ -123,6 +126,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		st.Close()
 		return nil, err
 	}
+	a.SignInLimiter = &ratelimit.Limiter{Shared: a.Limiter.Shared, Logger: logger, Now: a.now, Window: time.Minute}
 	return a, nil
 }
 
@@ -191,7 +195,8 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	cards.Register(mux)
 	admins, err := admin.New(admin.Config{Store: a.Store, Payments: a.Payments, Accounts: a.Accounts, Users: a.Users, Secret: a.Secret,
-		PublicURL: a.Config.PublicURL, SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now})
+		PublicURL: a.Config.PublicURL, SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now,
+		SignInLimiter: a.SignInLimiter})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -100,14 +101,14 @@ type failing struct {
 	hits int
 }
 
-func (f *failing) Incr(ctx context.Context, key string, window int64) (int64, error) {
+func (f *failing) Incr(ctx context.Context, key string, window int64, length time.Duration) (int64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.hits++
 	if f.down {
 		return 0, errors.New("connection refused")
 	}
-	return f.mem.Incr(ctx, key, window)
+	return f.mem.Incr(ctx, key, window, length)
 }
 
 func TestFallback(t *testing.T) {
@@ -139,5 +140,40 @@ func TestFallback(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "available again") {
 		t.Fatalf("the recovery was not logged:\n%s", logs.String())
+	}
+}
+
+func TestLongerWindow(t *testing.T) {
+	t.Parallel()
+	c := &clock{now: start.Truncate(time.Minute)}
+	l := &ratelimit.Limiter{Now: c.Now, Window: time.Minute}
+	if got := allowed(l, "signin:ip", 5, 3); got != 3 {
+		t.Fatalf("%d allowed, want 3", got)
+	}
+	c.Set(c.Now().Add(59 * time.Second))
+	if got := allowed(l, "signin:ip", 5, 3); got != 2 {
+		t.Fatalf("later in the same minute %d allowed, want 2", got)
+	}
+	c.Set(c.Now().Add(time.Second))
+	if got := allowed(l, "signin:ip", 5, 6); got != 5 {
+		t.Fatalf("in the next minute %d allowed, want 5", got)
+	}
+}
+
+// TestMemoryForgets counts many keys that anyone could make up, and shows
+// that the counters of past windows are dropped once a later one starts.
+func TestMemoryForgets(t *testing.T) {
+	t.Parallel()
+	var m ratelimit.Memory
+	ctx := context.Background()
+	for i := range 1000 {
+		m.Incr(ctx, "email:"+strconv.Itoa(i), 1, time.Minute)
+	}
+	if n, _ := m.Incr(ctx, "email:1", 1, time.Minute); n != 2 {
+		t.Fatalf("a key counted twice in one window: %d", n)
+	}
+	m.Incr(ctx, "email:new", 2, time.Minute)
+	if got := m.Len(); got != 1 {
+		t.Fatalf("%d counters kept after a new window started, want 1", got)
 	}
 }

@@ -34,12 +34,12 @@ func NewRedis(url, prefix string) (*Redis, error) {
 }
 
 // Incr adds one to key's count in window, in one round trip with the key's
-// expiry.
-func (r *Redis) Incr(ctx context.Context, key string, window int64) (int64, error) {
+// expiry, once the window of the given length is over.
+func (r *Redis) Incr(ctx context.Context, key string, window int64, length time.Duration) (int64, error) {
 	k := r.prefix + key + ":" + strconv.FormatInt(window, 10)
 	pipe := r.client.TxPipeline()
 	incr := pipe.Incr(ctx, k)
-	pipe.Expire(ctx, k, 2*Window)
+	pipe.Expire(ctx, k, 2*length)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return 0, fmt.Errorf("redis: %w", err)
 	}

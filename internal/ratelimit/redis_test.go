@@ -104,3 +104,28 @@ func redisClient(t *testing.T, url string) *redis.Client {
 	t.Cleanup(func() { c.Close() })
 	return c
 }
+
+// TestRedisLongerWindow counts in one-minute windows, as sign-in attempts
+// are: the count lasts the whole minute, and its key expires after it.
+func TestRedisLongerWindow(t *testing.T) {
+	t.Parallel()
+	url, prefix := redisURL(t), uniquePrefix()
+	c := &clock{now: time.Now().Add(time.Hour).Truncate(time.Minute)}
+	l := &ratelimit.Limiter{Shared: newRedis(t, url, prefix), Now: c.Now, Window: time.Minute}
+	if got := allowed(l, "signin", 3, 2); got != 2 {
+		t.Fatalf("%d allowed, want 2", got)
+	}
+	c.Set(c.Now().Add(59 * time.Second))
+	if got := allowed(l, "signin", 3, 2); got != 1 {
+		t.Fatalf("later in the same minute %d allowed, want 1", got)
+	}
+	key := prefix + "signin:" + strconv.FormatInt(c.Now().Unix()/60, 10)
+	ttl, err := redisClient(t, url).TTL(context.Background(), key).Result()
+	if err != nil || ttl <= time.Minute || ttl > 2*time.Minute {
+		t.Fatalf("key %s TTL %v (%v): a one-minute window's key must outlive the minute, within two", key, ttl, err)
+	}
+	c.Set(c.Now().Add(time.Second))
+	if got := allowed(l, "signin", 3, 4); got != 3 {
+		t.Fatalf("in the next minute %d allowed, want 3", got)
+	}
+}

@@ -1,6 +1,10 @@
 package store
 
-import "pay/internal/team"
+import (
+	"context"
+
+	"pay/internal/team"
+)
 
 // UserColumns lists the users table's columns in the order ScanUser reads them.
 const UserColumns = `id, email, password_hash, totp_secret, disabled, created_at,
@@ -42,4 +46,14 @@ func ScanMembership(scan func(dest ...any) error, c Codec) (*team.Membership, er
 		return nil, err
 	}
 	return &m, nil
+}
+
+// UserUnchanged says why a conditional update of user id changed no row:
+// the error of get (not found) if there is no such user, else conflict,
+// the user's state forbidding the change.
+func UserUnchanged(ctx context.Context, get func(context.Context, int64) (*team.User, error), id int64, conflict *team.Error) error {
+	if _, err := get(ctx, id); err != nil {
+		return err
+	}
+	return conflict
 }

@@ -17,6 +17,7 @@ var (
 	ErrForbidden    = errors.New("forbidden")    // the user may not do this
 	ErrNotFound     = errors.New("not found")    // no such user, session or membership
 	ErrConflict     = errors.New("conflict")     // taken, already used, or not in a state that allows this
+	ErrUnavailable  = errors.New("unavailable")  // too busy to do this now: try again shortly
 )
 
 // Error is a team error. Kind is one of the kinds above; Message is safe to

@@ -26,10 +26,25 @@ type Store interface {
 	// UserUpdate stores u's password hash, PasswordChangeRequired, TOTP
 	// secret and Disabled flag; not found if there is no such user.
 	UserUpdate(ctx context.Context, u *User) error
-	// UserSignInFailed adds one failed attempt to the user's count in one
-	// statement, so concurrent failures all count, and returns the new
-	// count; not found if there is no such user.
-	UserSignInFailed(ctx context.Context, id int64) (int, error)
+	// UserPasswordRehash replaces the user's password hash with newHash if
+	// it is still old, in one conditional statement, touching nothing else
+	// of the user: a password changed, or a user disabled, meanwhile stays
+	// so. Conflict if the hash is no longer old; not found if there is no
+	// such user.
+	UserPasswordRehash(ctx context.Context, id int64, old, newHash string) error
+	// UserSignInAttempt counts a sign-in attempt before its password or
+	// code is checked: in one conditional statement it adds one to the
+	// user's failed attempts unless they have reached limit, and returns
+	// the new count. So however many attempts race, on however many
+	// instances, no more than limit are let through. Conflict if the count
+	// had reached limit (the user is locked out); not found if there is no
+	// such user.
+	UserSignInAttempt(ctx context.Context, id int64, limit int) (int, error)
+	// UserSignInAttemptUndo takes back an attempt that turned out right:
+	// it subtracts one from the user's failed attempts unless they are
+	// zero (an operator may have unlocked the user meanwhile); not found if
+	// there is no such user.
+	UserSignInAttemptUndo(ctx context.Context, id int64) error
 	// UserSignInReset sets the user's failed attempts to zero (a successful
 	// sign-in, or an operator unlocking the user); not found if there is no
 	// such user.

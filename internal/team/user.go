@@ -40,15 +40,20 @@ func (u *User) Locked() bool { return u.FailedSignIns >= MaxFailedSignIns }
 // MinPasswordLength is GOV.UK Pay's minimum password length.
 const MinPasswordLength = 10
 
-// argon2id parameters (RFC 9106's second recommended option, with 64 MiB).
+// argon2id parameters: OWASP's recommendation of 19 MiB and 2 iterations.
+// Each check of a password allocates argonMemory, so PasswordHashing bounds
+// how many run at once. Hashes made with other parameters (earlier
+// versions used 64 MiB and 3 iterations) still check, and are replaced at
+// the user's next sign-in.
 const (
-	argonTime    = 3
-	argonMemory  = 64 * 1024
-	argonThreads = 2
+	argonTime    = 2
+	argonMemory  = 19 * 1024 // KiB
+	argonThreads = 1
 	argonKeyLen  = 32
 )
 
-// HashPassword returns an argon2id hash of password with a fresh salt.
+// HashPassword returns an argon2id hash of password with a fresh salt. It
+// takes argonMemory; Users runs it within its PasswordHashing bound.
 func HashPassword(password string) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
@@ -58,29 +63,64 @@ func HashPassword(password string) string {
 		argon2.Version, argonMemory, argonTime, argonThreads, enc.EncodeToString(salt), enc.EncodeToString(key))
 }
 
-// CheckPassword reports whether password matches hash.
-func CheckPassword(hash, password string) bool {
+// argonHash is a parsed argon2id hash in the PHC string format.
+type argonHash struct {
+	memory, iterations uint32
+	threads            uint8
+	salt, key          []byte
+}
+
+// parseHash parses an argon2id hash; false if it is not one.
+func parseHash(hash string) (*argonHash, bool) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
+		return nil, false
 	}
 	var version int
-	var memory, iterations uint32
-	var threads uint8
+	var h argonHash
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false
+		return nil, false
 	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &iterations, &threads); err != nil {
-		return false
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &h.memory, &h.iterations, &h.threads); err != nil {
+		return nil, false
 	}
 	enc := base64.RawStdEncoding
-	salt, err1 := enc.DecodeString(parts[4])
-	want, err2 := enc.DecodeString(parts[5])
-	if err1 != nil || err2 != nil || len(want) == 0 {
+	var err1, err2 error
+	h.salt, err1 = enc.DecodeString(parts[4])
+	h.key, err2 = enc.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(h.key) == 0 || h.threads == 0 {
+		return nil, false
+	}
+	return &h, true
+}
+
+// CheckPassword reports whether password matches hash. It takes the memory
+// that hash names; Users runs it within its PasswordHashing bound.
+func CheckPassword(hash, password string) bool {
+	h, ok := parseHash(hash)
+	if !ok {
 		return false
 	}
-	got := argon2.IDKey([]byte(password), salt, iterations, memory, threads, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1
+	got := argon2.IDKey([]byte(password), h.salt, h.iterations, h.memory, h.threads, uint32(len(h.key)))
+	return subtle.ConstantTimeCompare(got, h.key) == 1
+}
+
+// hashMemory is the memory, in KiB, that checking a password against hash
+// takes: at least that of a fresh hash, which a check may make to replace
+// an outdated one, or check against instead (see checkAttempt).
+func hashMemory(hash string) int64 {
+	if h, ok := parseHash(hash); ok && h.memory > argonMemory {
+		return int64(h.memory)
+	}
+	return argonMemory
+}
+
+// outdated reports whether hash was made with other parameters than
+// HashPassword's, and should be replaced.
+func outdated(hash string) bool {
+	h, ok := parseHash(hash)
+	return !ok || h.memory != argonMemory || h.iterations != argonTime || h.threads != argonThreads ||
+		len(h.key) != argonKeyLen
 }
 
 // NewPassword returns a random password for a bootstrap or reset account.
@@ -114,6 +154,15 @@ type Users struct {
 	// Require2FA makes everyone set up an authenticator app before they
 	// can use the admin site; otherwise it is offered after each sign-in.
 	Require2FA bool
+	// Hashing bounds the memory that password hashes take at once; nil
+	// shares one bound with every other Users of the process.
+	Hashing *PasswordHashing
+	// LockedOut is called once when a failed attempt locks a user out. It
+	// is where the user will be told, by email, that they are locked out
+	// and how to get unlocked: the sign-in page says no more to them than
+	// to someone guessing at an unknown email. An error fails the attempt
+	// with it. Nil tells no one.
+	LockedOut func(ctx context.Context, u *User) error
 }
 
 func (s *Users) now() time.Time {
@@ -123,64 +172,171 @@ func (s *Users) now() time.Time {
 	return time.Now().UTC()
 }
 
+func (s *Users) hashing() *PasswordHashing {
+	if s.Hashing != nil {
+		return s.Hashing
+	}
+	return processHashing
+}
+
 // dummyHash is checked against when an email is unknown, so that a wrong
 // email takes as long as a wrong password and reveals nothing.
 var dummyHash = sync.OnceValue(func() string { return HashPassword(NewPassword()) })
 
 // CheckPassword checks an email and password. It returns the user on
-// success; ErrInvalidCredentials for an unknown email or a wrong password;
-// ErrLocked, without checking the password, for a user who is locked out or
-// disabled, and for the failure that locks them out.
+// success, with an outdated hash of the password replaced; and
+// ErrInvalidCredentials for an unknown email, a wrong password, and a user
+// who is disabled or locked out, whose password it does not check, so that
+// the answer tells nothing about which emails have accounts. The attempt
+// is counted before the password is checked, in the database, so that no
+// more than MaxFailedSignIns wrong passwords are ever checked however many
+// arrive at once on however many instances. ErrBusy, without counting or
+// checking, when password hashing is at its memory bound.
 func (s *Users) CheckPassword(ctx context.Context, email, password string) (*User, error) {
 	u, err := s.Store.UserGetByEmail(ctx, strings.TrimSpace(email))
 	if errors.Is(err, ErrNotFound) {
-		CheckPassword(dummyHash(), password)
-		return nil, ErrInvalidCredentials
+		u = nil
 	} else if err != nil {
 		return nil, err
 	}
-	if u.Locked() || u.Disabled {
-		return nil, ErrLocked
+	memory := int64(argonMemory)
+	if u != nil {
+		memory = hashMemory(u.PasswordHash)
 	}
+	var got outcome
+	err = s.hashing().Do(ctx, memory, func() (err error) {
+		got, err = s.checkAttempt(ctx, u, password)
+		return err
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case got == rightPassword:
+		return u, nil
+	case got == lockingOut:
+		// Told once the hashing memory is free again: telling may be slow.
+		if err := s.lockedOut(ctx, u); err != nil {
+			return nil, err
+		}
+	}
+	return nil, ErrInvalidCredentials
+}
+
+// outcome is what checking a password found.
+type outcome int
+
+const (
+	wrongPassword outcome = iota // or not checked: see checkAttempt
+	rightPassword
+	lockingOut // a wrong password, the failure that locked the user out
+)
+
+// checkAttempt counts an attempt at u's password and checks it. For an
+// unknown email (u is nil), a disabled user or one locked out, it checks
+// the password against a dummy hash instead, which takes as long, and
+// reports wrongPassword. A right password takes its attempt back and
+// replaces an outdated hash.
+func (s *Users) checkAttempt(ctx context.Context, u *User, password string) (outcome, error) {
+	if u != nil && !u.Disabled {
+		err := s.countAttempt(ctx, u)
+		if err == nil {
+			return s.checkCounted(ctx, u, password)
+		} else if err != ErrLocked {
+			return wrongPassword, err
+		}
+	}
+	CheckPassword(dummyHash(), password)
+	return wrongPassword, nil
+}
+
+// checkCounted checks u's password once its attempt is counted.
+func (s *Users) checkCounted(ctx context.Context, u *User, password string) (outcome, error) {
 	if !CheckPassword(u.PasswordHash, password) {
-		return nil, s.failed(ctx, u, ErrInvalidCredentials)
+		if u.Locked() {
+			return lockingOut, nil
+		}
+		return wrongPassword, nil
 	}
-	return u, nil
+	if err := s.Store.UserSignInAttemptUndo(ctx, u.ID); err != nil {
+		return wrongPassword, err
+	}
+	u.FailedSignIns = max(u.FailedSignIns-1, 0)
+	if !outdated(u.PasswordHash) {
+		return rightPassword, nil
+	}
+	// Within the memory CheckPassword holds, which counts a fresh hash.
+	fresh := HashPassword(password)
+	err := s.Store.UserPasswordRehash(ctx, u.ID, u.PasswordHash, fresh)
+	if errors.Is(err, ErrConflict) {
+		return rightPassword, nil // changed meanwhile: the change stands
+	} else if err != nil {
+		return wrongPassword, err
+	}
+	u.PasswordHash = fresh
+	return rightPassword, nil
 }
 
-// failed counts a failed attempt and returns err, or ErrLocked if this
-// attempt locked the user out.
-func (s *Users) failed(ctx context.Context, u *User, err error) error {
-	n, cerr := s.Store.UserSignInFailed(ctx, u.ID)
-	if cerr != nil {
-		return cerr
-	}
-	u.FailedSignIns = n
-	if u.Locked() {
+// countAttempt counts an attempt to sign in as u before it is checked;
+// ErrLocked if u has reached MaxFailedSignIns, in which case it must not
+// be checked.
+func (s *Users) countAttempt(ctx context.Context, u *User) error {
+	n, err := s.Store.UserSignInAttempt(ctx, u.ID, MaxFailedSignIns)
+	if errors.Is(err, ErrConflict) {
+		u.FailedSignIns = MaxFailedSignIns
 		return ErrLocked
-	}
-	return err
-}
-
-// CheckCode checks a security code from the user's authenticator app. Each
-// code is accepted once. A wrong or reused code counts as a failed attempt:
-// ErrInvalidCode, or ErrLocked when the user is (or now becomes) locked out.
-// A right code ends the run of failures.
-func (s *Users) CheckCode(ctx context.Context, u *User, code string) error {
-	if u.Locked() || u.Disabled {
-		return ErrLocked
-	}
-	step, ok := MatchTOTP(u.TOTPSecret, code, s.now())
-	if !ok {
-		return s.failed(ctx, u, ErrInvalidCode)
-	}
-	if err := s.Store.UserTOTPStep(ctx, u.ID, step); errors.Is(err, ErrConflict) {
-		return s.failed(ctx, u, ErrInvalidCode)
 	} else if err != nil {
 		return err
 	}
-	u.TOTPLastStep = step
+	u.FailedSignIns = n
+	return nil
+}
+
+// lockedOut tells u, through LockedOut, that the failure just counted
+// locked them out.
+func (s *Users) lockedOut(ctx context.Context, u *User) error {
+	if s.LockedOut == nil {
+		return nil
+	}
+	return s.LockedOut(ctx, u)
+}
+
+// CheckCode checks a security code from the user's authenticator app. Each
+// code is accepted once. The attempt is counted before the code is
+// checked, as a password's is; a wrong or reused code stays counted:
+// ErrInvalidCode, or ErrLocked when the user is (or now becomes) locked out
+// or is disabled. A right code ends the run of failures.
+func (s *Users) CheckCode(ctx context.Context, u *User, code string) error {
+	if u.Disabled {
+		return ErrLocked
+	}
+	if err := s.countAttempt(ctx, u); err != nil {
+		return err
+	}
+	step, ok := MatchTOTP(u.TOTPSecret, code, s.now())
+	if ok {
+		err := s.Store.UserTOTPStep(ctx, u.ID, step)
+		if errors.Is(err, ErrConflict) {
+			ok = false
+		} else if err != nil {
+			return err
+		}
+	}
+	if !ok {
+		return s.codeFailed(ctx, u)
+	}
+	u.TOTPLastStep, u.FailedSignIns = step, 0
 	return s.Store.UserSignInReset(ctx, u.ID)
+}
+
+// codeFailed answers a counted, wrong security code.
+func (s *Users) codeFailed(ctx context.Context, u *User) error {
+	if !u.Locked() {
+		return ErrInvalidCode
+	}
+	if err := s.lockedOut(ctx, u); err != nil {
+		return err
+	}
+	return ErrLocked
 }
 
 // SignedIn records a sign-in that needed no security code (the user has no
@@ -239,7 +395,8 @@ func (s *Users) SetUpTOTP(ctx context.Context, sess *Session, u *User, code stri
 }
 
 // ChangePassword sets the user's password: ErrPasswordTooShort for one of
-// fewer than MinPasswordLength characters. It ends every session of the
+// fewer than MinPasswordLength characters, ErrBusy when password hashing is
+// at its memory bound. It ends every session of the
 // user, which the old password opened, in the same transaction; the caller
 // starts a fresh one.
 func (s *Users) ChangePassword(ctx context.Context, u *User, password string) error {
@@ -247,13 +404,24 @@ func (s *Users) ChangePassword(ctx context.Context, u *User, password string) er
 		return ErrPasswordTooShort
 	}
 	changed := *u
-	changed.PasswordHash = HashPassword(password)
 	changed.PasswordChangeRequired = false
+	if err := s.hash(ctx, &changed.PasswordHash, password); err != nil {
+		return err
+	}
 	if err := s.updateSignedOut(ctx, &changed); err != nil {
 		return err
 	}
 	*u = changed
 	return nil
+}
+
+// hash sets *dst to a hash of password, within the memory bound; ErrBusy
+// if the bound stays full.
+func (s *Users) hash(ctx context.Context, dst *string, password string) error {
+	return s.hashing().Do(ctx, argonMemory, func() error {
+		*dst = HashPassword(password)
+		return nil
+	})
 }
 
 // updateSignedOut stores u and ends every session of the user, in one
@@ -283,7 +451,8 @@ const maxEmailLength = 254
 // user chooses their own at first sign-in. The user gets the role in the
 // service unless ServiceID is 0, in the same transaction, so a refused
 // role leaves no user behind. Invalid for a bad email or role, conflict if
-// the email is taken, not found if the service does not exist.
+// the email is taken, not found if the service does not exist, ErrBusy
+// when password hashing is at its memory bound.
 func (s *Users) Create(ctx context.Context, nu *NewUser) (*User, string, error) {
 	email := strings.TrimSpace(nu.Email)
 	if !strings.Contains(email, "@") || len(email) > maxEmailLength {
@@ -293,7 +462,10 @@ func (s *Users) Create(ctx context.Context, nu *NewUser) (*User, string, error) 
 		return nil, "", Errorf(ErrInvalid, "unknown role %q", nu.Role)
 	}
 	password := NewPassword()
-	u := &User{Email: email, PasswordHash: HashPassword(password), PasswordChangeRequired: true}
+	u := &User{Email: email, PasswordChangeRequired: true}
+	if err := s.hash(ctx, &u.PasswordHash, password); err != nil {
+		return nil, "", err
+	}
 	if err := s.Store.TeamUpdate(ctx, func(tx Tx) error { return InsertMember(ctx, tx, u, nu) }); err != nil {
 		return nil, "", err
 	}

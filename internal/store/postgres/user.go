@@ -144,16 +144,39 @@ func (t teamTx) UserUpdate(ctx context.Context, u *team.User) error {
 	return teamAffectedOne(tag, err, "user")
 }
 
-// UserSignInFailed counts one more failed attempt in one statement and
-// returns the count; not found if there is no such user.
-func (s *Store) UserSignInFailed(ctx context.Context, id int64) (int, error) {
-	var n int
-	err := s.pool.QueryRow(ctx,
-		`UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 RETURNING failed_sign_ins`, id).Scan(&n)
+// UserPasswordRehash replaces a password hash that is still old; conflict
+// if it is not, not found if there is no such user.
+func (s *Store) UserPasswordRehash(ctx context.Context, id int64, old, newHash string) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`, newHash, id, old)
 	if err != nil {
+		return teamError(err, "user")
+	}
+	if tag.RowsAffected() == 0 {
+		return store.UserUnchanged(ctx, s.UserGet, id, team.Errorf(team.ErrConflict, "the password of user %d changed meanwhile", id))
+	}
+	return nil
+}
+
+// UserSignInAttempt counts an attempt unless the user has reached limit,
+// in one conditional statement; conflict if they had, not found if there is
+// no such user.
+func (s *Store) UserSignInAttempt(ctx context.Context, id int64, limit int) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `UPDATE users SET failed_sign_ins = failed_sign_ins + 1
+		WHERE id = $1 AND failed_sign_ins < $2 RETURNING failed_sign_ins`, id, limit).Scan(&n)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, store.UserUnchanged(ctx, s.UserGet, id, team.Errorf(team.ErrConflict, "user %d has reached the limit of failed sign-ins", id))
+	} else if err != nil {
 		return 0, teamError(err, "user")
 	}
 	return n, nil
+}
+
+// UserSignInAttemptUndo takes back one counted attempt, never below zero;
+// not found if there is no such user.
+func (s *Store) UserSignInAttemptUndo(ctx context.Context, id int64) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE users SET failed_sign_ins = greatest(failed_sign_ins - 1, 0) WHERE id = $1`, id)
+	return teamAffectedOne(tag, err, "user")
 }
 
 // UserSignInReset sets a user's failed attempts to zero; not found if there

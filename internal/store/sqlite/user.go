@@ -150,15 +150,37 @@ func (t teamTx) UserUpdate(ctx context.Context, u *team.User) error {
 	return teamAffectedOne(res, err, "user")
 }
 
-// UserSignInFailed counts one more failed attempt and returns the count.
-func (s *Store) UserSignInFailed(ctx context.Context, id int64) (int, error) {
+// UserPasswordRehash replaces a password hash that is still old; conflict
+// if it is not, not found if there is no such user.
+func (s *Store) UserPasswordRehash(ctx context.Context, id int64, old, newHash string) error {
+	res, err := s.write.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?`, newHash, id, old)
+	n, err := teamAffected(res, err, "user")
+	if err == nil && n == 0 {
+		return store.UserUnchanged(ctx, s.UserGet, id, team.Errorf(team.ErrConflict, "the password of user %d changed meanwhile", id))
+	}
+	return err
+}
+
+// UserSignInAttempt counts an attempt unless the user has reached limit,
+// in one conditional statement; conflict if they had, not found if there is
+// no such user.
+func (s *Store) UserSignInAttempt(ctx context.Context, id int64, limit int) (int, error) {
 	var n int
-	err := s.write.QueryRowContext(ctx,
-		`UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = ? RETURNING failed_sign_ins`, id).Scan(&n)
-	if err != nil {
+	err := s.write.QueryRowContext(ctx, `UPDATE users SET failed_sign_ins = failed_sign_ins + 1
+		WHERE id = ? AND failed_sign_ins < ? RETURNING failed_sign_ins`, id, limit).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, store.UserUnchanged(ctx, s.UserGet, id, team.Errorf(team.ErrConflict, "user %d has reached the limit of failed sign-ins", id))
+	} else if err != nil {
 		return 0, teamError(err, "user")
 	}
 	return n, nil
+}
+
+// UserSignInAttemptUndo takes back one counted attempt, never below zero;
+// not found if there is no such user.
+func (s *Store) UserSignInAttemptUndo(ctx context.Context, id int64) error {
+	res, err := s.write.ExecContext(ctx, `UPDATE users SET failed_sign_ins = max(failed_sign_ins - 1, 0) WHERE id = ?`, id)
+	return teamAffectedOne(res, err, "user")
 }
 
 // UserSignInReset sets a user's failed attempts to zero.

@@ -16,6 +16,7 @@ import (
 func testTeam(t *testing.T, open Opener) {
 	t.Run("User", func(t *testing.T) { t.Parallel(); testUser(t, open) })
 	t.Run("UserSignIn", func(t *testing.T) { t.Parallel(); testUserSignIn(t, open) })
+	t.Run("UserSignInAttemptConcurrent", func(t *testing.T) { t.Parallel(); testSignInAttemptConcurrent(t, open) })
 	t.Run("UserTOTPStepConcurrent", func(t *testing.T) { t.Parallel(); testTOTPStepConcurrent(t, open) })
 	t.Run("Membership", func(t *testing.T) { t.Parallel(); testMembership(t, open) })
 	t.Run("Session", func(t *testing.T) { t.Parallel(); testSession(t, open) })
@@ -86,25 +87,41 @@ func testUserSignIn(t *testing.T, open Opener) {
 		}
 		wantErr(t, f.Team.UserUpdate(f.ctx, &team.User{ID: 999999}), team.ErrNotFound)
 	})
-	t.Run("FailedSignIns", func(t *testing.T) {
+	t.Run("PasswordRehash", func(t *testing.T) {
+		old, _ := f.Team.UserGet(f.ctx, other.ID)
+		mustOK(t, f.Team.UserPasswordRehash(f.ctx, other.ID, old.PasswordHash, "rehashed"))
+		wantErr(t, f.Team.UserPasswordRehash(f.ctx, other.ID, old.PasswordHash, "stale"), team.ErrConflict)
+		got, _ := f.Team.UserGet(f.ctx, other.ID)
+		old.PasswordHash = "rehashed"
+		if diff := cmp.Diff(old, got); diff != "" {
+			t.Fatalf("after UserPasswordRehash (-want +got):\n%s", diff)
+		}
+		wantErr(t, f.Team.UserPasswordRehash(f.ctx, 999999, "rehashed", "x"), team.ErrNotFound)
+	})
+	t.Run("SignInAttempts", func(t *testing.T) {
 		for want := 1; want <= 3; want++ {
-			n, err := f.Team.UserSignInFailed(f.ctx, other.ID)
+			n, err := f.Team.UserSignInAttempt(f.ctx, other.ID, 3)
 			mustOK(t, err)
 			if n != want {
-				t.Fatalf("UserSignInFailed = %d, want %d", n, want)
+				t.Fatalf("UserSignInAttempt = %d, want %d", n, want)
 			}
 		}
+		_, err := f.Team.UserSignInAttempt(f.ctx, other.ID, 3)
+		wantErr(t, err, team.ErrConflict)
+		mustOK(t, f.Team.UserSignInAttemptUndo(f.ctx, other.ID))
 		got, _ := f.Team.UserGet(f.ctx, other.ID)
-		if got.FailedSignIns != 3 {
-			t.Fatalf("FailedSignIns = %d, want 3", got.FailedSignIns)
+		if got.FailedSignIns != 2 {
+			t.Fatalf("after a refused attempt and an undo, FailedSignIns = %d, want 2", got.FailedSignIns)
 		}
 		mustOK(t, f.Team.UserSignInReset(f.ctx, other.ID))
+		mustOK(t, f.Team.UserSignInAttemptUndo(f.ctx, other.ID))
 		got, _ = f.Team.UserGet(f.ctx, other.ID)
 		if got.FailedSignIns != 0 {
-			t.Fatalf("after reset FailedSignIns = %d", got.FailedSignIns)
+			t.Fatalf("after a reset and an undo FailedSignIns = %d, want 0", got.FailedSignIns)
 		}
-		_, err := f.Team.UserSignInFailed(f.ctx, 999999)
+		_, err = f.Team.UserSignInAttempt(f.ctx, 999999, 3)
 		wantErr(t, err, team.ErrNotFound)
+		wantErr(t, f.Team.UserSignInAttemptUndo(f.ctx, 999999), team.ErrNotFound)
 		wantErr(t, f.Team.UserSignInReset(f.ctx, 999999), team.ErrNotFound)
 	})
 	t.Run("TOTPStep", func(t *testing.T) {
@@ -118,6 +135,28 @@ func testUserSignIn(t *testing.T, open Opener) {
 		}
 		wantErr(t, f.Team.UserTOTPStep(f.ctx, 999999, 5), team.ErrNotFound)
 	})
+}
+
+// testSignInAttemptConcurrent counts many attempts at once: exactly limit
+// of them get through, the rest are refused as the user is locked out.
+func testSignInAttemptConcurrent(t *testing.T, open Opener) {
+	f := setup(t, open)
+	u := f.newUser(t, "guesser@example.org")
+	const limit = 10
+	errs := race(4*limit, func(int) error { _, err := f.Team.UserSignInAttempt(f.ctx, u.ID, limit); return err })
+	passed := 0
+	for _, err := range errs {
+		if err == nil {
+			passed++
+		} else {
+			wantErr(t, err, team.ErrConflict)
+		}
+	}
+	got, err := f.Team.UserGet(f.ctx, u.ID)
+	mustOK(t, err)
+	if passed != limit || got.FailedSignIns != limit {
+		t.Fatalf("%d of %d racing attempts got through, count %d; want %d", passed, len(errs), got.FailedSignIns, limit)
+	}
 }
 
 // testTOTPStepConcurrent sends one code from several requests at once:

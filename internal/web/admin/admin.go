@@ -16,6 +16,7 @@ import (
 	_ "time/tzdata" // pages show times in Europe/London wherever Pay runs
 
 	"pay/internal/pay"
+	"pay/internal/ratelimit"
 	"pay/internal/team"
 	"pay/internal/web"
 )
@@ -55,6 +56,9 @@ type Config struct {
 	// Client sends the API Explorer's requests; a client with a 30-second
 	// timeout by default.
 	Client *http.Client
+	// SignInLimiter counts sign-in attempts per address and per email, in
+	// one-minute windows (its Window); nil counts none.
+	SignInLimiter *ratelimit.Limiter
 }
 
 // Handler serves the admin site.
@@ -72,6 +76,8 @@ type Handler struct {
 	now       func() time.Time
 	client    *http.Client
 	london    *time.Location
+
+	signInLimiter *ratelimit.Limiter
 }
 
 // New parses the templates and returns the handler.
@@ -96,7 +102,7 @@ func New(c Config) (*Handler, error) {
 	}
 	return &Handler{store: c.Store, payments: c.Payments, accounts: c.Accounts, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
 		publicURL: c.PublicURL, secure: c.SecureCookies, templates: t, logger: c.Logger, now: c.Now,
-		client: c.Client, london: london}, nil
+		client: c.Client, london: london, signInLimiter: c.SignInLimiter}, nil
 }
 
 var templateFuncs = template.FuncMap{

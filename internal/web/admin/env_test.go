@@ -16,6 +16,7 @@ import (
 	"pay/internal/api"
 	"pay/internal/apptest"
 	"pay/internal/pay"
+	"pay/internal/ratelimit"
 	"pay/internal/team"
 	"pay/internal/web"
 	"pay/internal/web/admin"
@@ -51,6 +52,8 @@ type env struct {
 type options struct {
 	require2FA    bool
 	secureCookies bool
+	signInLimiter *ratelimit.Limiter
+	hashing       *team.PasswordHashing
 }
 
 func newEnv(t *testing.T, opts ...func(*options)) *env {
@@ -60,7 +63,7 @@ func newEnv(t *testing.T, opts ...func(*options)) *env {
 		f(&o)
 	}
 	e := &env{Env: apptest.New(t, apptest.SQLite), logs: &strings.Builder{}}
-	e.users = &team.Users{Store: e.Store, Now: e.Clock.Now, Require2FA: o.require2FA}
+	e.users = &team.Users{Store: e.Store, Now: e.Clock.Now, Require2FA: o.require2FA, Hashing: o.hashing}
 	e.service, e.account = e.newService("Licence service", pay.AccountTest)
 	_, e.other = e.newService("Other service", pay.AccountLive)
 	e.start(o)
@@ -76,7 +79,7 @@ func (e *env) start(o options) {
 	accounts := &pay.Accounts{Store: e.Store, Secret: testSecret, Now: e.Clock.Now}
 	h, err := admin.New(admin.Config{Store: e.Store, Payments: e.Payments, Accounts: accounts, Users: e.users, Secret: testSecret,
 		PublicURL: publicURL, SecureCookies: o.secureCookies, Logger: logger, Now: e.Clock.Now,
-		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}})
+		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}, SignInLimiter: o.signInLimiter})
 	must(e.T, err)
 	h.Register(mux)
 	(&api.API{Payments: e.Payments, Accounts: accounts, Store: e.Store, PublicURL: publicURL, Logger: logger}).Register(mux)

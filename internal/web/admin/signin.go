@@ -3,13 +3,18 @@ package admin
 import (
 	"bytes"
 	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"html/template"
 	"image/png"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pquerna/otp"
 
@@ -76,18 +81,68 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		h.templates.Render(w, r, http.StatusOK, "sign_in", d)
 		return
 	}
+	if !h.signInAllowed(r, email) {
+		h.signInRefused(w, r, d, http.StatusTooManyRequests, time.Minute, "Too many attempts to sign in. Wait a minute and try again.")
+		return
+	}
 	u, err := h.users.CheckPassword(r.Context(), email, password)
 	switch {
-	case err == team.ErrInvalidCredentials:
-		d.Errors = []fieldError{{"email", err.(*team.Error).Message}}
+	case errors.Is(err, team.ErrUnauthorised):
+		// A locked-out user gets this answer too, as an unknown email
+		// does: it must not tell which emails have accounts.
+		d.Errors = []fieldError{{"email", team.ErrInvalidCredentials.Message}}
 		h.templates.Render(w, r, http.StatusOK, "sign_in", d)
-	case err == team.ErrLocked:
-		h.locked(w, r)
+	case errors.Is(err, team.ErrUnavailable):
+		h.signInRefused(w, r, d, http.StatusServiceUnavailable, 5*time.Second, team.ErrBusy.Message)
 	case err != nil:
 		h.systemError(w, r, err)
 	default:
 		h.openSession(w, r, u, d.Next)
 	}
+}
+
+// Sign-in attempts allowed in a minute from one address and for one
+// email, counted before any password is checked, on every instance
+// together when the limiter is shared (REDIS_URL).
+const (
+	signInsPerAddress = 30
+	signInsPerEmail   = 5
+)
+
+// signInAllowed counts a sign-in attempt from r's address and for email,
+// and reports whether both counts are within their limits. Emails are
+// counted by a hash, so the shared counter holds none.
+func (h *Handler) signInAllowed(r *http.Request, email string) bool {
+	if h.signInLimiter == nil {
+		return true
+	}
+	sum := sha256.Sum256([]byte(strings.ToLower(email)))
+	return h.signInLimiter.Allow(r.Context(), "signin:address:"+clientAddress(r), signInsPerAddress) &&
+		h.signInLimiter.Allow(r.Context(), "signin:email:"+hex.EncodeToString(sum[:16]), signInsPerEmail)
+}
+
+// clientAddress is the address a request came from, as the key of its
+// rate limit: an IPv6 address by its /64, which one client commonly has
+// whole.
+func clientAddress(r *http.Request) string {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	addr := ap.Addr().Unmap()
+	if addr.Is6() {
+		p, _ := addr.Prefix(64)
+		return p.String()
+	}
+	return addr.String()
+}
+
+// signInRefused shows the sign-in form again with why the attempt was
+// turned away before its password was checked, and when to try again.
+func (h *Handler) signInRefused(w http.ResponseWriter, r *http.Request, d *signInData, status int, retry time.Duration, why string) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(retry/time.Second)))
+	d.Errors = []fieldError{{"email", why}}
+	h.templates.Render(w, r, status, "sign_in", d)
 }
 
 // openSession starts the session of a user whose password was right.
@@ -196,6 +251,15 @@ func (h *Handler) advance(q *request, stage team.SessionStage, next string) {
 	q.redirect(h.afterStage(q.user, stage, next))
 }
 
+// statusOf is the status of a page that shows a team error in its form:
+// 503 when Pay is too busy to do it now, 200 for the user's own mistakes.
+func statusOf(err error) int {
+	if errors.Is(err, team.ErrUnavailable) {
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusOK
+}
+
 func (h *Handler) newPasswordPage(q *request) {
 	h.render(q, http.StatusOK, "new_password", h.page(q, "Choose your password", ""))
 }
@@ -210,9 +274,9 @@ func (h *Handler) newPassword(q *request) {
 		return
 	}
 	err := h.users.ChangePassword(q.ctx, q.user, password)
-	if err == team.ErrPasswordTooShort {
+	if err == team.ErrPasswordTooShort || err == team.ErrBusy {
 		d.Errors = []fieldError{{"password", err.(*team.Error).Message}}
-		h.render(q, http.StatusOK, "new_password", d)
+		h.render(q, statusOf(err), "new_password", d)
 		return
 	} else if err != nil {
 		h.systemError(q.w, q.r, err)

@@ -5,10 +5,12 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"pay/internal/ratelimit"
 	"pay/internal/team"
 )
 
@@ -222,9 +224,18 @@ func TestLockout(t *testing.T) {
 	if p.status != http.StatusForbidden || p.heading() != "You cannot sign in to Pay" || !p.has("pay users unlock") {
 		t.Fatalf("the tenth failure: %d %q", p.status, p.heading())
 	}
-	p = b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
-	if p.status != http.StatusForbidden || !p.has("locked") {
-		t.Fatalf("the right password when locked out: %d %q", p.status, p.heading())
+	// Locked out, even the right password gets the answer an unknown email
+	// gets: the page must not tell which emails have accounts.
+	locked := b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
+	unknown := b.postSignIn(url.Values{"email": {"nobody@example.org"}, "password": {testPassword}})
+	want := []string{"email: Invalid email or password"}
+	if locked.status != http.StatusOK || !slices.Equal(locked.errors(), want) || locked.has("locked") ||
+		locked.status != unknown.status || !slices.Equal(locked.errors(), unknown.errors()) {
+		t.Fatalf("the right password when locked out: %d %v; an unknown email: %d %v", locked.status, locked.errors(),
+			unknown.status, unknown.errors())
+	}
+	if strings.ReplaceAll(locked.body, u.Email, "nobody@example.org") != unknown.body {
+		t.Fatal("the page for a locked-out user differs from the page for an unknown email")
 	}
 	if _, err := e.users.Unlock(e.Ctx, u.Email); err != nil {
 		t.Fatal(err)
@@ -342,5 +353,71 @@ func TestOneTimePassword(t *testing.T) {
 	again := e.browser()
 	if p := again.postSignIn(url.Values{"email": {created.Email}, "password": {password}}); p.status != http.StatusOK {
 		t.Fatalf("the one-time password worked twice: %d %s", p.status, p.location)
+	}
+}
+
+// TestSignInRateLimits counts sign-in attempts per email and per address:
+// past a limit the answer is 429 with the form again, and no password is
+// checked, so the lockout does not count it.
+func TestSignInRateLimits(t *testing.T) {
+	t.Parallel()
+	// A clock that stands still, so that every attempt falls in one window.
+	now := time.Now()
+	limiter := &ratelimit.Limiter{Window: time.Minute, Now: func() time.Time { return now }}
+	e := newEnv(t, func(o *options) { o.signInLimiter = limiter })
+	u := e.user("admin@example.org", team.RoleAdmin, false)
+	b := e.browser()
+	wrong := url.Values{"email": {u.Email}, "password": {"wrong password"}}
+	for i := 1; i <= 5; i++ {
+		if p := b.postSignIn(wrong); p.status != http.StatusOK {
+			t.Fatalf("attempt %d for one email: %d", i, p.status)
+		}
+	}
+	p := b.postSignIn(url.Values{"email": {strings.ToUpper(u.Email)}, "password": {testPassword}})
+	if p.status != http.StatusTooManyRequests || p.header.Get("Retry-After") != "60" ||
+		!slices.Equal(p.errors(), []string{"email: Too many attempts to sign in. Wait a minute and try again."}) {
+		t.Fatalf("the sixth attempt for one email in a minute: %d %q %v", p.status, p.header.Get("Retry-After"), p.errors())
+	}
+	if sessionCookie(p) != nil {
+		t.Fatal("a refused attempt signed in")
+	}
+	if got, _ := e.Store.UserGet(e.Ctx, u.ID); got.FailedSignIns != 5 {
+		t.Fatalf("FailedSignIns = %d, want the 5 attempts that were checked", got.FailedSignIns)
+	}
+	// Other emails from the same address count towards its own limit.
+	refused := 0
+	for i := range 30 {
+		p := b.postSignIn(url.Values{"email": {"guess" + strconv.Itoa(i) + "@example.org"}, "password": {"x"}})
+		if p.status == http.StatusTooManyRequests {
+			refused++
+		}
+	}
+	if refused != 6 {
+		t.Fatalf("%d of 30 attempts at other emails refused, want the 6 past the address's 30 a minute", refused)
+	}
+}
+
+// TestSignInBusy fills the memory bound of password hashing: a sign-in is
+// answered 503, with the form and when to try again, and is not counted.
+func TestSignInBusy(t *testing.T) {
+	t.Parallel()
+	hashing := team.NewPasswordHashing(team.DefaultHashingMemory, 10*time.Millisecond)
+	e := newEnv(t, func(o *options) { o.hashing = hashing })
+	u := e.user("admin@example.org", team.RoleAdmin, false)
+	held, release := make(chan struct{}), make(chan struct{})
+	go hashing.Do(e.Ctx, team.DefaultHashingMemory, func() error { close(held); <-release; return nil })
+	<-held
+	b := e.browser()
+	p := b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}})
+	close(release)
+	if p.status != http.StatusServiceUnavailable || p.header.Get("Retry-After") != "5" ||
+		!slices.Equal(p.errors(), []string{"email: " + team.ErrBusy.Message}) || !p.has(`value="admin@example.org"`) {
+		t.Fatalf("a sign-in with hashing at its bound: %d %q %v", p.status, p.header.Get("Retry-After"), p.errors())
+	}
+	if got, _ := e.Store.UserGet(e.Ctx, u.ID); got.FailedSignIns != 0 {
+		t.Fatalf("a turned-away attempt counted: %d", got.FailedSignIns)
+	}
+	if p := b.postSignIn(url.Values{"email": {u.Email}, "password": {testPassword}}); p.status != http.StatusSeeOther {
+		t.Fatalf("once the bound is free: %d %v", p.status, p.errors())
 	}
 }

@@ -70,6 +70,10 @@ type Tx interface {
 	// the hash exists.
 	APIKeyInsert(ctx context.Context, k *APIKey) error
 
+	// EmailInsert stores a new email to a payer as it is; conflict if its id
+	// is taken.
+	EmailInsert(ctx context.Context, e *Email) error
+
 	// JobInsert enqueues jobs, to run once the transaction commits.
 	JobInsert(ctx context.Context, jobs []Job) error
 }
@@ -105,7 +109,7 @@ func InsertPayment(ctx context.Context, st Store, params *PaymentInsertParams) e
 // TransitionPayment changes a payment's status under its lock in one
 // transaction: it checks the change with ApplyTransition, stores the
 // payment, appends the event, makes the agreement change and enqueues the
-// jobs. Of two concurrent transitions of one payment, exactly one wins; the
+// jobs and emails. Of two concurrent transitions of one payment, exactly one wins; the
 // other gets a conflict wrapping a *TransitionError. Not found if the
 // account (any for 0) has no such payment.
 func TransitionPayment(ctx context.Context, st Store, params *PaymentTransitionParams) (*Payment, error) {
@@ -120,6 +124,9 @@ func TransitionPayment(ctx context.Context, st Store, params *PaymentTransitionP
 			return err
 		}
 		if err := savePayment(ctx, tx, p, ev, params.Jobs); err != nil {
+			return err
+		}
+		if err := insertEmails(ctx, tx, params.Emails); err != nil {
 			return err
 		}
 		if params.Agreement != nil {
@@ -159,7 +166,8 @@ func InsertRefund(ctx context.Context, st Store, params *RefundInsertParams) err
 
 // TransitionRefund changes a refund's status under its payment's lock with
 // ApplyRefundTransition, stores the refund and the payment (a refund in
-// error gives its amount back) and appends the event, in one transaction.
+// error gives its amount back), appends the event and stores and enqueues
+// the emails, in one transaction.
 // Not found if there is no such refund; a conflict wrapping a
 // *RefundTransitionError if the status does not allow the change.
 func TransitionRefund(ctx context.Context, st Store, params *RefundTransitionParams) (*Refund, error) {
@@ -177,6 +185,9 @@ func TransitionRefund(ctx context.Context, st Store, params *RefundTransitionPar
 			return err
 		}
 		out = r
+		if err := insertEmails(ctx, tx, params.Emails); err != nil {
+			return err
+		}
 		return savePayment(ctx, tx, p, ev, nil)
 	})
 	return out, err

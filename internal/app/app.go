@@ -216,6 +216,7 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	cards.Register(mux)
 	admins, err := admin.New(admin.Config{Store: a.Store, Payments: a.Payments, Accounts: a.Accounts, Users: a.Users, Secret: a.Secret,
+		Emails: a.Emails, EmailTemplates: a.Templates, Outbox: a.Sender.Outbox(),
 		PublicURL: a.Config.PublicURL, SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now})
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"time"
 	_ "time/tzdata" // pages show times in Europe/London wherever Pay runs
 
+	"pay/internal/notify"
 	"pay/internal/pay"
 	"pay/internal/team"
 	"pay/internal/web"
@@ -28,6 +29,11 @@ type Config struct {
 	Payments *pay.Payments
 	Accounts *pay.Accounts
 	Users    *team.Users
+	// Emails reads the emails to payers; EmailTemplates writes the
+	// settings' previews; Outbox says emails are kept, not sent (no SMTP).
+	Emails         *pay.Emails
+	EmailTemplates *notify.Templates
+	Outbox         bool
 	// Secret is the instance secret: it checks API key checksums and keys
 	// the forms' CSRF tokens.
 	Secret []byte
@@ -57,6 +63,10 @@ type Handler struct {
 	now       func() time.Time
 	client    *http.Client
 	london    *time.Location
+
+	emailService *pay.Emails
+	mail         *notify.Templates
+	outbox       bool
 }
 
 // New parses the templates and returns the handler.
@@ -81,7 +91,7 @@ func New(c Config) (*Handler, error) {
 	}
 	return &Handler{store: c.Store, payments: c.Payments, accounts: c.Accounts, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
 		publicURL: c.PublicURL, secure: c.SecureCookies, templates: t, logger: c.Logger, now: c.Now,
-		client: c.Client, london: london}, nil
+		client: c.Client, london: london, emailService: c.Emails, mail: c.EmailTemplates, outbox: c.Outbox}, nil
 }
 
 var templateFuncs = template.FuncMap{
@@ -146,6 +156,11 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	account("POST /admin/accounts/{account}/api-keys/{key}/revoke", team.PermTokensDelete, h.revokeKey)
 	account("GET /admin/accounts/{account}/settings", team.PermPaymentTypesRead, h.settingsPage)
 	account("POST /admin/accounts/{account}/settings", team.PermPaymentTypesUpdate, h.settings)
+	account("GET /admin/accounts/{account}/settings/email-notifications", team.PermPaymentTypesRead, h.emailSettingsPage)
+	account("POST /admin/accounts/{account}/settings/email-notifications", team.PermPaymentTypesUpdate, h.emailSettings)
+	account("GET /admin/accounts/{account}/emails", team.PermTransactionsRead, h.emails)
+	account("GET /admin/accounts/{account}/emails/{id}", team.PermTransactionsDetails, h.email)
+	account("GET /admin/accounts/{account}/emails/{id}/html", team.PermTransactionsDetails, h.emailHTML)
 	account("GET /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorerPage)
 	account("POST /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorer)
 	route("/admin/", h.notFound)

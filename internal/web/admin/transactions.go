@@ -168,14 +168,20 @@ type eventRow struct {
 // it answers the request and returns false.
 func (h *Handler) payment(q *request) (*pay.Payment, bool) {
 	p, err := h.payments.Get(q.ctx, q.account.ID, q.r.PathValue("id"))
+	return p, h.found(q, err)
+}
+
+// found answers a request whose lookup failed, "not found" or a system
+// error, and reports whether the lookup worked.
+func (h *Handler) found(q *request, err error) bool {
 	if pay.IsKind(err, pay.KindNotFound) {
 		h.notFound(q.w, q.r)
-		return nil, false
+		return false
 	} else if err != nil {
 		h.systemError(q.w, q.r, err)
-		return nil, false
+		return false
 	}
-	return p, true
+	return true
 }
 
 func (h *Handler) transaction(q *request) {

@@ -124,6 +124,10 @@ func TestEmailsOutbox(t *testing.T) {
 		t.Fatalf("emails page: %d\n%s", page.status, page.body)
 	}
 
+	detail := b.get(e.accountPath("/transactions/" + q.ID))
+	if !detail.has(`id="payment-emails"`) || !detail.has(`class="email-kind">Payment confirmation</a>`) || !detail.has("421 try later") {
+		t.Fatalf("transaction page lacks its email:\n%s", detail.body)
+	}
 	view := b.get(e.accountPath("/emails/" + sent.ID))
 	if view.status != http.StatusOK || !view.has("Payment for: New passport application") || !view.has(`id="email-to">payer@example.org`) {
 		t.Fatalf("email page: %d\n%s", view.status, view.body)

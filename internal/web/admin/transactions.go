@@ -138,8 +138,9 @@ type detailData struct {
 	Metadata  []row
 	Events    []eventRow
 	Refunds   []refundRow
-	RefundURL string // the refund form, when the user may refund and money is left
-	Refunded  bool   // a refund was just submitted
+	Emails    []emailRow // emails to the payer about the payment and its refunds
+	RefundURL string     // the refund form, when the user may refund and money is left
+	Refunded  bool       // a refund was just submitted
 	Back      string
 }
 
@@ -204,6 +205,14 @@ func (h *Handler) transaction(q *request) {
 	d.Title = "Transaction details – " + p.Reference
 	h.fillDetail(q, d)
 	h.fillRefunds(q, d, refunds, events)
+	emails, err := h.emailService.List(q.ctx, q.account.ID, p.ID)
+	if err != nil {
+		h.systemError(q.w, q.r, err)
+		return
+	}
+	for _, e := range emails {
+		d.Emails = append(d.Emails, h.emailRow(q, e))
+	}
 	h.render(q, http.StatusOK, "transaction", d)
 }
 

@@ -35,7 +35,8 @@ func (w *emailWorker) NextRetry(*river.Job[pay.EmailJob]) time.Time {
 // acknowledged and checked first, so a job that runs again (a retry after a
 // failure to record, or a job rescued after a crash) does not send twice.
 // A sending failure is recorded (retrying, or failed on the last attempt)
-// and returned, so River tries again.
+// and returned, so River tries again; an address that is not one fails at
+// once, and the job is cancelled.
 func (w *emailWorker) Work(ctx context.Context, job *river.Job[pay.EmailJob]) error {
 	d, err := w.emails.Data(ctx, 0, job.Args.EmailID)
 	if err != nil {
@@ -49,9 +50,14 @@ func (w *emailWorker) Work(ctx context.Context, job *river.Job[pay.EmailJob]) er
 		err = w.sender.Send(ctx, &notify.Message{ID: d.Email.ID, To: d.Email.To, Content: content})
 	}
 	if err != nil {
-		final := job.Attempt >= job.MaxAttempts
+		// A bad address fails for good at once; River retries the rest.
+		permanent := errors.Is(err, notify.ErrBadAddress)
+		final := permanent || job.Attempt >= job.MaxAttempts
 		if rerr := w.emails.RecordFailure(ctx, d.Email, err, final); rerr != nil {
 			return errors.Join(err, rerr)
+		}
+		if permanent {
+			return river.JobCancel(err)
 		}
 		return err
 	}

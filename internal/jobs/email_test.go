@@ -34,6 +34,11 @@ func (s *fakeSender) Outbox() bool { return s.outbox }
 // confirmation email, as capture does.
 func storedEmail(t *testing.T, env *apptest.Env) *pay.Email {
 	t.Helper()
+	return storedEmailTo(t, env, "payer@example.org")
+}
+
+func storedEmailTo(t *testing.T, env *apptest.Env, to string) *pay.Email {
+	t.Helper()
 	var acct *pay.Account
 	err := env.Store.Update(env.Ctx, func(tx pay.Tx) error {
 		var err error
@@ -44,7 +49,7 @@ func storedEmail(t *testing.T, env *apptest.Env) *pay.Email {
 		t.Fatal(err)
 	}
 	p := &pay.Payment{ID: pay.NewID(), AccountID: acct.ID, Amount: 500, Reference: "R1", Description: "Licence",
-		Email: "payer@example.org", Language: pay.LanguageEnglish, Status: pay.StatusCaptureReady, Provider: pay.ProviderSandbox,
+		Email: to, Language: pay.LanguageEnglish, Status: pay.StatusCaptureReady, Provider: pay.ProviderSandbox,
 		AuthorisationMode: pay.ModeWeb, Source: pay.SourceAPI}
 	if err := pay.InsertPayment(env.Ctx, env.Store, &pay.PaymentInsertParams{Payment: p}); err != nil {
 		t.Fatal(err)
@@ -122,6 +127,23 @@ func TestEmailWorker(t *testing.T) {
 			s.err = nil
 			if err := w.Work(env.Ctx, emailJob(e.ID, 3)); err != nil || s.sent != 0 {
 				t.Fatalf("a failed email was sent again: %v, %d", err, s.sent)
+			}
+		})
+
+		t.Run("BadAddressFailsAtOnce", func(t *testing.T) {
+			smtp, err := notify.NewSMTP("smtp://127.0.0.1:1", "pay@example.org") // never reached
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := newEmailWorker(t, env, smtp)
+			e := storedEmailTo(t, env, "payer@example.org\r\nBcc: everyone@example.org")
+			err = w.Work(env.Ctx, emailJob(e.ID, 1))
+			var cancel *river.JobCancelError
+			if !errors.As(err, &cancel) || !errors.Is(err, notify.ErrBadAddress) {
+				t.Fatalf("Work: %v, want the job cancelled for a bad address", err)
+			}
+			if got := w.mustGet(t, e.ID); got.Status != pay.EmailFailed {
+				t.Fatalf("status %s after a bad address, want failed", got.Status)
 			}
 		})
 

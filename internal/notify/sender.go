@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	netmail "net/mail"
 	"net/url"
@@ -21,9 +22,14 @@ type Message struct {
 	Content *pay.EmailContent
 }
 
+// ErrBadAddress wraps the error of a message whose recipient is not an
+// email address: sending it again cannot work.
+var ErrBadAddress = errors.New("not an email address")
+
 // Sender delivers messages.
 type Sender interface {
-	// Send delivers m, or returns why it could not; the caller retries.
+	// Send delivers m, or returns why it could not. An error wrapping
+	// ErrBadAddress is for good; the caller may retry others.
 	Send(ctx context.Context, m *Message) error
 	// Outbox reports whether messages are only kept (no SMTP server is
 	// configured), for people to read in the admin site.
@@ -93,7 +99,7 @@ func (s *SMTP) Send(ctx context.Context, m *Message) error {
 		return fmt.Errorf("from: %w", err)
 	}
 	if err := msg.To(m.To); err != nil {
-		return fmt.Errorf("to: %w", err)
+		return fmt.Errorf("to %q: %w: %v", m.To, ErrBadAddress, err)
 	}
 	msg.Subject(m.Content.Subject)
 	msg.SetMessageIDWithValue(m.ID + "@" + s.domain())

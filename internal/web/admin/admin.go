@@ -30,7 +30,8 @@ type Config struct {
 	Accounts *pay.Accounts
 	Users    *team.Users
 	// Emails reads the emails to payers; EmailTemplates writes the
-	// settings' previews; Outbox says emails are kept, not sent (no SMTP).
+	// settings' previews (nil: the ones from the store and package notify);
+	// Outbox says emails are kept, not sent (no SMTP).
 	Emails         *pay.Emails
 	EmailTemplates *notify.Templates
 	Outbox         bool
@@ -88,6 +89,14 @@ func New(c Config) (*Handler, error) {
 	}
 	if c.Client == nil {
 		c.Client = &http.Client{Timeout: 30 * time.Second}
+	}
+	if c.Emails == nil {
+		c.Emails = &pay.Emails{Store: c.Store, Now: c.Now}
+	}
+	if c.EmailTemplates == nil {
+		if c.EmailTemplates, err = notify.Parse(); err != nil {
+			return nil, err
+		}
 	}
 	return &Handler{store: c.Store, payments: c.Payments, accounts: c.Accounts, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
 		publicURL: c.PublicURL, secure: c.SecureCookies, templates: t, logger: c.Logger, now: c.Now,

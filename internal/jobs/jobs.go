@@ -19,9 +19,9 @@ import (
 // Deps are what the workers need.
 type Deps struct {
 	Payments *pay.Payments
-	Emails   *pay.Emails
-	// Templates write the emails, and Sender sends them (notify.Outbox{}
-	// keeps them for the admin site).
+	Emails   *pay.Emails // nil: on the payments' store
+	// Templates write the emails (nil: package notify's), and Sender sends
+	// them (nil: notify.Outbox{}, which keeps them for the admin site).
 	Templates *notify.Templates
 	Sender    notify.Sender
 	Logger    *slog.Logger
@@ -55,6 +55,21 @@ func (o *Options) setDefaults() {
 	}
 }
 
+// setDefaults fills in the nil email dependencies.
+func (d *Deps) setDefaults() error {
+	if d.Emails == nil {
+		d.Emails = &pay.Emails{Store: d.Payments.Store, Now: d.Payments.Now}
+	}
+	if d.Sender == nil {
+		d.Sender = notify.Outbox{}
+	}
+	var err error
+	if d.Templates == nil {
+		d.Templates, err = notify.Parse()
+	}
+	return err
+}
+
 // Runner is a started River client.
 type Runner struct {
 	client interface {
@@ -65,6 +80,9 @@ type Runner struct {
 // Start registers the workers and periodic jobs and starts working.
 func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], deps Deps, opts Options) (*Runner, error) {
 	opts.setDefaults()
+	if err := deps.setDefaults(); err != nil {
+		return nil, err
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &captureWorker{payments: deps.Payments})
 	river.AddWorker(workers, &refundWorker{payments: deps.Payments})

@@ -21,6 +21,7 @@ import (
 	"pay/internal/api"
 	"pay/internal/config"
 	"pay/internal/jobs"
+	"pay/internal/notify"
 	"pay/internal/pay"
 	"pay/internal/provider/sandbox"
 	"pay/internal/ratelimit"
@@ -42,9 +43,14 @@ type App struct {
 	Payments *pay.Payments
 	Accounts *pay.Accounts
 	Users    *team.Users
-	Secret   []byte
-	Metrics  *telemetry.Metrics
-	Limiter  *ratelimit.Limiter // API rate limits, shared through Redis when REDIS_URL is set
+	Emails   *pay.Emails
+	// Templates write emails to payers; Sender sends them over SMTP, or
+	// keeps them in the admin site's outbox when SMTP_URL is unset.
+	Templates *notify.Templates
+	Sender    notify.Sender
+	Secret    []byte
+	Metrics   *telemetry.Metrics
+	Limiter   *ratelimit.Limiter // API rate limits, shared through Redis when REDIS_URL is set
 	// SignInLimiter counts the admin site's sign-in attempts per minute,
 	// through the same Redis as Limiter.
 	SignInLimiter *ratelimit.Limiter
@@ -122,12 +128,31 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		Providers: map[string]pay.Provider{pay.ProviderSandbox: opts.Sandbox}}
 	a.Accounts = &pay.Accounts{Store: st, Secret: a.Secret, Now: a.now}
 	a.Users = &team.Users{Store: st, Now: a.now, Require2FA: cfg.Require2FA}
+	a.Emails = &pay.Emails{Store: st, Now: a.now}
+	if err := a.openEmail(cfg); err != nil {
+		st.Close()
+		return nil, err
+	}
 	if a.Limiter, err = newLimiter(cfg, logger, a.now); err != nil {
 		st.Close()
 		return nil, err
 	}
 	a.SignInLimiter = &ratelimit.Limiter{Shared: a.Limiter.Shared, Logger: logger, Now: a.now, Window: time.Minute}
 	return a, nil
+}
+
+// openEmail parses the email templates and chooses the sender: SMTP when
+// SMTP_URL is set, the outbox otherwise.
+func (a *App) openEmail(cfg config.Config) error {
+	var err error
+	if a.Templates, err = notify.Parse(); err != nil {
+		return err
+	}
+	a.Sender = notify.Outbox{}
+	if cfg.SMTPURL != "" {
+		a.Sender, err = notify.NewSMTP(cfg.SMTPURL, cfg.EmailFrom)
+	}
+	return err
 }
 
 // newLimiter counts API requests per instance, or in Redis when REDIS_URL
@@ -195,6 +220,7 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	cards.Register(mux)
 	admins, err := admin.New(admin.Config{Store: a.Store, Payments: a.Payments, Accounts: a.Accounts, Users: a.Users, Secret: a.Secret,
+		Emails: a.Emails, EmailTemplates: a.Templates, Outbox: a.Sender.Outbox(),
 		PublicURL: a.Config.PublicURL, SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now,
 		SignInLimiter: a.SignInLimiter})
 	if err != nil {
@@ -230,7 +256,8 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 // the background. Addr tells where it listens.
 func (a *App) Start(ctx context.Context, jobOpts jobs.Options) error {
 	var err error
-	a.jobs, err = a.startJobs(context.WithoutCancel(ctx), jobs.Deps{Payments: a.Payments, Logger: a.Logger}, jobOpts)
+	a.jobs, err = a.startJobs(context.WithoutCancel(ctx), jobs.Deps{Payments: a.Payments, Emails: a.Emails,
+		Templates: a.Templates, Sender: a.Sender, Logger: a.Logger}, jobOpts)
 	if err != nil {
 		return err
 	}

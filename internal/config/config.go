@@ -19,6 +19,8 @@ type Config struct {
 	RedisURL    string // REDIS_URL: shared rate-limit counters
 	AdminEmail  string // PAY_ADMIN_EMAIL: the first admin user's email
 	LogLevel    string // PAY_LOG_LEVEL: debug, info, warn or error
+	SMTPURL     string // SMTP_URL: where emails to payers go; unset, they stay in the admin site's outbox
+	EmailFrom   string // PAY_EMAIL_FROM: the From address of emails to payers
 
 	// Require2FA (PAY_REQUIRE_2FA=true) makes every admin user set up an
 	// authenticator app before they can use the admin site.
@@ -30,11 +32,12 @@ const (
 	DefaultAddr        = "127.0.0.1:8080"
 	DefaultDatabaseURL = "sqlite:./pay-data/pay.db"
 	DefaultAdminEmail  = "admin@pay.localhost"
+	DefaultEmailFrom   = "Pay <noreply@pay.localhost>"
 )
 
 // Variables lists every environment variable Pay reads, for help texts.
 var Variables = []string{"PAY_ADDR", "PAY_PUBLIC_URL", "DATABASE_URL", "PAY_SECRET", "REDIS_URL",
-	"PAY_ADMIN_EMAIL", "PAY_LOG_LEVEL", "PAY_REQUIRE_2FA"}
+	"PAY_ADMIN_EMAIL", "PAY_LOG_LEVEL", "PAY_REQUIRE_2FA", "SMTP_URL", "PAY_EMAIL_FROM"}
 
 // FromEnv reads the configuration with getenv and fills in defaults.
 func FromEnv(getenv func(string) string) (Config, error) {
@@ -46,6 +49,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		RedisURL:    getenv("REDIS_URL"),
 		AdminEmail:  getenv("PAY_ADMIN_EMAIL"),
 		LogLevel:    getenv("PAY_LOG_LEVEL"),
+		SMTPURL:     getenv("SMTP_URL"),
+		EmailFrom:   getenv("PAY_EMAIL_FROM"),
+	}
+	if c.EmailFrom == "" {
+		c.EmailFrom = DefaultEmailFrom
 	}
 	if c.Addr == "" {
 		c.Addr = DefaultAddr
@@ -127,8 +135,9 @@ func (c Config) String() string {
 	if c.Secret != "" {
 		secret = "(set)"
 	}
-	return fmt.Sprintf("addr=%s public_url=%s database=%s secret=%s redis=%s admin_email=%s log_level=%s require_2fa=%t",
-		c.Addr, c.PublicURL, redact(c.DatabaseURL), secret, redact(c.RedisURL), c.AdminEmail, c.LogLevel, c.Require2FA)
+	return fmt.Sprintf("addr=%s public_url=%s database=%s secret=%s redis=%s admin_email=%s log_level=%s require_2fa=%t smtp=%s email_from=%s",
+		c.Addr, c.PublicURL, redact(c.DatabaseURL), secret, redact(c.RedisURL), c.AdminEmail, c.LogLevel, c.Require2FA,
+		redact(c.SMTPURL), c.EmailFrom)
 }
 
 // redact hides the password in a URL.

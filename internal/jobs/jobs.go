@@ -12,13 +12,19 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 
+	"pay/internal/notify"
 	"pay/internal/pay"
 )
 
 // Deps are what the workers need.
 type Deps struct {
 	Payments *pay.Payments
-	Logger   *slog.Logger
+	Emails   *pay.Emails // nil: on the payments' store
+	// Templates write the emails (nil: package notify's), and Sender sends
+	// them (nil: notify.Outbox{}, which keeps them for the admin site).
+	Templates *notify.Templates
+	Sender    notify.Sender
+	Logger    *slog.Logger
 }
 
 // Options tune the runner; zero values take the defaults.
@@ -27,6 +33,41 @@ type Options struct {
 	ExpiryInterval  time.Duration // how often unfinished payments are expired; default 1 minute
 	PollInterval    time.Duration // how often idle workers look for jobs; default 1 s
 	Workers         int           // concurrent jobs per instance; default 20
+	EmailRetryDelay time.Duration // wait after a failed email; default DefaultEmailRetryDelay
+}
+
+// setDefaults fills in the zero values.
+func (o *Options) setDefaults() {
+	if o.CleanupInterval == 0 {
+		o.CleanupInterval = time.Hour
+	}
+	if o.ExpiryInterval == 0 {
+		o.ExpiryInterval = time.Minute
+	}
+	if o.PollInterval == 0 {
+		o.PollInterval = time.Second
+	}
+	if o.Workers == 0 {
+		o.Workers = 20
+	}
+	if o.EmailRetryDelay == 0 {
+		o.EmailRetryDelay = DefaultEmailRetryDelay
+	}
+}
+
+// setDefaults fills in the nil email dependencies.
+func (d *Deps) setDefaults() error {
+	if d.Emails == nil {
+		d.Emails = &pay.Emails{Store: d.Payments.Store, Now: d.Payments.Now}
+	}
+	if d.Sender == nil {
+		d.Sender = notify.Outbox{}
+	}
+	var err error
+	if d.Templates == nil {
+		d.Templates, err = notify.Parse()
+	}
+	return err
 }
 
 // Runner is a started River client.
@@ -38,17 +79,9 @@ type Runner struct {
 
 // Start registers the workers and periodic jobs and starts working.
 func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], deps Deps, opts Options) (*Runner, error) {
-	if opts.CleanupInterval == 0 {
-		opts.CleanupInterval = time.Hour
-	}
-	if opts.ExpiryInterval == 0 {
-		opts.ExpiryInterval = time.Minute
-	}
-	if opts.PollInterval == 0 {
-		opts.PollInterval = time.Second
-	}
-	if opts.Workers == 0 {
-		opts.Workers = 20
+	opts.setDefaults()
+	if err := deps.setDefaults(); err != nil {
+		return nil, err
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &captureWorker{payments: deps.Payments})
@@ -57,6 +90,8 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], deps De
 	river.AddWorker(workers, &cleanupWorker{payments: deps.Payments, logger: deps.Logger})
 	river.AddWorker(workers, &expiryWorker{payments: deps.Payments, logger: deps.Logger})
 	river.AddWorker(workers, &agreementPaymentWorker{payments: deps.Payments})
+	river.AddWorker(workers, &emailWorker{emails: deps.Emails, templates: deps.Templates, sender: deps.Sender,
+		retryDelay: opts.EmailRetryDelay})
 	client, err := river.NewClient(driver, &river.Config{
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}},
 		Workers:           workers,

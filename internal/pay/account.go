@@ -81,7 +81,20 @@ type AccountSettings struct {
 
 	// AllowDelayedCapture lets payments ask for delayed_capture; on by default.
 	AllowDelayedCapture bool `json:"allow_delayed_capture"`
+
+	// ConfirmationEmails and RefundEmails send the payer an email when a
+	// payment is captured and when a refund is submitted; on by default, as
+	// in GOV.UK Pay (stored settings are read over the defaults, so accounts
+	// saved before emails existed have them on too).
+	ConfirmationEmails bool `json:"confirmation_emails"`
+	RefundEmails       bool `json:"refund_emails"`
+	// EmailParagraph is the service's own text in both emails, where
+	// "$reference" stands for the payment's reference.
+	EmailParagraph string `json:"email_custom_paragraph,omitempty"`
 }
+
+// MaxEmailParagraphLength is GOV.UK Pay's limit on the custom paragraph.
+const MaxEmailParagraphLength = 5000
 
 // DefaultAccountSettings are the settings of a new account: every card type
 // but Maestro, billing address on with GB as the default country, email
@@ -101,6 +114,8 @@ func DefaultAccountSettings() AccountSettings {
 		RateLimitPost:         DefaultRateLimitPost,
 		RateLimitOther:        DefaultRateLimitOther,
 		AllowDelayedCapture:   true,
+		ConfirmationEmails:    true,
+		RefundEmails:          true,
 	}
 }
 
@@ -109,6 +124,7 @@ var SettingNames = []string{
 	"card_types", "collect_billing_address", "default_billing_country", "email_collection",
 	"allow_zero_amount", "allow_moto", "allow_moto_api", "recurring_enabled",
 	"rate_limit_post", "rate_limit_other", "allow_delayed_capture",
+	"confirmation_emails", "refund_emails", "email_custom_paragraph",
 }
 
 // Get returns one setting in the text form Set reads; "" for an unknown name.
@@ -136,6 +152,12 @@ func (s AccountSettings) Get(name string) string {
 		return strconv.Itoa(s.RateLimitOther)
 	case "allow_delayed_capture":
 		return strconv.FormatBool(s.AllowDelayedCapture)
+	case "confirmation_emails":
+		return strconv.FormatBool(s.ConfirmationEmails)
+	case "refund_emails":
+		return strconv.FormatBool(s.RefundEmails)
+	case "email_custom_paragraph":
+		return s.EmailParagraph
 	}
 	return ""
 }
@@ -175,12 +197,29 @@ func (s *AccountSettings) Set(name, value string) error {
 		s.RateLimitOther, err = parseLimit(value)
 	case "allow_delayed_capture":
 		s.AllowDelayedCapture, err = parseBool(value)
+	case "confirmation_emails":
+		s.ConfirmationEmails, err = parseBool(value)
+	case "refund_emails":
+		s.RefundEmails, err = parseBool(value)
+	case "email_custom_paragraph":
+		return s.SetEmailParagraph(value)
 	default:
 		return Errorf(KindInvalid, "unknown setting %q (known: %s)", name, strings.Join(SettingNames, ", "))
 	}
 	if err != nil {
 		return Errorf(KindInvalid, "%s: %v", name, err)
 	}
+	return nil
+}
+
+// SetEmailParagraph sets the custom paragraph of the account's emails;
+// KindInvalid, in GOV.UK Pay's words, when it is longer than 5000 characters.
+func (s *AccountSettings) SetEmailParagraph(text string) error {
+	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+	if len([]rune(text)) > MaxEmailParagraphLength {
+		return Errorf(KindInvalid, "Custom paragraph name must be 5000 characters or fewer")
+	}
+	s.EmailParagraph = text
 	return nil
 }
 

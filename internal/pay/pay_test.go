@@ -151,11 +151,13 @@ func TestAccountSettingsGet(t *testing.T) {
 		"card_types": "visa-debit,master-card-credit", "collect_billing_address": "false", "default_billing_country": "IE",
 		"email_collection": "OFF", "allow_zero_amount": "true", "allow_moto": "true", "allow_moto_api": "true",
 		"recurring_enabled": "true", "rate_limit_post": "40", "rate_limit_other": "90", "allow_delayed_capture": "false",
+		"confirmation_emails": "false", "refund_emails": "false", "email_custom_paragraph": "Quote $reference.",
 	}
 	s := DefaultAccountSettings()
 	for _, name := range SettingNames {
 		def := s.Get(name)
-		if def == "" || def == changed[name] {
+		// Only the custom paragraph is empty by default.
+		if (def == "" && name != "email_custom_paragraph") || def == changed[name] {
 			t.Fatalf("%s: default %q, test value %q", name, def, changed[name])
 		}
 		if err := s.Set(name, changed[name]); err != nil {

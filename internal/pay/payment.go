@@ -452,7 +452,9 @@ func (s *Payments) Capture(ctx context.Context, accountID int64, id string) erro
 }
 
 // ProcessCapture asks the provider to capture an approved payment. It is the
-// capture job's body, safe to run again after a crash or a retry.
+// capture job's body, safe to run again after a crash or a retry. The
+// payer's confirmation email, when one is due, is stored and enqueued with
+// the CAPTURED status, so exactly one is sent.
 func (s *Payments) ProcessCapture(ctx context.Context, id string) error {
 	p, err := TransitionPayment(ctx, s.Store, &PaymentTransitionParams{
 		PaymentID: id, From: []Status{StatusCaptureApproved, StatusCaptureApprovedRetry}, To: StatusCaptureReady,
@@ -485,12 +487,17 @@ func (s *Payments) ProcessCapture(ctx context.Context, id string) error {
 		_, err = s.transition(ctx, 0, id, StatusCaptureSubmitted, func(p *Payment) { p.CaptureSubmittedAt = &now })
 		return err
 	}
+	emails, err := s.emailsFor(ctx, p, EmailPaymentConfirmed, "")
+	if err != nil {
+		return err
+	}
 	_, err = TransitionPayment(ctx, s.Store, &PaymentTransitionParams{PaymentID: id, To: StatusCaptured,
 		Update: func(p *Payment) {
 			p.CaptureSubmittedAt = &now
 			p.CapturedAt = &now
 		},
-		Jobs: disputeJobs(prov, p, now),
+		Jobs:   disputeJobs(prov, p, now),
+		Emails: emails,
 	})
 	return err
 }

@@ -258,8 +258,7 @@ func (s *Payments) ProcessRefund(ctx context.Context, refundID string) error {
 		return &Error{Kind: KindProvider, Message: "refund failed", Err: perr}
 	}
 	if r.Status == RefundCreated {
-		setID := func(r *Refund) { r.ProviderID = res.ProviderID }
-		if err := s.refundTransition(ctx, refundID, RefundSubmitted, setID); err != nil {
+		if err := s.submitRefund(ctx, p, r, res.ProviderID); err != nil {
 			return err
 		}
 	}
@@ -267,6 +266,18 @@ func (s *Payments) ProcessRefund(ctx context.Context, refundID string) error {
 		return nil // the provider confirms later
 	}
 	return s.refundTransition(ctx, refundID, RefundSucceeded, nil)
+}
+
+// submitRefund records that the provider has a refund, with the payer's
+// refund email when one is due: the email is stored and enqueued with the
+// REFUND SUBMITTED status, which a refund reaches once, so one is sent.
+func (s *Payments) submitRefund(ctx context.Context, p *Payment, r *Refund, providerID string) error {
+	emails, err := s.emailsFor(ctx, p, EmailRefundIssued, r.ID)
+	if err != nil {
+		return err
+	}
+	return s.transitionRefund(ctx, &RefundTransitionParams{RefundID: r.ID, To: RefundSubmitted,
+		Update: func(r *Refund) { r.ProviderID = providerID }, Emails: emails})
 }
 
 // AbandonRefund records that a refund failed for good; its amount becomes
@@ -278,7 +289,13 @@ func (s *Payments) AbandonRefund(ctx context.Context, refundID string) error {
 // refundTransition moves a refund on, treating a refund that another run
 // has already finished as done.
 func (s *Payments) refundTransition(ctx context.Context, id string, to RefundStatus, update func(*Refund)) error {
-	_, err := TransitionRefund(ctx, s.Store, &RefundTransitionParams{RefundID: id, To: to, Update: update})
+	return s.transitionRefund(ctx, &RefundTransitionParams{RefundID: id, To: to, Update: update})
+}
+
+// transitionRefund is TransitionRefund, treating a refund that another run
+// has already finished as done.
+func (s *Payments) transitionRefund(ctx context.Context, params *RefundTransitionParams) error {
+	_, err := TransitionRefund(ctx, s.Store, params)
 	var te *RefundTransitionError
 	if errors.As(err, &te) && te.From.Finished() {
 		return nil

@@ -21,6 +21,7 @@ type Store interface {
 
 	RefundStore
 	DisputeStore
+	EmailStore
 
 	// SettingGet returns an instance-wide setting; not found if unset.
 	SettingGet(ctx context.Context, name string) (string, error)
@@ -134,6 +135,7 @@ type PaymentTransitionParams struct {
 	Update    func(p *Payment) // more changes to make in the same transaction
 	Agreement *AgreementChange // a change to the payment's agreement, in the same transaction
 	Jobs      []Job
+	Emails    []*Email // emails to the payer, stored and enqueued in the same transaction
 }
 
 // AgreementChange is what a payment's progress changes on its agreement:
@@ -199,6 +201,7 @@ type RefundTransitionParams struct {
 	From     []RefundStatus // if set, the refund must be in one of these
 	To       RefundStatus
 	Update   func(r *Refund) // more changes in the same transaction
+	Emails   []*Email        // emails to the payer, stored and enqueued in the same transaction
 }
 
 // DisputeStore is the part of Store that reads disputes. Disputes change only

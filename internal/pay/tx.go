@@ -70,6 +70,10 @@ type Tx interface {
 	// the hash exists.
 	APIKeyInsert(ctx context.Context, k *APIKey) error
 
+	// EmailInsert stores a new email to a payer as it is; conflict if its id
+	// is taken.
+	EmailInsert(ctx context.Context, e *Email) error
+
 	// JobInsert enqueues jobs, to run once the transaction commits.
 	JobInsert(ctx context.Context, jobs []Job) error
 }
@@ -105,7 +109,7 @@ func InsertPayment(ctx context.Context, st Store, params *PaymentInsertParams) e
 // TransitionPayment changes a payment's status under its lock in one
 // transaction: it checks the change with ApplyTransition, stores the
 // payment, appends the event, makes the agreement change and enqueues the
-// jobs. Of two concurrent transitions of one payment, exactly one wins; the
+// jobs and emails. Of two concurrent transitions of one payment, exactly one wins; the
 // other gets a conflict wrapping a *TransitionError. Not found if the
 // account (any for 0) has no such payment.
 func TransitionPayment(ctx context.Context, st Store, params *PaymentTransitionParams) (*Payment, error) {
@@ -121,7 +125,8 @@ func TransitionPayment(ctx context.Context, st Store, params *PaymentTransitionP
 			}
 			return tx.AgreementApply(ctx, p.AccountID, params.Agreement)
 		},
-		jobs: params.Jobs,
+		jobs:   params.Jobs,
+		emails: params.Emails,
 	}.run(ctx, st)
 }
 
@@ -146,7 +151,8 @@ func InsertRefund(ctx context.Context, st Store, params *RefundInsertParams) err
 
 // TransitionRefund changes a refund's status under its payment's lock with
 // ApplyRefundTransition, stores the refund and the payment (a refund in
-// error gives its amount back) and appends the event, in one transaction.
+// error gives its amount back), appends the event and stores and enqueues
+// the emails, in one transaction.
 // Not found if there is no such refund; a conflict wrapping a
 // *RefundTransitionError if the status does not allow the change.
 func TransitionRefund(ctx context.Context, st Store, params *RefundTransitionParams) (*Refund, error) {
@@ -155,7 +161,8 @@ func TransitionRefund(ctx context.Context, st Store, params *RefundTransitionPar
 		apply: func(r *Refund, p *Payment, now time.Time) (*Event, error) {
 			return ApplyRefundTransition(p, r, params, now)
 		},
-		write: func(tx Tx, r *Refund) error { return tx.RefundUpdate(ctx, r) },
+		write:  func(tx Tx, r *Refund) error { return tx.RefundUpdate(ctx, r) },
+		emails: params.Emails,
 	}.run(ctx, st)
 }
 
@@ -203,12 +210,14 @@ func TransitionDispute(ctx context.Context, st Store, params *DisputeTransitionP
 // of what the change is about (the payment itself, a refund, a dispute):
 // lock the payment and read the thing, apply the domain's rule, which
 // changes both and returns the event, write the thing, then store the
-// payment, append the event and enqueue the jobs, all in one transaction.
+// payment, append the event, keep the emails the change sends and enqueue
+// the jobs, all in one transaction.
 type paymentChange[T any] struct {
-	lock  func(tx Tx) (T, *Payment, error)
-	apply func(T, *Payment, time.Time) (*Event, error)
-	write func(tx Tx, thing T) error
-	jobs  []Job
+	lock   func(tx Tx) (T, *Payment, error)
+	apply  func(T, *Payment, time.Time) (*Event, error)
+	write  func(tx Tx, thing T) error
+	jobs   []Job
+	emails []*Email
 }
 
 // run makes the change and returns the thing as it was stored.
@@ -230,6 +239,9 @@ func (c paymentChange[T]) run(ctx context.Context, st Store) (T, error) {
 			return err
 		}
 		if err := tx.EventInsert(ctx, ev); err != nil {
+			return err
+		}
+		if err := insertEmails(ctx, tx, c.emails); err != nil {
 			return err
 		}
 		out = thing

@@ -22,7 +22,13 @@ var FastJobs = jobs.Options{PollInterval: 20 * time.Millisecond, CleanupInterval
 // a first start (nil on a later one) and the app's base URL.
 func Start(t testing.TB, env map[string]string, opts app.Options) (*app.App, *app.Credentials, string) {
 	t.Helper()
-	a, creds, err := App(env, opts)
+	return StartJobs(t, env, opts, FastJobs)
+}
+
+// StartJobs is Start with the given job options.
+func StartJobs(t testing.TB, env map[string]string, opts app.Options, jobOpts jobs.Options) (*app.App, *app.Credentials, string) {
+	t.Helper()
+	a, creds, err := appWith(env, opts, jobOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,6 +40,10 @@ func Start(t testing.TB, env map[string]string, opts app.Options) (*app.App, *ap
 // returning errors rather than failing a test, so that goroutines may call
 // it. The caller shuts the app down.
 func App(env map[string]string, opts app.Options) (*app.App, *app.Credentials, error) {
+	return appWith(env, opts, FastJobs)
+}
+
+func appWith(env map[string]string, opts app.Options, jobOpts jobs.Options) (*app.App, *app.Credentials, error) {
 	cfg, err := config.FromEnv(func(k string) string {
 		if k == "PAY_ADDR" {
 			return "127.0.0.1:0"
@@ -50,7 +60,7 @@ func App(env map[string]string, opts app.Options) (*app.App, *app.Credentials, e
 	}
 	creds, err := a.Bootstrap(ctx)
 	if err == nil {
-		err = a.Start(ctx, FastJobs)
+		err = a.Start(ctx, jobOpts)
 	}
 	if err != nil {
 		a.Shutdown(ctx)

@@ -84,6 +84,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("RefundListAndSearch", func(t *testing.T) { t.Parallel(); testRefundListAndSearch(t, open) })
 	t.Run("Dispute", func(t *testing.T) { t.Parallel(); testDispute(t, open) })
 	t.Run("DisputeSearch", func(t *testing.T) { t.Parallel(); testDisputeSearch(t, open) })
+	t.Run("Email", func(t *testing.T) { t.Parallel(); testEmail(t, open) })
 	t.Run("Admin", func(t *testing.T) { t.Parallel(); testAdmin(t, open) })
 	t.Run("Team", func(t *testing.T) { t.Parallel(); testTeam(t, open) })
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 	_ "time/tzdata" // pages show times in Europe/London wherever Pay runs
 
+	"pay/internal/notify"
 	"pay/internal/pay"
 	"pay/internal/ratelimit"
 	"pay/internal/team"
@@ -31,6 +32,7 @@ type Store interface {
 	AccountListForUser(ctx context.Context, userID int64) ([]*pay.Account, error)
 	APIKeyGet(ctx context.Context, accountID, id int64) (*pay.APIKey, error)
 	APIKeyList(ctx context.Context, accountID int64) ([]*pay.APIKey, error)
+	EmailList(ctx context.Context, accountID int64, paymentID string, limit int) ([]*pay.Email, error)
 	MembershipList(ctx context.Context, userID int64) ([]*team.Membership, error)
 	PaymentEvents(ctx context.Context, accountID int64, paymentID string) ([]*pay.Event, error)
 	PaymentMetadataKeys(ctx context.Context, q *pay.PaymentSearch) ([]string, error)
@@ -44,6 +46,12 @@ type Config struct {
 	Payments *pay.Payments
 	Accounts *pay.Accounts
 	Users    *team.Users
+	// Emails reads the emails to payers; EmailTemplates writes the
+	// settings' previews (nil: the ones from the store and package notify);
+	// Outbox says emails are kept, not sent (no SMTP).
+	Emails         *pay.Emails
+	EmailTemplates *notify.Templates
+	Outbox         bool
 	// Secret is the instance secret: it checks API key checksums and keys
 	// the forms' CSRF tokens.
 	Secret []byte
@@ -77,6 +85,10 @@ type Handler struct {
 	client    *http.Client
 	london    *time.Location
 
+	emailService *pay.Emails
+	mail         *notify.Templates
+	outbox       bool
+
 	signInLimiter *ratelimit.Limiter
 }
 
@@ -100,9 +112,15 @@ func New(c Config) (*Handler, error) {
 	if c.Client == nil {
 		c.Client = &http.Client{Timeout: 30 * time.Second}
 	}
+	if c.EmailTemplates == nil {
+		if c.EmailTemplates, err = notify.Parse(); err != nil {
+			return nil, err
+		}
+	}
 	return &Handler{store: c.Store, payments: c.Payments, accounts: c.Accounts, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
 		publicURL: c.PublicURL, secure: c.SecureCookies, templates: t, logger: c.Logger, now: c.Now,
-		client: c.Client, london: london, signInLimiter: c.SignInLimiter}, nil
+		client: c.Client, london: london, emailService: c.Emails, mail: c.EmailTemplates, outbox: c.Outbox,
+		signInLimiter: c.SignInLimiter}, nil
 }
 
 var templateFuncs = template.FuncMap{
@@ -167,6 +185,11 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	account("POST /admin/accounts/{account}/api-keys/{key}/revoke", team.PermTokensDelete, h.revokeKey)
 	account("GET /admin/accounts/{account}/settings", team.PermPaymentTypesRead, h.settingsPage)
 	account("POST /admin/accounts/{account}/settings", team.PermPaymentTypesUpdate, h.settings)
+	account("GET /admin/accounts/{account}/settings/email-notifications", team.PermPaymentTypesRead, h.emailSettingsPage)
+	account("POST /admin/accounts/{account}/settings/email-notifications", team.PermPaymentTypesUpdate, h.emailSettings)
+	account("GET /admin/accounts/{account}/emails", team.PermTransactionsRead, h.emails)
+	account("GET /admin/accounts/{account}/emails/{id}", team.PermTransactionsDetails, h.email)
+	account("GET /admin/accounts/{account}/emails/{id}/html", team.PermTransactionsDetails, h.emailHTML)
 	account("GET /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorerPage)
 	account("POST /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorer)
 	route("/admin/", h.notFound)

@@ -39,6 +39,9 @@ func TestBrowserAccessibility(t *testing.T) {
 		r.Metadata = pay.Metadata{"ledger_code": "AB100"}
 	}), "4444333322221111")
 	e.pay(e.newPayment(nil), sandbox.CardDeclined)
+	emails, err := e.Store.EmailList(e.Ctx, e.account.ID, p.ID, pay.EmailListLimit)
+	must(t, err)
+	e.sendToOutbox(t, emails[0].ID)
 	u := e.user("admin@example.org", team.RoleAdmin, true)
 	tab := bt.Tab(t)
 
@@ -59,6 +62,9 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"/transactions?lastDigitsCardNumber=1", "error-summary"},
 		{"/transactions/" + p.ID, "events"},
 		{"/settings", "settings-form"},
+		{"/settings/email-notifications", "email-settings-form"},
+		{"/emails", "emails-list"},
+		{"/emails/" + emails[0].ID, "email-text"},
 		{"/explorer", "explorer-form"},
 		{"/transactions/" + p.ID + "/refund", "refund-form"},
 	}

@@ -15,6 +15,7 @@ import (
 
 	"pay/internal/api"
 	"pay/internal/apptest"
+	"pay/internal/notify"
 	"pay/internal/pay"
 	"pay/internal/ratelimit"
 	"pay/internal/team"
@@ -46,6 +47,8 @@ type env struct {
 	server  *httptest.Server
 	logs    *strings.Builder
 	sent    *recorder // the API Explorer's outgoing requests
+	emails  *pay.Emails
+	mail    *notify.Templates
 }
 
 // options change the env before the server starts.
@@ -77,7 +80,12 @@ func (e *env) start(o options) {
 	publicURL := e.server.URL
 	e.sent = &recorder{next: http.DefaultTransport}
 	accounts := &pay.Accounts{Store: e.Store, Secret: testSecret, Now: e.Clock.Now}
+	e.emails = &pay.Emails{Store: e.Store, Now: e.Clock.Now}
+	var err error
+	e.mail, err = notify.Parse()
+	must(e.T, err)
 	h, err := admin.New(admin.Config{Store: e.Store, Payments: e.Payments, Accounts: accounts, Users: e.users, Secret: testSecret,
+		Emails: e.emails, EmailTemplates: e.mail, Outbox: true,
 		PublicURL: publicURL, SecureCookies: o.secureCookies, Logger: logger, Now: e.Clock.Now,
 		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}, SignInLimiter: o.signInLimiter})
 	must(e.T, err)

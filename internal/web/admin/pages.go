@@ -77,6 +77,7 @@ func (h *Handler) page(q *request, title, current string) page {
 	}{
 		{team.PermTransactionsRead, "", "Dashboard"},
 		{team.PermTransactionsRead, "/transactions", "Transactions"},
+		{team.PermTransactionsRead, "/emails", "Emails"},
 		{team.PermTokensRead, "/api-keys", "API keys"},
 		{team.PermPaymentTypesRead, "/settings", "Settings"},
 		{team.PermTransactionsRead, "/explorer", "API Explorer"},

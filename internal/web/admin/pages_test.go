@@ -106,7 +106,7 @@ func TestSettings(t *testing.T) {
 	}
 	ok := b.post(e.accountPath("/settings"), url.Values{"serviceName": {"Renew a licence"}, "serviceNameWelsh": {"Adnewyddu trwydded"},
 		"cardTypes": {"visa-debit", "master-card-credit", "bogus"}, "collectBillingAddress": {"off"},
-		"defaultBillingCountry": {"IE"}, "emailCollection": {"OPTIONAL"}, "allowZeroAmount": {"on"},
+		"defaultBillingCountry": {"IE"}, "allowZeroAmount": {"on"},
 		"allowDelayedCapture": {"off"}, "allowMoto": {"on"}})
 	if ok.status != http.StatusSeeOther {
 		t.Fatalf("saving: %d %v", ok.status, ok.errors())
@@ -119,7 +119,7 @@ func TestSettings(t *testing.T) {
 	s := a.Settings
 	if a.ServiceName != "Renew a licence" || a.ServiceNameWelsh != "Adnewyddu trwydded" ||
 		!slices.Equal(s.CardTypes, []string{"visa-debit", "master-card-credit"}) || s.CollectBillingAddress ||
-		s.DefaultBillingCountry != "IE" || s.EmailCollection != pay.EmailOptional || !s.AllowZeroAmount ||
+		s.DefaultBillingCountry != "IE" || !s.AllowZeroAmount ||
 		s.AllowDelayedCapture || !s.AllowMoto || s.RateLimitPost != pay.DefaultRateLimitPost {
 		t.Fatalf("stored: %+v %+v", a, s)
 	}

@@ -20,7 +20,6 @@ type settingsData struct {
 	CardTypes        []cardTypeOption
 	Settings         pay.AccountSettings
 	Countries        []web.Country
-	EmailModes       []option
 	Saved            bool
 }
 
@@ -42,14 +41,6 @@ func (h *Handler) settingsData(q *request, name, welsh string, s pay.AccountSett
 		d.CardTypes = append(d.CardTypes, cardTypeOption{ID: ct.ID(), Label: ct.Label + " " + ct.Type,
 			Checked: slices.Contains(s.CardTypes, ct.ID())})
 	}
-	for _, m := range []struct {
-		mode  pay.EmailCollection
-		label string
-	}{{pay.EmailMandatory, "On – the payer must enter an email address"},
-		{pay.EmailOptional, "Optional – the payer may enter an email address"},
-		{pay.EmailOff, "Off – the card page does not ask for an email address"}} {
-		d.EmailModes = append(d.EmailModes, option{string(m.mode), m.label, s.EmailCollection == m.mode})
-	}
 	return d
 }
 
@@ -68,9 +59,6 @@ func (h *Handler) settings(q *request) {
 	s.AllowZeroAmount = form.Get("allowZeroAmount") == "on"
 	s.AllowDelayedCapture = form.Get("allowDelayedCapture") == "on"
 	s.AllowMoto = form.Get("allowMoto") == "on"
-	if mode := pay.EmailCollection(form.Get("emailCollection")); slices.Contains([]pay.EmailCollection{pay.EmailMandatory, pay.EmailOptional, pay.EmailOff}, mode) {
-		s.EmailCollection = mode
-	}
 	name, welsh := strings.TrimSpace(form.Get("serviceName")), strings.TrimSpace(form.Get("serviceNameWelsh"))
 	d := h.settingsData(q, name, welsh, s)
 	d.Errors = checkSettings(&s, form.Get("defaultBillingCountry"), name, welsh)

@@ -138,8 +138,9 @@ type detailData struct {
 	Metadata  []row
 	Events    []eventRow
 	Refunds   []refundRow
-	RefundURL string // the refund form, when the user may refund and money is left
-	Refunded  bool   // a refund was just submitted
+	Emails    []emailRow // emails to the payer about the payment and its refunds
+	RefundURL string     // the refund form, when the user may refund and money is left
+	Refunded  bool       // a refund was just submitted
 	Back      string
 }
 
@@ -168,14 +169,20 @@ type eventRow struct {
 // it answers the request and returns false.
 func (h *Handler) payment(q *request) (*pay.Payment, bool) {
 	p, err := h.payments.Get(q.ctx, q.account.ID, q.r.PathValue("id"))
+	return p, h.found(q, err)
+}
+
+// found answers a request whose lookup failed, "not found" or a system
+// error, and reports whether the lookup worked.
+func (h *Handler) found(q *request, err error) bool {
 	if pay.IsKind(err, pay.KindNotFound) {
 		h.notFound(q.w, q.r)
-		return nil, false
+		return false
 	} else if err != nil {
 		h.systemError(q.w, q.r, err)
-		return nil, false
+		return false
 	}
-	return p, true
+	return true
 }
 
 func (h *Handler) transaction(q *request) {
@@ -198,6 +205,14 @@ func (h *Handler) transaction(q *request) {
 	d.Title = "Transaction details – " + p.Reference
 	h.fillDetail(q, d)
 	h.fillRefunds(q, d, refunds, events)
+	emails, err := h.store.EmailList(q.ctx, q.account.ID, p.ID, pay.EmailListLimit)
+	if err != nil {
+		h.systemError(q.w, q.r, err)
+		return
+	}
+	for _, e := range emails {
+		d.Emails = append(d.Emails, h.emailRow(q, e))
+	}
 	h.render(q, http.StatusOK, "transaction", d)
 }
 

@@ -534,3 +534,42 @@ func TestMotoAPITokenOpensNoPages(t *testing.T) {
 		t.Fatalf("card pages of a moto_api payment: %d", res.status)
 	}
 }
+
+// TestEmailField checks the email field follows the account's collection
+// mode (required, optional, hidden) and promises a confirmation only when
+// the account sends one.
+func TestEmailField(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		change func(s *pay.AccountSettings)
+		want   []string
+		absent []string
+	}{
+		{"Mandatory", func(*pay.AccountSettings) {}, []string{`<label class="label" id="email-lbl" for="email">Email</label>`,
+			`id="email-hint">We’ll send your payment confirmation here</p>`, `aria-describedby="email-hint"`}, []string{"Email (optional)"}},
+		{"Optional", func(s *pay.AccountSettings) { s.EmailCollection = pay.EmailOptional },
+			[]string{`for="email">Email (optional)</label>`, `id="email-hint"`}, nil},
+		{"Off", func(s *pay.AccountSettings) { s.EmailCollection = pay.EmailOff }, nil, []string{`id="email"`, `name="email"`}},
+		{"NoConfirmationEmail", func(s *pay.AccountSettings) { s.ConfirmationEmails = false },
+			[]string{`name="email" type="email"`}, []string{`id="email-hint"`, `aria-describedby="email-hint`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			e.setting(tc.change)
+			_, token := e.newPayment(nil)
+			form := e.browser().open(token)
+			for _, s := range tc.want {
+				if !strings.Contains(form.body, s) {
+					t.Errorf("card form lacks %q", s)
+				}
+			}
+			for _, s := range tc.absent {
+				if strings.Contains(form.body, s) {
+					t.Errorf("card form has %q", s)
+				}
+			}
+		})
+	}
+}

@@ -32,7 +32,10 @@ type formData struct {
 	ExpiryExample  string
 	CollectAddress bool
 	Email          pay.EmailCollection
-	Countries      []web.Country
+	// ConfirmationEmail says the account emails payers a confirmation, as
+	// the email field's hint promises.
+	ConfirmationEmail bool
+	Countries         []web.Country
 }
 
 // confirmData is the confirm page.
@@ -97,6 +100,7 @@ func (h *Handler) renderCardForm(q *request, form *cardForm, errs []fieldError) 
 		pageData: h.page(q, q.locale.T("cardDetails.enterCardDetails")), Form: form, Errors: errs,
 		ErrorFor: map[string]string{}, ExpiryExample: strconv.Itoa((h.now().Year() + 1) % 100),
 		CollectAddress: rules.settings.CollectBillingAddress, Email: rules.settings.EmailCollection, Countries: web.Countries(q.locale.Lang),
+		ConfirmationEmail: rules.settings.ConfirmationEmails,
 	}
 	for _, e := range errs {
 		d.ErrorFor[e.Field] = e.Inline

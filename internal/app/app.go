@@ -41,6 +41,7 @@ type App struct {
 	Store    store.Store
 	Payments *pay.Payments
 	Accounts *pay.Accounts
+	Links    *pay.Links
 	Users    *team.Users
 	Secret   []byte
 	Metrics  *telemetry.Metrics
@@ -118,6 +119,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	a.Payments = &pay.Payments{Store: st, Now: a.now,
 		Providers: map[string]pay.Provider{pay.ProviderSandbox: opts.Sandbox}}
 	a.Accounts = &pay.Accounts{Store: st, Secret: a.Secret, Now: a.now}
+	a.Links = &pay.Links{Store: st, Payments: a.Payments, PublicURL: cfg.PublicURL}
 	a.Users = &team.Users{Store: st, Now: a.now, Require2FA: cfg.Require2FA}
 	if a.Limiter, err = newLimiter(cfg, logger, a.now); err != nil {
 		st.Close()

@@ -10,6 +10,7 @@ import (
 
 	"pay/internal/config"
 	"pay/internal/pay"
+	"pay/internal/web"
 )
 
 // linkFlags are the answers pay links create takes.
@@ -106,7 +107,7 @@ func listLinks(ctx context.Context, st pay.Store, accountID int64, publicURL str
 	for _, l := range list {
 		amount := "payer chooses"
 		if l.FixedAmount() {
-			amount = "£" + pay.FormatPounds(l.Amount)
+			amount = web.FormatMoney(l.Amount)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", l.ID, l.AccountID, strings.ToLower(string(l.Status)), amount,
 			l.Title, strings.TrimRight(publicURL, "/")+l.FriendlyPath())

@@ -32,6 +32,7 @@ import (
 	"pay/internal/web"
 	"pay/internal/web/admin"
 	"pay/internal/web/card"
+	"pay/internal/web/links"
 )
 
 // App is a running (or ready to run) Pay instance.
@@ -198,6 +199,11 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	admins.Register(mux)
+	payerLinks, err := links.New(links.Config{Links: a.Links, Store: a.Store, Logger: a.Logger})
+	if err != nil {
+		return nil, err
+	}
+	payerLinks.Register(mux)
 	mux.Handle("GET /static/", web.Static())
 	mux.Handle("/", cards.NotFound())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -238,6 +244,7 @@ func (a *App) Start(ctx context.Context, jobOpts jobs.Options) error {
 		// The public URL was derived from PAY_ADDR: use the port actually
 		// bound (PAY_ADDR may ask for any free port with :0).
 		a.Config.PublicURL = "http://" + a.listener.Addr().String()
+		a.Links.PublicURL = a.Config.PublicURL
 	}
 	handler, err := a.Handler()
 	if err != nil {

@@ -227,6 +227,24 @@ func CheckLinkColumn(header, value string) FieldErrors {
 	return fe
 }
 
+// PayerProblem is what is wrong with an answer on a payer's (or the
+// admin's) amount or reference field. Its value names the text in the
+// payer pages' locales; Message gives GOV.UK Pay's English.
+type PayerProblem string
+
+// The problems of amounts and payers' references.
+const (
+	AmountMissing      PayerProblem = "enterAnAmountInPounds"
+	AmountFormat       PayerProblem = "enterAnAmountInTheCorrectFormat"
+	AmountTooBig       PayerProblem = "enterAnAmountUnderMaxAmount"
+	AmountTooLow       PayerProblem = "enterANonZeroAmountInPounds"
+	AmountBelowStripe  PayerProblem = "amountBelowMinimum"
+	ReferenceMissing   PayerProblem = "enterAReference"
+	ReferenceTooLong   PayerProblem = "referenceTooLong"
+	ReferenceBadChars  PayerProblem = "referenceCantUseInvalidChars"
+	ReferenceIsCardNum PayerProblem = "referenceIsCardNumber"
+)
+
 // Amount messages of the payer's and the admin's amount fields.
 const (
 	MsgAmountMissing = "Enter an amount of money to pay"
@@ -236,40 +254,50 @@ const (
 	MsgAmountStripe  = "Amount must be £0.30 or more"
 )
 
-var poundsAndPence = regexp.MustCompile(`^£?([0-9]{1,9})(\.[0-9]{2})?$`)
-
-// ParsePounds reads an amount written in pounds and pence ("12", "12.50",
-// "£12.50", "1,200.00") and returns it in pence, or the message that says
-// what is wrong with it.
-func ParsePounds(s string) (int64, string) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	if s == "" {
-		return 0, MsgAmountMissing
-	}
-	m := poundsAndPence.FindStringSubmatch(s)
-	if m == nil {
-		return 0, MsgAmountFormat
-	}
-	var pounds, pence int64
-	fmt.Sscan(m[1], &pounds)
-	if m[2] != "" {
-		fmt.Sscan(m[2][1:], &pence)
-	}
-	return checkLinkPence(pounds*100 + pence)
+var payerMessages = map[PayerProblem]string{
+	AmountMissing: MsgAmountMissing, AmountFormat: MsgAmountFormat, AmountTooBig: MsgAmountTooBig,
+	AmountTooLow: MsgAmountTooLow, AmountBelowStripe: MsgAmountStripe,
+	ReferenceMissing:   "You must enter your %s",
+	ReferenceTooLong:   "%s must be 255 characters or fewer",
+	ReferenceBadChars:  "%s must not include any of the following characters < > ; : ` ( ) \" = | \",\" ~ [ ]",
+	ReferenceIsCardNum: "%s must not be a card number",
 }
 
-func checkLinkPence(v int64) (int64, string) {
+// Message is the problem in GOV.UK Pay's English; label (the link's name
+// for the reference) fills the reference messages.
+func (p PayerProblem) Message(label string) string {
+	msg := payerMessages[p]
+	if strings.Contains(msg, "%s") {
+		return fmt.Sprintf(msg, label)
+	}
+	return msg
+}
+
+// CheckAmount checks an amount in pence against GOV.UK Pay's limits for
+// payment links: £0.01 to £100,000.
+func CheckAmount(v int64) PayerProblem {
+	_, p := checkLinkPence(v)
+	return p
+}
+
+func checkLinkPence(v int64) (int64, PayerProblem) {
 	switch {
 	case v > MaxAmount:
-		return 0, MsgAmountTooBig
+		return 0, AmountTooBig
 	case v < 1:
-		return 0, MsgAmountTooLow
+		return 0, AmountTooLow
 	}
 	return v, ""
 }
 
-// FormatPounds writes pence as the amount fields show it: "12.50".
-func FormatPounds(v int64) string { return fmt.Sprintf("%d.%02d", v/100, v%100) }
+// CheckPayerAmount checks an amount a payer chose against the account's
+// provider: Stripe takes nothing under 30p.
+func CheckPayerAmount(acct *Account, amount int64) PayerProblem {
+	if acct.Provider == ProviderStripe && amount < StripeMinimumAmount {
+		return AmountBelowStripe
+	}
+	return ""
+}
 
 // Prefill messages: the answer to a bad ?reference= or ?amount= (400).
 const (
@@ -287,26 +315,25 @@ func ParsePrefillAmount(s string) (int64, bool) {
 	}
 	var v int64
 	fmt.Sscan(s, &v)
-	v, msg := checkLinkPence(v)
-	return v, msg == ""
+	v, problem := checkLinkPence(v)
+	return v, problem == ""
 }
 
 // payerReferenceChars are the characters a payer's reference may not hold.
 const payerReferenceChars = "<>;:`()\"=|,~[]"
 
-// CheckPayerReference checks the reference a payer typed; it returns the
-// message to show (label is the link's name for the reference) or "".
-func CheckPayerReference(label, ref string) string {
+// CheckPayerReference checks the reference a payer typed; "" if it is fine.
+func CheckPayerReference(ref string) PayerProblem {
 	ref = strings.TrimSpace(ref)
 	switch {
 	case ref == "":
-		return "You must enter your " + label
+		return ReferenceMissing
 	case javaLength(ref) > MaxReferenceLength:
-		return label + " must be 255 characters or fewer"
+		return ReferenceTooLong
 	case strings.ContainsAny(ref, payerReferenceChars):
-		return label + " must not include any of the following characters < > ; : ` ( ) \" = | \",\" ~ [ ]"
+		return ReferenceBadChars
 	case LooksLikeCardNumber(ref):
-		return label + " must not be a card number"
+		return ReferenceIsCardNum
 	}
 	return ""
 }
@@ -492,8 +519,8 @@ func (s *Links) Start(ctx context.Context, l *Link, reference string, amount int
 	if !l.OwnReference() {
 		return s.startGenerated(ctx, acct, l, amount)
 	}
-	if msg := CheckPayerReference(l.ReferenceLabel, reference); msg != "" {
-		return nil, FieldErrors{{"reference", msg}}.asInvalid()
+	if p := CheckPayerReference(reference); p != "" {
+		return nil, FieldErrors{{"reference", p.Message(l.ReferenceLabel)}}.asInvalid()
 	}
 	return s.Payments.Create(ctx, acct, s.request(l, strings.TrimSpace(reference), amount, false))
 }

@@ -76,37 +76,15 @@ func TestCheckLinkColumn(t *testing.T) {
 	}
 }
 
-func TestParsePounds(t *testing.T) {
-	tests := []struct {
-		in    string
-		pence int64
-		msg   string
-	}{
-		{"12", 1200, ""},
-		{"12.50", 1250, ""},
-		{" £1,234.05 ", 123405, ""},
-		{"0.01", 1, ""},
-		{"100000", 10000000, ""},
-		{"", 0, MsgAmountMissing},
-		{"  ", 0, MsgAmountMissing},
-		{"12.5", 0, MsgAmountFormat},
-		{"12.505", 0, MsgAmountFormat},
-		{"-1", 0, MsgAmountFormat},
-		{"ten", 0, MsgAmountFormat},
-		{"1e3", 0, MsgAmountFormat},
-		{"100000.01", 0, MsgAmountTooBig},
-		{"999999999", 0, MsgAmountTooBig},
-		{"0.00", 0, MsgAmountTooLow},
-		{"0", 0, MsgAmountTooLow},
-	}
-	for _, tt := range tests {
-		pence, msg := ParsePounds(tt.in)
-		if pence != tt.pence || msg != tt.msg {
-			t.Errorf("ParsePounds(%q) = %d, %q; want %d, %q", tt.in, pence, msg, tt.pence, tt.msg)
+func TestCheckAmount(t *testing.T) {
+	for v, want := range map[int64]string{1: "", MaxAmount: "", 0: MsgAmountTooLow, -5: MsgAmountTooLow, MaxAmount + 1: MsgAmountTooBig} {
+		if got := CheckAmount(v).Message(""); got != want {
+			t.Errorf("CheckAmount(%d) = %q, want %q", v, got, want)
 		}
 	}
-	if FormatPounds(123405) != "1234.05" || FormatPounds(7) != "0.07" {
-		t.Errorf("FormatPounds = %q, %q", FormatPounds(123405), FormatPounds(7))
+	stripe, sandbox := &Account{Provider: ProviderStripe}, &Account{Provider: ProviderSandbox}
+	if CheckPayerAmount(stripe, 29).Message("") != MsgAmountStripe || CheckPayerAmount(stripe, 30) != "" || CheckPayerAmount(sandbox, 1) != "" {
+		t.Error("CheckPayerAmount: Stripe takes 30p or more, the sandbox anything")
 	}
 }
 
@@ -135,7 +113,7 @@ func TestCheckPayerReference(t *testing.T) {
 		{"4444333322221111", "Invoice number must not be a card number"},
 	}
 	for _, tt := range tests {
-		if got := CheckPayerReference(label, tt.ref); got != tt.msg {
+		if got := CheckPayerReference(tt.ref).Message(label); got != tt.msg {
 			t.Errorf("CheckPayerReference(%q) = %q, want %q", tt.ref, got, tt.msg)
 		}
 	}

@@ -193,7 +193,7 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	cards.Register(mux)
-	admins, err := admin.New(admin.Config{Store: a.Store, Payments: a.Payments, Accounts: a.Accounts, Users: a.Users, Secret: a.Secret,
+	admins, err := admin.New(admin.Config{Store: a.Store, Payments: a.Payments, Accounts: a.Accounts, Links: a.Links, Users: a.Users, Secret: a.Secret,
 		PublicURL: a.Config.PublicURL, SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now})
 	if err != nil {
 		return nil, err

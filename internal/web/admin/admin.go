@@ -27,6 +27,7 @@ type Config struct {
 	Store    pay.Store
 	Payments *pay.Payments
 	Accounts *pay.Accounts
+	Links    *pay.Links
 	Users    *team.Users
 	// Secret is the instance secret: it checks API key checksums and keys
 	// the forms' CSRF tokens.
@@ -47,6 +48,7 @@ type Handler struct {
 	store     pay.Store
 	payments  *pay.Payments
 	accounts  *pay.Accounts
+	linksSvc  *pay.Links
 	users     *team.Users
 	secret    []byte
 	csrfKey   []byte
@@ -79,7 +81,7 @@ func New(c Config) (*Handler, error) {
 	if c.Client == nil {
 		c.Client = &http.Client{Timeout: 30 * time.Second}
 	}
-	return &Handler{store: c.Store, payments: c.Payments, accounts: c.Accounts, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
+	return &Handler{store: c.Store, payments: c.Payments, accounts: c.Accounts, linksSvc: c.Links, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
 		publicURL: c.PublicURL, secure: c.SecureCookies, templates: t, logger: c.Logger, now: c.Now,
 		client: c.Client, london: london}, nil
 }
@@ -146,6 +148,14 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	account("POST /admin/accounts/{account}/api-keys/{key}/revoke", team.PermTokensDelete, h.revokeKey)
 	account("GET /admin/accounts/{account}/settings", team.PermPaymentTypesRead, h.settingsPage)
 	account("POST /admin/accounts/{account}/settings", team.PermPaymentTypesUpdate, h.settings)
+	account("GET /admin/accounts/{account}/payment-links", team.PermTokensCreate, h.links)
+	account("GET /admin/accounts/{account}/payment-links/new", team.PermTokensCreate, h.newLinkPage)
+	account("POST /admin/accounts/{account}/payment-links/new", team.PermTokensCreate, h.linkFormPost)
+	account("GET /admin/accounts/{account}/payment-links/{link}/edit", team.PermTokensCreate, h.editLinkPage)
+	account("POST /admin/accounts/{account}/payment-links/{link}/edit", team.PermTokensCreate, h.editLink)
+	account("POST /admin/accounts/{account}/payment-links/{link}/status", team.PermTokensCreate, h.linkStatus)
+	account("GET /admin/accounts/{account}/payment-links/{link}/delete", team.PermTokensCreate, h.deleteLinkPage)
+	account("POST /admin/accounts/{account}/payment-links/{link}/delete", team.PermTokensCreate, h.deleteLink)
 	account("GET /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorerPage)
 	account("POST /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorer)
 	route("/admin/", h.notFound)

@@ -8,7 +8,6 @@ package links
 import (
 	"context"
 	"embed"
-	"errors"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -205,23 +204,6 @@ func (h *Handler) friendly(w http.ResponseWriter, r *http.Request) {
 		to += "?" + r.URL.RawQuery
 	}
 	http.Redirect(w, r, to, http.StatusFound)
-}
-
-// parseAmount reads the amount a payer typed in pounds and pence, or says
-// what is wrong with it, in GOV.UK Pay's order.
-func parseAmount(s string) (int64, pay.PayerProblem) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, pay.AmountMissing
-	}
-	pence, err := web.ParsePounds(s)
-	switch {
-	case errors.Is(err, web.ErrAmountRange):
-		return 0, pay.AmountTooBig
-	case err != nil:
-		return 0, pay.AmountFormat
-	}
-	return pence, pay.CheckAmount(pence)
 }
 
 // paragraphs splits a link's details at blank lines, as the payer sees them.

@@ -145,7 +145,7 @@ func (h *Handler) submitAmount(q *request) {
 		return
 	}
 	value := q.r.PostFormValue("payment-amount")
-	amount, p := parseAmount(value)
+	amount, p := web.ParseLinkAmount(value)
 	if p == "" {
 		p = pay.CheckPayerAmount(q.account, amount)
 	}

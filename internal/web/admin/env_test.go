@@ -45,6 +45,7 @@ type env struct {
 	server  *httptest.Server
 	logs    *strings.Builder
 	sent    *recorder // the API Explorer's outgoing requests
+	links   *pay.Links
 }
 
 // options change the env before the server starts.
@@ -74,7 +75,8 @@ func (e *env) start(o options) {
 	publicURL := e.server.URL
 	e.sent = &recorder{next: http.DefaultTransport}
 	accounts := &pay.Accounts{Store: e.Store, Secret: testSecret, Now: e.Clock.Now}
-	h, err := admin.New(admin.Config{Store: e.Store, Payments: e.Payments, Accounts: accounts, Users: e.users, Secret: testSecret,
+	e.links = &pay.Links{Store: e.Store, Payments: e.Payments, PublicURL: publicURL}
+	h, err := admin.New(admin.Config{Store: e.Store, Payments: e.Payments, Accounts: accounts, Links: e.links, Users: e.users, Secret: testSecret,
 		PublicURL: publicURL, SecureCookies: o.secureCookies, Logger: logger, Now: e.Clock.Now,
 		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}})
 	must(e.T, err)

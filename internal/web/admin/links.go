@@ -133,6 +133,10 @@ func (h *Handler) checkStep(q *request, step string, d *linkDraft) []fieldError 
 		if d.RefType != "custom" && d.RefType != "standard" {
 			return []fieldError{{"reference-type-custom", "Please select an option"}}
 		}
+		if d.RefType == "custom" && strings.TrimSpace(d.RefLabel) == "" {
+			// A link without a label is one whose references Pay makes: the form says which.
+			return []fieldError{{"reference-label", "Please enter a reference"}}
+		}
 		pick(pay.FieldReferenceLabel, pay.FieldReferenceHint)
 	case stepAmount:
 		if d.AmountType != "fixed" && d.AmountType != "variable" {

@@ -39,13 +39,3 @@ func (e *env) newLink(l *pay.Link) *pay.Link {
 	}
 	return l
 }
-
-// payment reads a payment of the sandbox account.
-func (e *env) payment(id string) *pay.Payment {
-	e.t.Helper()
-	p, err := e.app.Store.PaymentGet(e.ctx, e.acct.ID, id)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return p
-}

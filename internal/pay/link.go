@@ -426,7 +426,7 @@ type Links struct {
 func (s *Links) Create(ctx context.Context, acct *Account, l *Link) error {
 	l.ID, l.AccountID, l.Status = NewLinkID(), acct.ID, LinkActive
 	l.ServiceSlug = Slugify(acct.ServiceName)
-	if err := s.prepare(l); err != nil {
+	if err := s.prepare(l, acct); err != nil {
 		return err
 	}
 	return slugTaken(s.Store.LinkInsert(ctx, l))
@@ -435,13 +435,19 @@ func (s *Links) Create(ctx context.Context, acct *Account, l *Link) error {
 // Update stores a link's changed answers, validated as Create's; its address
 // follows a changed title. Not found if the account has no such link.
 func (s *Links) Update(ctx context.Context, l *Link) error {
-	if err := s.prepare(l); err != nil {
+	acct, err := s.Store.AccountGet(ctx, l.AccountID)
+	if err != nil {
+		return err
+	}
+	if err := s.prepare(l, acct); err != nil {
 		return err
 	}
 	return slugTaken(s.Store.LinkUpdate(ctx, l))
 }
 
-func (s *Links) prepare(l *Link) error {
+// prepare tidies a link's answers, checks them (a price, against the
+// account's provider too) and makes its address from the title.
+func (s *Links) prepare(l *Link, acct *Account) error {
 	l.Title, l.Details = strings.TrimSpace(l.Title), strings.TrimSpace(l.Details)
 	l.ReferenceLabel, l.ReferenceHint = strings.TrimSpace(l.ReferenceLabel), strings.TrimSpace(l.ReferenceHint)
 	l.AmountHint = strings.TrimSpace(l.AmountHint)
@@ -453,6 +459,9 @@ func (s *Links) prepare(l *Link) error {
 	}
 	if err := ValidateLink(l); err != nil {
 		return err
+	}
+	if p := CheckPayerAmount(acct, l.Amount); l.FixedAmount() && p != "" {
+		return FieldErrors{{FieldAmount, p.Message("")}}.asInvalid()
 	}
 	if l.Slug = Slugify(l.Title); l.Slug == "" {
 		return FieldErrors{{FieldTitle, "Title must contain letters or numbers"}}.asInvalid()

@@ -59,6 +59,19 @@ func TestLinksCreate(t *testing.T) {
 	})
 }
 
+func TestLinksStripeMinimum(t *testing.T) {
+	e := newLinkEnv(t, apptest.SQLite)
+	stripe := e.NewAccount(&pay.Service{Name: "Stripe service"}, pay.AccountLive, pay.ProviderStripe)
+	var fe pay.FieldErrors
+	if err := e.links.Create(e.Ctx, stripe, &pay.Link{Title: "Fee", Amount: 29}); !errors.As(err, &fe) ||
+		fe.Message(pay.FieldAmount) != pay.MsgAmountStripe {
+		t.Fatalf("a 29p link on Stripe: %v", err)
+	}
+	if err := e.links.Create(e.Ctx, stripe, &pay.Link{Title: "Fee", Amount: 30}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestLinksUpdateDisableDelete(t *testing.T) {
 	e := newLinkEnv(t, apptest.SQLite)
 	l := e.create(&pay.Link{Title: "Parking permit"})

@@ -199,6 +199,10 @@ func (h *Handler) submitConfirm(q *request) {
 	switch {
 	case errors.As(err, &fe):
 		q.redirect("/pay/" + q.link.ID + "/reference")
+	case err != nil && pay.ErrorKind(err) != pay.KindInternal:
+		// The account refuses the payment (disabled, say): the payer can do nothing about it.
+		h.logger.WarnContext(q.ctx, "payment link payment refused", slog.String("link", q.link.ID), slog.Any("error", err))
+		h.message(q, http.StatusUnprocessableEntity, "payment-refused", q.locale.T("links.internal.title"), q.locale.T("links.internal.message"))
 	case err != nil:
 		h.systemError(q.w, q.r, err, q.link.Language)
 	default:

@@ -173,3 +173,17 @@ func TestPaymentComplete(t *testing.T) {
 	res, body := e.get("/pay/" + l.ID + "?result=cancelled")
 	wantPage(t, res, body, 200, "Mae eich taliad wedi cael ei ganslo", "Gwneud taliad - Blue badge")
 }
+
+// TestRefusedPayment: an account that takes no payments (disabled) refuses
+// the link's payment with a page, never a 500.
+func TestRefusedPayment(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, apptest.SQLite)
+	l := e.newLink(&pay.Link{Title: "Blue badge", Amount: 1000})
+	e.acct.Disabled = true
+	if err := e.app.Accounts.SaveAccount(e.ctx, e.acct); err != nil {
+		t.Fatal(err)
+	}
+	res, body := e.post("/pay/"+l.ID+"/confirm", url.Values{"amount": {"1000"}})
+	wantPage(t, res, body, http.StatusUnprocessableEntity, "Sorry, there is a problem with the service")
+}

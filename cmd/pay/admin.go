@@ -86,6 +86,7 @@ type reader interface {
 	UserGetByEmail(ctx context.Context, email string) (*team.User, error)
 	UserList(ctx context.Context) ([]*team.User, error)
 	MembershipList(ctx context.Context, userID int64) ([]*team.Membership, error)
+	LinkList(ctx context.Context, accountID int64) ([]*pay.Link, error)
 }
 
 // chooseAccount returns the account with the given id, or by default the

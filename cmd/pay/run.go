@@ -25,6 +25,12 @@ Commands:
   keys revoke ID                        revoke an API key at once
   accounts list                         list gateway accounts and their settings
   accounts set ACCOUNT NAME=VALUE...    change account settings
+  links create --title TITLE [--account ID] [--amount PENCE] [--reference-label LABEL]
+               [--details TEXT] [--language cy]
+                                        create a payment link; prints only its address
+                                        (without --amount the payer chooses the amount)
+  links list [--account ID]             list payment links, their status and address
+  links disable ID [--account ID]       stop a payment link taking payments
   users create --email EMAIL [--role ROLE] [--service ID]
                                         create an admin site user (role admin by default, in
                                         the first service); prints a one-time password
@@ -59,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return keys(ctx, cfg, rest, stdout, stderr)
 	case "accounts":
 		return accounts(ctx, cfg, rest, stdout, stderr)
+	case "links":
+		return links(ctx, cfg, rest, stdout, stderr)
 	case "users":
 		return users(ctx, cfg, rest, stdout, stderr)
 	case "help", "-h", "--help":

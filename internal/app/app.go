@@ -33,6 +33,7 @@ import (
 	"pay/internal/web"
 	"pay/internal/web/admin"
 	"pay/internal/web/card"
+	"pay/internal/web/links"
 )
 
 // App is a running (or ready to run) Pay instance.
@@ -42,6 +43,7 @@ type App struct {
 	Store    store.Store
 	Payments *pay.Payments
 	Accounts *pay.Accounts
+	Links    *pay.Links
 	Users    *team.Users
 	Emails   *pay.Emails
 	// Templates write emails to payers; Sender sends them over SMTP, or
@@ -127,6 +129,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	a.Payments = &pay.Payments{Store: st, Now: a.now,
 		Providers: map[string]pay.Provider{pay.ProviderSandbox: opts.Sandbox}}
 	a.Accounts = &pay.Accounts{Store: st, Secret: a.Secret, Now: a.now}
+	a.Links = &pay.Links{Store: st, Payments: a.Payments, PublicURL: cfg.PublicURL}
 	a.Users = &team.Users{Store: st, Now: a.now, Require2FA: cfg.Require2FA}
 	a.Emails = &pay.Emails{Store: st, Now: a.now}
 	if err := a.openEmail(cfg); err != nil {
@@ -219,14 +222,19 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	cards.Register(mux)
-	admins, err := admin.New(admin.Config{Store: a.Store, Payments: a.Payments, Accounts: a.Accounts, Users: a.Users, Secret: a.Secret,
-		Emails: a.Emails, EmailTemplates: a.Templates, Outbox: a.Sender.Outbox(),
+	admins, err := admin.New(admin.Config{Store: a.Store, Payments: a.Payments, Accounts: a.Accounts, Links: a.Links, Users: a.Users,
+		Secret: a.Secret, Emails: a.Emails, EmailTemplates: a.Templates, Outbox: a.Sender.Outbox(),
 		PublicURL: a.Config.PublicURL, SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now,
 		SignInLimiter: a.SignInLimiter})
 	if err != nil {
 		return nil, err
 	}
 	admins.Register(mux)
+	payerLinks, err := links.New(links.Config{Links: a.Links, Store: a.Store, Logger: a.Logger})
+	if err != nil {
+		return nil, err
+	}
+	payerLinks.Register(mux)
 	mux.Handle("GET /static/", web.Static())
 	mux.Handle("/", cards.NotFound())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -268,6 +276,7 @@ func (a *App) Start(ctx context.Context, jobOpts jobs.Options) error {
 		// The public URL was derived from PAY_ADDR: use the port actually
 		// bound (PAY_ADDR may ask for any free port with :0).
 		a.Config.PublicURL = "http://" + a.listener.Addr().String()
+		a.Links.PublicURL = a.Config.PublicURL
 	}
 	handler, err := a.Handler()
 	if err != nil {

@@ -22,14 +22,17 @@ import (
 type Engine struct {
 	Name string
 	Open func(t testing.TB, now func() time.Time) store.Store
+	// URL returns a DATABASE_URL for a fresh, empty database on the
+	// engine, for tests that boot the whole app.
+	URL func(t testing.TB) string
 }
 
 // Engines are the engines every store-backed test runs on. SQLite always
 // runs; PostgreSQL skips without PAY_TEST_POSTGRES_URL, or fails under CI
 // (internal/testenv).
 var Engines = []Engine{
-	{"SQLite", func(t testing.TB, now func() time.Time) store.Store { t.Helper(); return OpenSQLite(t, now) }},
-	{"PostgreSQL", func(t testing.TB, now func() time.Time) store.Store { t.Helper(); return OpenPostgres(t, now) }},
+	{"SQLite", func(t testing.TB, now func() time.Time) store.Store { t.Helper(); return OpenSQLite(t, now) }, SQLiteURL},
+	{"PostgreSQL", func(t testing.TB, now func() time.Time) store.Store { t.Helper(); return OpenPostgres(t, now) }, pgtest.URL},
 }
 
 // SQLite is the engine of tests about one surface's own logic.

@@ -28,6 +28,7 @@ const IdempotencyKeyLifetime = 24 * time.Hour
 // already checked JSON types (the 400s); Create checks sizes, the account's
 // settings and everything else, in GOV.UK Pay's order.
 type CreatePaymentRequest struct {
+	ID                   string // "": a new id; set when the caller needs it first (a link's return_url)
 	Amount               int64
 	Reference            string
 	Description          string
@@ -44,7 +45,8 @@ type CreatePaymentRequest struct {
 	Metadata             Metadata // nil when absent; empty is accepted and not stored
 	Source               Source
 	IdempotencyKey       string
-	RequestHash          string // canonical hash of the body, to recognise a replay
+	RequestHash          string       // canonical hash of the body, to recognise a replay
+	Link                 *LinkPayment // the payment link the payer came through, if any
 }
 
 // Prefilled is prefilled_cardholder_details: values the payer's card form starts with.
@@ -202,7 +204,7 @@ func (s *Payments) checkAgreement(ctx context.Context, acct *Account, r *CreateP
 // newPayment builds the payment a valid request describes.
 func (r *CreatePaymentRequest) newPayment(acct *Account) *Payment {
 	p := &Payment{
-		ID:                NewID(),
+		ID:                r.ID,
 		AccountID:         acct.ID,
 		Amount:            r.Amount,
 		Reference:         r.Reference,
@@ -214,6 +216,9 @@ func (r *CreatePaymentRequest) newPayment(acct *Account) *Payment {
 		Source:            r.Source,
 		Status:            StatusCreated,
 		Provider:          acct.Provider,
+	}
+	if p.ID == "" {
+		p.ID = NewID()
 	}
 	if p.Language == "" {
 		p.Language = LanguageEnglish

@@ -256,7 +256,7 @@ func (s *Payments) Create(ctx context.Context, acct *Account, req *CreatePayment
 	}
 	p := req.newPayment(acct)
 	token := ""
-	params := &PaymentInsertParams{Payment: p, IdempotencyKey: req.IdempotencyKey, RequestHash: req.RequestHash}
+	params := &PaymentInsertParams{Payment: p, IdempotencyKey: req.IdempotencyKey, RequestHash: req.RequestHash, Link: req.Link}
 	if p.NeedsToken() {
 		token = NewToken()
 		params.TokenHash = HashToken(token)

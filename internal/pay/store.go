@@ -99,6 +99,31 @@ type Store interface {
 
 	// AdminStore is what the admin site needs (adminstore.go).
 	AdminStore
+
+	LinkStore
+}
+
+// LinkStore keeps payment links. A link's friendly address (ServiceSlug,
+// Slug) is unique: a second link with the same address is a conflict.
+type LinkStore interface {
+	// LinkInsert stores a new link and sets CreatedAt and UpdatedAt;
+	// conflict if its id or address is taken.
+	LinkInsert(ctx context.Context, l *Link) error
+	// LinkUpdate stores a link's answers, address and status and sets
+	// UpdatedAt; not found if the account has no such link, conflict if the
+	// address is another link's.
+	LinkUpdate(ctx context.Context, l *Link) error
+	// LinkDelete removes a link of the account; not found if there is none.
+	LinkDelete(ctx context.Context, accountID int64, id string) error
+	// LinkGet returns a link of the account (any account for 0).
+	LinkGet(ctx context.Context, accountID int64, id string) (*Link, error)
+	// LinkGetByPath returns the link at a friendly address.
+	LinkGetByPath(ctx context.Context, serviceSlug, slug string) (*Link, error)
+	// LinkList returns an account's links (every link for 0), oldest first.
+	LinkList(ctx context.Context, accountID int64) ([]*Link, error)
+	// LinkPaymentGet returns how a payment was tied to its link; not found
+	// if the payment was not made through a link.
+	LinkPaymentGet(ctx context.Context, paymentID string) (*LinkPayment, error)
 }
 
 // PaymentInsertParams is a new payment and what InsertPayment creates with it.
@@ -106,7 +131,8 @@ type PaymentInsertParams struct {
 	Payment        *Payment
 	TokenHash      string // hash of the first next_url token; empty when there is none
 	IdempotencyKey string
-	RequestHash    string // canonical hash of the request body, kept with the key
+	RequestHash    string       // canonical hash of the request body, kept with the key
+	Link           *LinkPayment // the payment link the payment comes from, if any
 	Jobs           []Job
 }
 

@@ -73,6 +73,9 @@ type Tx interface {
 	// EmailInsert stores a new email to a payer as it is; conflict if its id
 	// is taken.
 	EmailInsert(ctx context.Context, e *Email) error
+	// LinkPaymentInsert ties a new payment to its payment link; conflict if
+	// the reference is generated and the account already has it.
+	LinkPaymentInsert(ctx context.Context, lp *LinkPayment) error
 
 	// JobInsert enqueues jobs, to run once the transaction commits.
 	JobInsert(ctx context.Context, jobs []Job) error
@@ -102,8 +105,25 @@ func InsertPayment(ctx context.Context, st Store, params *PaymentInsertParams) e
 				return err
 			}
 		}
+		if err := insertLinkPayment(ctx, tx, params.Link); err != nil {
+			return err
+		}
 		return tx.JobInsert(ctx, params.Jobs)
 	})
+}
+
+// insertLinkPayment ties a payment to its link, if it has one. A clash of
+// generated references is errReferenceTaken, so that Links.Start tries
+// another.
+func insertLinkPayment(ctx context.Context, tx Tx, lp *LinkPayment) error {
+	if lp == nil {
+		return nil
+	}
+	err := tx.LinkPaymentInsert(ctx, lp)
+	if IsKind(err, KindConflict) && lp.Generated {
+		return &Error{Kind: KindConflict, Message: errReferenceTaken.Error(), Err: errReferenceTaken}
+	}
+	return err
 }
 
 // TransitionPayment changes a payment's status under its lock in one

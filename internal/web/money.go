@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"pay/internal/pay"
 )
 
 // Money is int64 pence everywhere in Pay. This file is the one place the
@@ -100,4 +102,26 @@ func approxPence(s string) (int64, error) {
 		return 0, ErrAmountRange
 	}
 	return int64(pence), ErrAmountForm
+}
+
+// ParseLinkAmount reads an amount typed on a payment link's forms (the
+// payer's amount, the admin's price) in pounds and pence, or says what is
+// wrong with it, in GOV.UK Pay's order: missing, not pounds and pence,
+// over £100,000, under £0.01.
+func ParseLinkAmount(s string) (int64, pay.PayerProblem) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, pay.AmountMissing
+	}
+	pence, err := ParsePounds(s)
+	switch {
+	case errors.Is(err, ErrAmountRange):
+		return 0, pay.AmountTooBig
+	case err != nil:
+		return 0, pay.AmountFormat
+	}
+	if p := pay.CheckAmount(pence); p != "" {
+		return 0, p
+	}
+	return pence, ""
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"math"
 	"testing"
+
+	"pay/internal/pay"
 )
 
 func TestFormatMoney(t *testing.T) {
@@ -61,6 +63,36 @@ func TestParsePounds(t *testing.T) {
 		pence, err := ParsePounds(tt.in)
 		if pence != tt.pence || !errors.Is(err, tt.err) {
 			t.Errorf("ParsePounds(%q) = %d, %v; want %d, %v", tt.in, pence, err, tt.pence, tt.err)
+		}
+	}
+}
+
+func TestParseLinkAmount(t *testing.T) {
+	tests := []struct {
+		in    string
+		pence int64
+		msg   string
+	}{
+		{"12", 1200, ""},
+		{" 12.50 ", 1250, ""},
+		{"0.01", 1, ""},
+		{"100000", 10000000, ""},
+		{"", 0, pay.MsgAmountMissing},
+		{"  ", 0, pay.MsgAmountMissing},
+		{"12.5", 0, pay.MsgAmountFormat},
+		{"12.505", 0, pay.MsgAmountFormat},
+		{"-1", 0, pay.MsgAmountFormat},
+		{"ten", 0, pay.MsgAmountFormat},
+		{"1e3", 0, pay.MsgAmountFormat},
+		{"100000.01", 0, pay.MsgAmountTooBig},
+		{"99999999999999999999", 0, pay.MsgAmountTooBig},
+		{"0.00", 0, pay.MsgAmountTooLow},
+		{"0", 0, pay.MsgAmountTooLow},
+	}
+	for _, tt := range tests {
+		pence, problem := ParseLinkAmount(tt.in)
+		if msg := problem.Message(""); pence != tt.pence || msg != tt.msg {
+			t.Errorf("ParseLinkAmount(%q) = %d, %q; want %d, %q", tt.in, pence, msg, tt.pence, tt.msg)
 		}
 	}
 }

@@ -87,6 +87,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Email", func(t *testing.T) { t.Parallel(); testEmail(t, open) })
 	t.Run("Admin", func(t *testing.T) { t.Parallel(); testAdmin(t, open) })
 	t.Run("Team", func(t *testing.T) { t.Parallel(); testTeam(t, open) })
+	t.Run("Link", func(t *testing.T) { t.Parallel(); testLink(t, open) })
+	t.Run("LinkPayment", func(t *testing.T) { t.Parallel(); testLinkPayment(t, open) })
 }
 
 // fixture is a store with a service and two accounts.

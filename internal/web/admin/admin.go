@@ -33,6 +33,8 @@ type Store interface {
 	APIKeyGet(ctx context.Context, accountID, id int64) (*pay.APIKey, error)
 	APIKeyList(ctx context.Context, accountID int64) ([]*pay.APIKey, error)
 	EmailList(ctx context.Context, accountID int64, paymentID string, limit int) ([]*pay.Email, error)
+	LinkGetByPath(ctx context.Context, serviceSlug, slug string) (*pay.Link, error)
+	LinkList(ctx context.Context, accountID int64) ([]*pay.Link, error)
 	MembershipList(ctx context.Context, userID int64) ([]*team.Membership, error)
 	PaymentEvents(ctx context.Context, accountID int64, paymentID string) ([]*pay.Event, error)
 	PaymentMetadataKeys(ctx context.Context, q *pay.PaymentSearch) ([]string, error)
@@ -45,6 +47,7 @@ type Config struct {
 	Store    Store
 	Payments *pay.Payments
 	Accounts *pay.Accounts
+	Links    *pay.Links
 	Users    *team.Users
 	// Emails reads the emails to payers; EmailTemplates writes the
 	// settings' previews (nil: the ones from the store and package notify);
@@ -74,6 +77,7 @@ type Handler struct {
 	store     Store
 	payments  *pay.Payments
 	accounts  *pay.Accounts
+	linksSvc  *pay.Links
 	users     *team.Users
 	secret    []byte
 	csrfKey   []byte
@@ -117,7 +121,7 @@ func New(c Config) (*Handler, error) {
 			return nil, err
 		}
 	}
-	return &Handler{store: c.Store, payments: c.Payments, accounts: c.Accounts, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
+	return &Handler{store: c.Store, payments: c.Payments, accounts: c.Accounts, linksSvc: c.Links, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
 		publicURL: c.PublicURL, secure: c.SecureCookies, templates: t, logger: c.Logger, now: c.Now,
 		client: c.Client, london: london, emailService: c.Emails, mail: c.EmailTemplates, outbox: c.Outbox,
 		signInLimiter: c.SignInLimiter}, nil
@@ -190,6 +194,14 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	account("GET /admin/accounts/{account}/emails", team.PermTransactionsRead, h.emails)
 	account("GET /admin/accounts/{account}/emails/{id}", team.PermTransactionsDetails, h.email)
 	account("GET /admin/accounts/{account}/emails/{id}/html", team.PermTransactionsDetails, h.emailHTML)
+	account("GET /admin/accounts/{account}/payment-links", team.PermTokensCreate, h.links)
+	account("GET /admin/accounts/{account}/payment-links/new", team.PermTokensCreate, h.newLinkPage)
+	account("POST /admin/accounts/{account}/payment-links/new", team.PermTokensCreate, h.linkFormPost)
+	account("GET /admin/accounts/{account}/payment-links/{link}/edit", team.PermTokensCreate, h.editLinkPage)
+	account("POST /admin/accounts/{account}/payment-links/{link}/edit", team.PermTokensCreate, h.editLink)
+	account("POST /admin/accounts/{account}/payment-links/{link}/status", team.PermTokensCreate, h.linkStatus)
+	account("GET /admin/accounts/{account}/payment-links/{link}/delete", team.PermTokensCreate, h.deleteLinkPage)
+	account("POST /admin/accounts/{account}/payment-links/{link}/delete", team.PermTokensCreate, h.deleteLink)
 	account("GET /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorerPage)
 	account("POST /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorer)
 	route("/admin/", h.notFound)

@@ -49,6 +49,7 @@ type env struct {
 	sent    *recorder // the API Explorer's outgoing requests
 	emails  *pay.Emails
 	mail    *notify.Templates
+	links   *pay.Links
 }
 
 // options change the env before the server starts.
@@ -80,11 +81,12 @@ func (e *env) start(o options) {
 	publicURL := e.server.URL
 	e.sent = &recorder{next: http.DefaultTransport}
 	accounts := &pay.Accounts{Store: e.Store, Secret: testSecret, Now: e.Clock.Now}
+	e.links = &pay.Links{Store: e.Store, Payments: e.Payments, PublicURL: publicURL}
 	e.emails = &pay.Emails{Store: e.Store, Now: e.Clock.Now}
 	var err error
 	e.mail, err = notify.Parse()
 	must(e.T, err)
-	h, err := admin.New(admin.Config{Store: e.Store, Payments: e.Payments, Accounts: accounts, Users: e.users, Secret: testSecret,
+	h, err := admin.New(admin.Config{Store: e.Store, Payments: e.Payments, Accounts: accounts, Links: e.links, Users: e.users, Secret: testSecret,
 		Emails: e.emails, EmailTemplates: e.mail, Outbox: true,
 		PublicURL: publicURL, SecureCookies: o.secureCookies, Logger: logger, Now: e.Clock.Now,
 		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}, SignInLimiter: o.signInLimiter})

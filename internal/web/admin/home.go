@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"pay/internal/pay"
+	"pay/internal/team"
 )
 
 // homeData lists the services the user belongs to and their accounts.
@@ -81,6 +82,8 @@ func (h *Handler) homeData(q *request) (*homeData, int, bool) {
 type dashboardData struct {
 	page
 	Periods []periodView
+	// LinksPath offers "Create a payment link" to those who may.
+	LinksPath string
 }
 
 type periodView struct {
@@ -95,6 +98,9 @@ var dashboardPeriods = []string{periodToday, periodLast7Days, periodLast30Days}
 
 func (h *Handler) dashboard(q *request) {
 	d := &dashboardData{page: h.page(q, "Dashboard", "Dashboard")}
+	if q.role.Can(team.PermTokensCreate) {
+		d.LinksPath = q.accountPath("/payment-links/new")
+	}
 	now := h.now()
 	for _, id := range dashboardPeriods {
 		from, to := periodRange(id, now, h.london)

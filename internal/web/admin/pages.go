@@ -79,6 +79,7 @@ func (h *Handler) page(q *request, title, current string) page {
 		{team.PermTransactionsRead, "/transactions", "Transactions"},
 		{team.PermTransactionsRead, "/emails", "Emails"},
 		{team.PermTokensRead, "/api-keys", "API keys"},
+		{team.PermTokensCreate, "/payment-links", "Payment links"},
 		{team.PermPaymentTypesRead, "/settings", "Settings"},
 		{team.PermTransactionsRead, "/explorer", "API Explorer"},
 	} {

@@ -224,7 +224,7 @@ func (h *Handler) fillDetail(q *request, d *detailData) {
 	}
 	d.Details = []row{{"Reference number", p.Reference}, {"Service name", q.account.ServiceName},
 		{"Description", p.Description}, {"Date created", h.displayTime(p.CreatedAt)},
-		{"Payment status", p.Status.DisplayState().Name}, {"3D Secure (3DS)", threeDS}}
+		{"Payment status", p.Status.DisplayState().Name}, {"Payment source", sourceLabel(p.Source)}, {"3D Secure (3DS)", threeDS}}
 	d.Amount = amountRows(p)
 	d.Method = methodRows(p)
 	d.Provider = []row{{"Provider", titleCase(p.Provider)}, {"Provider ID", p.ProviderID}, {"GOV.UK Pay ID", p.ID}}
@@ -361,4 +361,15 @@ func joinNonEmpty(sep string, parts ...string) string {
 		}
 	}
 	return strings.Join(out, sep)
+}
+
+// sourceLabel names what created a payment, as GOV.UK Pay's detail page does.
+func sourceLabel(s pay.Source) string {
+	switch s {
+	case pay.SourcePaymentLink:
+		return "Payment link"
+	case pay.SourceAgentInitiatedMoto:
+		return "Telephone payment link"
+	}
+	return "API"
 }

@@ -4,6 +4,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -27,7 +28,27 @@ type Options struct {
 	ExpiryInterval  time.Duration // how often unfinished payments are expired; default 1 minute
 	PollInterval    time.Duration // how often idle workers look for jobs; default 1 s
 	Workers         int           // concurrent jobs per instance; default 20
+	// JobTimeout cancels one run of a job that takes longer; River then
+	// retries it. Default DefaultJobTimeout.
+	JobTimeout time.Duration
+	// RescueAfter is how long a job may stay running before River's
+	// rescuer, on the leader, counts it as stuck (its process died) and
+	// schedules it again. It must be longer than JobTimeout. Default
+	// DefaultRescueAfter.
+	RescueAfter time.Duration
 }
+
+// Job timings. Every job is safe to run twice, so a rescue that catches a
+// job still working costs a repeated provider call, never a double charge.
+const (
+	// DefaultJobTimeout bounds a provider call and its record.
+	DefaultJobTimeout = time.Minute
+	// DefaultRescueAfter leaves a cancelled job 20 seconds to record its
+	// result, and is short enough that, with River's rescuer passing every
+	// 30 seconds, work taken by a process that died is done again within
+	// two minutes.
+	DefaultRescueAfter = 80 * time.Second
+)
 
 // Runner is a started River client.
 type Runner struct {
@@ -50,6 +71,8 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], deps De
 	if opts.Workers == 0 {
 		opts.Workers = 20
 	}
+	opts.JobTimeout = cmp.Or(opts.JobTimeout, DefaultJobTimeout)
+	opts.RescueAfter = cmp.Or(opts.RescueAfter, DefaultRescueAfter)
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &captureWorker{payments: deps.Payments})
 	river.AddWorker(workers, &refundWorker{payments: deps.Payments})
@@ -62,7 +85,11 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], deps De
 		Workers:           workers,
 		FetchPollInterval: opts.PollInterval,
 		FetchCooldown:     min(opts.PollInterval, river.FetchCooldownDefault),
-		Logger:            deps.Logger,
+		// River's default rescue, an hour, left work a crashed process had
+		// taken undone for that long.
+		JobTimeout:           opts.JobTimeout,
+		RescueStuckJobsAfter: opts.RescueAfter,
+		Logger:               deps.Logger,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(opts.CleanupInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return pay.CleanupJob{}, nil },

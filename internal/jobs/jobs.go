@@ -6,6 +6,7 @@ package jobs
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -144,7 +145,8 @@ func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[pay.CleanupJob]) 
 	return nil
 }
 
-// expiryWorker expires payments that were not finished in time.
+// expiryWorker expires payments that were not finished in time, and takes
+// up work left stuck (see pay.SweepStuck).
 type expiryWorker struct {
 	river.WorkerDefaults[pay.ExpiryJob]
 	payments *pay.Payments
@@ -156,7 +158,11 @@ func (w *expiryWorker) Work(ctx context.Context, _ *river.Job[pay.ExpiryJob]) er
 	if n > 0 {
 		w.logger.InfoContext(ctx, "expired payments", slog.Int("expired", n))
 	}
-	return err
+	stuck, serr := w.payments.SweepStuck(ctx)
+	if stuck > 0 {
+		w.logger.DebugContext(ctx, "stuck work taken up; jobs still queued are left alone", slog.Int("payments_and_refunds", stuck))
+	}
+	return errors.Join(err, serr)
 }
 
 // agreementPaymentWorker takes a payment on an agreement's saved card.

@@ -96,7 +96,7 @@ func setUpAgreement(t *testing.T, c *client) string {
 	p, err := c.want(ctx, http.StatusCreated, "POST", "/v1/payments", payment(map[string]any{"set_up_agreement": id,
 		"agreement_payment_type": "recurring"}))
 	if err == nil {
-		err = newPayer().pay(ctx, p.Str("_links.next_url.href"), crashCard)
+		err = newPayer().pay(ctx, []string{c.base}, p.Str("_links.next_url.href"), crashCard)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -170,7 +170,7 @@ func (l *ledger) cycle(ctx context.Context, c *client, i int) error {
 	}
 	id := res.Str("payment_id")
 	l.record(func() { l.created[id] = true })
-	if err := newPayer().pay(ctx, res.Str("_links.next_url.href"), crashCard); err != nil {
+	if err := newPayer().pay(ctx, []string{c.base}, res.Str("_links.next_url.href"), crashCard); err != nil {
 		return err
 	}
 	if delayed {

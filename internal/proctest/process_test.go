@@ -166,12 +166,16 @@ func (in *instance) stop() {
 }
 
 // apiKey returns the test API key a first start printed.
-func (in *instance) apiKey() string {
+func (in *instance) apiKey() string { return in.printed(`Test API key: (\S+)`) }
+
+// printed returns what the pattern's group matched in what the instance
+// printed, failing the test if nothing matches.
+func (in *instance) printed(pattern string) string {
 	in.t.Helper()
 	out, _ := os.ReadFile(in.out)
-	m := regexp.MustCompile(`Test API key: (\S+)`).FindStringSubmatch(string(out))
+	m := regexp.MustCompile(pattern).FindStringSubmatch(string(out))
 	if m == nil {
-		in.t.Fatalf("no API key in the first start's output:\n%s", out)
+		in.t.Fatalf("%s is not in what pay printed:\n%s", pattern, out)
 	}
 	return m[1]
 }
@@ -305,7 +309,7 @@ func newPayer() *payer {
 }
 
 // send makes one page request and returns the status and the redirect's
-// location, resolved against the request's URL.
+// location as sent (Pay's pages redirect to paths).
 func (p *payer) send(ctx context.Context, method, u string, form url.Values) (int, string, error) {
 	req, err := http.NewRequestWithContext(ctx, method, u, strings.NewReader(form.Encode()))
 	if err != nil {
@@ -322,46 +326,45 @@ func (p *payer) send(ctx context.Context, method, u string, form url.Values) (in
 	if _, err := io.Copy(io.Discard, res.Body); err != nil {
 		return 0, "", err
 	}
-	loc, _ := res.Location()
-	if loc == nil {
-		return res.StatusCode, "", nil
-	}
-	return res.StatusCode, loc.String(), nil
+	return res.StatusCode, res.Header.Get("Location"), nil
 }
 
-// pay follows next_url, enters card and confirms. It returns nil once
-// Pay has sent the payer back, which is Pay's acknowledgement of the
-// confirmation.
-func (p *payer) pay(ctx context.Context, nextURL, card string) error {
-	steps := []struct {
-		method, suffix string
-		form           url.Values
-	}{
-		{http.MethodGet, "", nil},
-		{http.MethodPost, "", cardForm(card)},
-		{http.MethodPost, "/confirm", nil},
-	}
-	status, loc, err := p.send(ctx, http.MethodGet, nextURL, nil)
+// pay follows next_url, enters card and confirms, sending each request to
+// the next of hosts in turn (base URLs of instances of one Pay). It returns
+// nil once Pay has sent the payer back, which is Pay's acknowledgement of
+// the confirmation.
+func (p *payer) pay(ctx context.Context, hosts []string, nextURL, card string) error {
+	u, err := url.Parse(nextURL)
 	if err != nil {
-		return err
+		return unexpectedf("next_url %q: %v", nextURL, err)
 	}
-	if status != http.StatusSeeOther || !strings.Contains(loc, "/card_details/") {
-		return unexpectedf("next_url: %d %s", status, loc)
+	steps := []struct {
+		method, path string
+		form         url.Values
+		status       int
+		next         string // what the redirect must lead to
+	}{
+		{http.MethodGet, u.RequestURI(), nil, http.StatusSeeOther, "/card_details/"},
+		{http.MethodGet, "", nil, http.StatusOK, ""},
+		{http.MethodPost, "", cardForm(card), http.StatusSeeOther, "/confirm"},
+		{http.MethodPost, "", nil, http.StatusSeeOther, "/return/"},
 	}
-	page := loc
-	for _, s := range steps {
-		if status, loc, err = p.send(ctx, s.method, page+s.suffix, s.form); err != nil {
+	page := ""
+	for i, s := range steps {
+		path := s.path
+		if path == "" {
+			path = page
+		}
+		status, loc, err := p.send(ctx, s.method, hosts[i%len(hosts)]+path, s.form)
+		if err != nil {
 			return err
 		}
-		if s.method == http.MethodGet && status != http.StatusOK {
-			return unexpectedf("card page: %d", status)
+		if status != s.status || !strings.Contains(loc, s.next) {
+			return unexpectedf("%s %s: %d to %q", s.method, path, status, loc)
 		}
-		if s.method == http.MethodPost && status != http.StatusSeeOther {
-			return unexpectedf("POST card_details%s: %d", s.suffix, status)
+		if loc != "" {
+			page = loc // the next step's page
 		}
-	}
-	if !strings.Contains(loc, "/return/") {
-		return unexpectedf("confirm sent the payer to %q", loc)
 	}
 	return nil
 }

@@ -152,19 +152,6 @@ func (in *instance) kill() {
 	in.cmd = nil
 }
 
-// stop ends the process with SIGTERM and waits for it to shut down.
-func (in *instance) stop() {
-	in.t.Helper()
-	in.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-in.exited:
-	case <-time.After(30 * time.Second):
-		in.t.Errorf("pay did not stop within 30 s of SIGTERM")
-		in.kill()
-	}
-	in.cmd = nil
-}
-
 // apiKey returns the test API key a first start printed.
 func (in *instance) apiKey() string { return in.printed(`Test API key: (\S+)`) }
 

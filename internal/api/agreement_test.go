@@ -147,6 +147,40 @@ func TestRecurringDeclineInactivates(t *testing.T) {
 	})
 }
 
+// TestRecurringJobRunsAgain runs the recurring payment job again after it
+// stopped half way, as River does with the job of a process that died: the
+// payment is taken once, from where the first run stopped.
+func TestRecurringJobRunsAgain(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		e.recurring()
+		id := e.newAgreement()
+		e.setUp(id, "4444333322221111")
+		for _, stoppedAt := range []pay.Status{pay.StatusAuthorisationUserNotPresentQd, pay.StatusAuthorisationReady,
+			pay.StatusAuthorisationSuccess} {
+			pid := e.client.Do("POST", "/v1/payments", with(map[string]any{"authorisation_mode": "agreement", "agreement_id": id}, "return_url")).Str("payment_id")
+			for _, st := range []pay.Status{pay.StatusAuthorisationUserNotPresentQd, pay.StatusAuthorisationReady, pay.StatusAuthorisationSuccess} {
+				_, err := pay.TransitionPayment(e.Ctx, e.Store, &pay.PaymentTransitionParams{PaymentID: pid, To: st})
+				must(t, err)
+				if st == stoppedAt {
+					break
+				}
+			}
+			must(t, e.Payments.AuthoriseWithAgreement(e.Ctx, pid))
+			must(t, e.Payments.AuthoriseWithAgreement(e.Ctx, pid)) // and once more changes nothing
+			p, err := e.Store.PaymentGet(e.Ctx, 0, pid)
+			must(t, err)
+			if p.Status != pay.StatusCaptureApproved {
+				t.Fatalf("stopped at %s: after the job ran again the payment is %s", stoppedAt, p.Status)
+			}
+			must(t, e.Payments.ProcessCapture(e.Ctx, pid))
+			if got := e.client.Do("GET", "/v1/payments/"+pid, nil); got.Str("state.status") != "success" ||
+				got.Str("settlement_summary.capture_submit_time") == "" {
+				t.Fatalf("stopped at %s: %s", stoppedAt, got.Body)
+			}
+		}
+	})
+}
+
 func TestSearchAgreements(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		e.recurring()

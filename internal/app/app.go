@@ -4,6 +4,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -261,9 +262,12 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 }
 
 // Start listens on the configured address, starts the jobs and serves in
-// the background. Addr tells where it listens.
+// the background. Addr tells where it listens. The job timeout and rescue
+// come from the configuration unless jobOpts sets them.
 func (a *App) Start(ctx context.Context, jobOpts jobs.Options) error {
 	var err error
+	jobOpts.JobTimeout = cmp.Or(jobOpts.JobTimeout, a.Config.JobTimeout)
+	jobOpts.RescueAfter = cmp.Or(jobOpts.RescueAfter, a.Config.JobRescueAfter)
 	a.jobs, err = a.startJobs(context.WithoutCancel(ctx), jobs.Deps{Payments: a.Payments, Emails: a.Emails,
 		Templates: a.Templates, Sender: a.Sender, Logger: a.Logger}, jobOpts)
 	if err != nil {

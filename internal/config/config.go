@@ -8,6 +8,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
+
+	"pay/internal/jobs"
 )
 
 // Config is everything Pay reads from its environment.
@@ -25,32 +28,47 @@ type Config struct {
 	// Require2FA (PAY_REQUIRE_2FA=true) makes every admin user set up an
 	// authenticator app before they can use the admin site.
 	Require2FA bool
+
+	// JobTimeout (PAY_JOB_TIMEOUT) is how long one run of a background job
+	// (a provider call and its record) may take before it is cancelled and
+	// retried.
+	JobTimeout time.Duration
+	// JobRescueAfter (PAY_JOB_RESCUE_AFTER) is how long a job may stay
+	// running before it counts as stuck, its process having died, and runs
+	// again. It must be longer than JobTimeout, so that a live job is never
+	// rescued while it may still be working.
+	JobRescueAfter time.Duration
 }
 
 // Defaults.
 const (
-	DefaultAddr        = "127.0.0.1:8080"
-	DefaultDatabaseURL = "sqlite:./pay-data/pay.db"
-	DefaultAdminEmail  = "admin@pay.localhost"
-	DefaultEmailFrom   = "Pay <noreply@pay.localhost>"
+	DefaultAddr           = "127.0.0.1:8080"
+	DefaultDatabaseURL    = "sqlite:./pay-data/pay.db"
+	DefaultAdminEmail     = "admin@pay.localhost"
+	DefaultEmailFrom      = "Pay <noreply@pay.localhost>"
+	DefaultJobTimeout     = jobs.DefaultJobTimeout
+	DefaultJobRescueAfter = jobs.DefaultRescueAfter
 )
 
 // Variables lists every environment variable Pay reads, for help texts.
 var Variables = []string{"PAY_ADDR", "PAY_PUBLIC_URL", "DATABASE_URL", "PAY_SECRET", "REDIS_URL",
-	"PAY_ADMIN_EMAIL", "PAY_LOG_LEVEL", "PAY_REQUIRE_2FA", "SMTP_URL", "PAY_EMAIL_FROM"}
+	"PAY_ADMIN_EMAIL", "PAY_LOG_LEVEL", "PAY_REQUIRE_2FA", "SMTP_URL", "PAY_EMAIL_FROM", "PAY_JOB_TIMEOUT",
+	"PAY_JOB_RESCUE_AFTER"}
 
 // FromEnv reads the configuration with getenv and fills in defaults.
 func FromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
-		Addr:        getenv("PAY_ADDR"),
-		PublicURL:   getenv("PAY_PUBLIC_URL"),
-		DatabaseURL: getenv("DATABASE_URL"),
-		Secret:      getenv("PAY_SECRET"),
-		RedisURL:    getenv("REDIS_URL"),
-		AdminEmail:  getenv("PAY_ADMIN_EMAIL"),
-		LogLevel:    getenv("PAY_LOG_LEVEL"),
-		SMTPURL:     getenv("SMTP_URL"),
-		EmailFrom:   getenv("PAY_EMAIL_FROM"),
+		Addr:           getenv("PAY_ADDR"),
+		PublicURL:      getenv("PAY_PUBLIC_URL"),
+		DatabaseURL:    getenv("DATABASE_URL"),
+		Secret:         getenv("PAY_SECRET"),
+		RedisURL:       getenv("REDIS_URL"),
+		AdminEmail:     getenv("PAY_ADMIN_EMAIL"),
+		LogLevel:       getenv("PAY_LOG_LEVEL"),
+		SMTPURL:        getenv("SMTP_URL"),
+		EmailFrom:      getenv("PAY_EMAIL_FROM"),
+		JobTimeout:     DefaultJobTimeout,
+		JobRescueAfter: DefaultJobRescueAfter,
 	}
 	if c.EmailFrom == "" {
 		c.EmailFrom = DefaultEmailFrom
@@ -77,7 +95,28 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("PAY_REQUIRE_2FA %q: want true or false", v)
 		}
 	}
+	if err := durationFromEnv(getenv, "PAY_JOB_TIMEOUT", &c.JobTimeout); err != nil {
+		return c, err
+	}
+	if err := durationFromEnv(getenv, "PAY_JOB_RESCUE_AFTER", &c.JobRescueAfter); err != nil {
+		return c, err
+	}
 	return c, c.Validate()
+}
+
+// durationFromEnv sets *d from the variable name when it is set: a Go
+// duration such as 90s or 2m.
+func durationFromEnv(getenv func(string) string, name string, d *time.Duration) error {
+	v := getenv(name)
+	if v == "" {
+		return nil
+	}
+	parsed, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("%s %q: want a duration such as 90s or 2m", name, v)
+	}
+	*d = parsed
+	return nil
 }
 
 // Validate reports the first problem with c.
@@ -99,6 +138,18 @@ func (c Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("PAY_LOG_LEVEL %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return c.validateJobs()
+}
+
+// validateJobs checks the job timings: a job rescued before its timeout
+// could run twice at once for no reason.
+func (c Config) validateJobs() error {
+	if c.JobTimeout < time.Second {
+		return fmt.Errorf("PAY_JOB_TIMEOUT %s: use at least 1s", c.JobTimeout)
+	}
+	if c.JobRescueAfter <= c.JobTimeout {
+		return fmt.Errorf("PAY_JOB_RESCUE_AFTER %s: must be longer than PAY_JOB_TIMEOUT (%s)", c.JobRescueAfter, c.JobTimeout)
 	}
 	return nil
 }
@@ -135,9 +186,10 @@ func (c Config) String() string {
 	if c.Secret != "" {
 		secret = "(set)"
 	}
-	return fmt.Sprintf("addr=%s public_url=%s database=%s secret=%s redis=%s admin_email=%s log_level=%s require_2fa=%t smtp=%s email_from=%s",
+	return fmt.Sprintf("addr=%s public_url=%s database=%s secret=%s redis=%s admin_email=%s log_level=%s require_2fa=%t"+
+		" smtp=%s email_from=%s job_timeout=%s job_rescue_after=%s",
 		c.Addr, c.PublicURL, redact(c.DatabaseURL), secret, redact(c.RedisURL), c.AdminEmail, c.LogLevel, c.Require2FA,
-		redact(c.SMTPURL), c.EmailFrom)
+		redact(c.SMTPURL), c.EmailFrom, c.JobTimeout, c.JobRescueAfter)
 }
 
 // redact hides the password in a URL.

@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -21,6 +22,23 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.SecureCookies() {
 		t.Fatal("http public URL must not ask for Secure cookies")
+	}
+	if c.JobTimeout != time.Minute || c.JobRescueAfter != 80*time.Second {
+		t.Fatalf("job timeout %s, rescue after %s", c.JobTimeout, c.JobRescueAfter)
+	}
+}
+
+// The crash tests shorten the rescue window through the environment.
+func TestJobTimings(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"PAY_JOB_TIMEOUT": "3s", "PAY_JOB_RESCUE_AFTER": "8s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.JobTimeout != 3*time.Second || c.JobRescueAfter != 8*time.Second {
+		t.Fatalf("job timeout %s, rescue after %s", c.JobTimeout, c.JobRescueAfter)
+	}
+	if s := c.String(); !strings.Contains(s, "job_timeout=3s job_rescue_after=8s") {
+		t.Fatalf("String() = %s", s)
 	}
 }
 
@@ -50,12 +68,16 @@ func TestPostgresAndMasking(t *testing.T) {
 
 func TestInvalid(t *testing.T) {
 	for name, e := range map[string]map[string]string{
-		"addr":       {"PAY_ADDR": "8080"},
-		"public url": {"PAY_PUBLIC_URL": "ftp://x"},
-		"database":   {"DATABASE_URL": "mysql://x"},
-		"empty path": {"DATABASE_URL": "sqlite:"},
-		"secret":     {"PAY_SECRET": "short"},
-		"log level":  {"PAY_LOG_LEVEL": "loud"},
+		"addr":                  {"PAY_ADDR": "8080"},
+		"public url":            {"PAY_PUBLIC_URL": "ftp://x"},
+		"database":              {"DATABASE_URL": "mysql://x"},
+		"empty path":            {"DATABASE_URL": "sqlite:"},
+		"secret":                {"PAY_SECRET": "short"},
+		"log level":             {"PAY_LOG_LEVEL": "loud"},
+		"timeout":               {"PAY_JOB_TIMEOUT": "soon"},
+		"rescue":                {"PAY_JOB_RESCUE_AFTER": "-1s"},
+		"rescue before timeout": {"PAY_JOB_TIMEOUT": "2m", "PAY_JOB_RESCUE_AFTER": "2m"},
+		"tiny timeout":          {"PAY_JOB_TIMEOUT": "10ms", "PAY_JOB_RESCUE_AFTER": "5s"},
 	} {
 		if _, err := FromEnv(env(e)); err == nil {
 			t.Errorf("%s: %v accepted", name, e)

@@ -4,7 +4,9 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -34,6 +36,14 @@ type Options struct {
 	PollInterval    time.Duration // how often idle workers look for jobs; default 1 s
 	Workers         int           // concurrent jobs per instance; default 20
 	EmailRetryDelay time.Duration // wait after a failed email; default DefaultEmailRetryDelay
+	// JobTimeout cancels one run of a job that takes longer; River then
+	// retries it. Default DefaultJobTimeout.
+	JobTimeout time.Duration
+	// RescueAfter is how long a job may stay running before River's
+	// rescuer, on the leader, counts it as stuck (its process died) and
+	// schedules it again. It must be longer than JobTimeout. Default
+	// DefaultRescueAfter.
+	RescueAfter time.Duration
 }
 
 // setDefaults fills in the zero values.
@@ -53,6 +63,8 @@ func (o *Options) setDefaults() {
 	if o.EmailRetryDelay == 0 {
 		o.EmailRetryDelay = DefaultEmailRetryDelay
 	}
+	o.JobTimeout = cmp.Or(o.JobTimeout, DefaultJobTimeout)
+	o.RescueAfter = cmp.Or(o.RescueAfter, DefaultRescueAfter)
 }
 
 // setDefaults fills in the nil email dependencies.
@@ -69,6 +81,18 @@ func (d *Deps) setDefaults() error {
 	}
 	return err
 }
+
+// Job timings. Every job is safe to run twice, so a rescue that catches a
+// job still working costs a repeated provider call, never a double charge.
+const (
+	// DefaultJobTimeout bounds a provider call and its record.
+	DefaultJobTimeout = time.Minute
+	// DefaultRescueAfter leaves a cancelled job 20 seconds to record its
+	// result, and is short enough that, with River's rescuer passing every
+	// 30 seconds, work taken by a process that died is done again within
+	// two minutes.
+	DefaultRescueAfter = 80 * time.Second
+)
 
 // Runner is a started River client.
 type Runner struct {
@@ -97,7 +121,11 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], deps De
 		Workers:           workers,
 		FetchPollInterval: opts.PollInterval,
 		FetchCooldown:     min(opts.PollInterval, river.FetchCooldownDefault),
-		Logger:            deps.Logger,
+		// River's default rescue, an hour, left work a crashed process had
+		// taken undone for that long.
+		JobTimeout:           opts.JobTimeout,
+		RescueStuckJobsAfter: opts.RescueAfter,
+		Logger:               deps.Logger,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(opts.CleanupInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return pay.CleanupJob{}, nil },
@@ -152,7 +180,8 @@ func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[pay.CleanupJob]) 
 	return nil
 }
 
-// expiryWorker expires payments that were not finished in time.
+// expiryWorker expires payments that were not finished in time, and takes
+// up work left stuck (see pay.SweepStuck).
 type expiryWorker struct {
 	river.WorkerDefaults[pay.ExpiryJob]
 	payments *pay.Payments
@@ -164,7 +193,11 @@ func (w *expiryWorker) Work(ctx context.Context, _ *river.Job[pay.ExpiryJob]) er
 	if n > 0 {
 		w.logger.InfoContext(ctx, "expired payments", slog.Int("expired", n))
 	}
-	return err
+	stuck, serr := w.payments.SweepStuck(ctx)
+	if stuck > 0 {
+		w.logger.DebugContext(ctx, "stuck work taken up; jobs still queued are left alone", slog.Int("payments_and_refunds", stuck))
+	}
+	return errors.Join(err, serr)
 }
 
 // agreementPaymentWorker takes a payment on an agreement's saved card.

@@ -2,7 +2,6 @@ package pay
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -115,28 +114,52 @@ func (s *Payments) CancelAgreement(ctx context.Context, accountID int64, id stri
 // AuthoriseWithAgreement takes a payment on an agreement's saved card with
 // the payer not present: the body of the background job that follows the
 // API's 201. A decline the provider says is final makes the agreement
-// inactive, in the same transaction.
+// inactive, in the same transaction. It is safe to run again: a run that
+// stopped half way (its process died) is taken up where it stopped, and the
+// provider is asked again for the same payment, which it answers once.
 func (s *Payments) AuthoriseWithAgreement(ctx context.Context, id string) error {
-	p, err := TransitionPayment(ctx, s.Store, &PaymentTransitionParams{
-		PaymentID: id, From: []Status{StatusCreated}, To: StatusAuthorisationUserNotPresentQd,
-	})
-	var te *TransitionError
-	if errors.As(err, &te) {
-		return nil // already taken, or cancelled meanwhile
-	} else if err != nil {
+	p, err := s.Store.PaymentGet(ctx, 0, id)
+	if err != nil {
 		return err
 	}
+	if p.Status == StatusCreated {
+		p, err = TransitionPayment(ctx, s.Store, &PaymentTransitionParams{
+			PaymentID: id, From: []Status{StatusCreated}, To: StatusAuthorisationUserNotPresentQd,
+		})
+		if err != nil {
+			_, err = lostRace(err) // cancelled meanwhile
+			return err
+		}
+	}
+	switch p.Status {
+	case StatusAuthorisationUserNotPresentQd, StatusAuthorisationReady:
+		return s.authoriseQueued(ctx, p)
+	case StatusAuthorisationSuccess:
+		// Authorised before the last run stopped: there is no payer to
+		// confirm, so it goes on to capture.
+		_, err = s.Confirm(ctx, id)
+		_, err = lostRace(err)
+		return err
+	}
+	return nil // finished, or cancelled meanwhile
+}
+
+// authoriseQueued asks the provider to authorise a queued payer-not-present
+// payment with its agreement's card, and records the answer.
+func (s *Payments) authoriseQueued(ctx context.Context, p *Payment) error {
 	agreement, err := s.Store.AgreementGet(ctx, p.AccountID, p.AgreementID)
 	if err != nil {
 		return err
 	}
-	p, err = s.transition(ctx, 0, id, StatusAuthorisationReady, func(p *Payment) {
-		if agreement.Instrument != nil {
-			p.Card = agreement.Instrument.Card
+	if p.Status == StatusAuthorisationUserNotPresentQd {
+		p, err = s.transition(ctx, 0, p.ID, StatusAuthorisationReady, func(p *Payment) {
+			if agreement.Instrument != nil {
+				p.Card = agreement.Instrument.Card
+			}
+		})
+		if err != nil {
+			return err
 		}
-	})
-	if err != nil {
-		return err
 	}
 	if !agreement.IsActive() {
 		// Cancelled or inactivated after the payment was created.

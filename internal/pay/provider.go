@@ -9,6 +9,12 @@ import (
 // Provider is a payment service provider behind Pay: the sandbox, or a live
 // one such as Stripe. Implementations must never log or return the full
 // card number or the CVC.
+//
+// Every call may be made again for the same payment or refund: a job that
+// a crashed process had taken runs again, without knowing whether the
+// provider heard the first request. Implementations must make a repeat
+// harmless, keyed by the payment's or refund's id (a live provider's
+// idempotency key): the same answer, no second charge or refund.
 type Provider interface {
 	// Name is the provider's name as the API shows it ("sandbox", "stripe").
 	Name() string

@@ -212,6 +212,9 @@ type RefundStore interface {
 	// RefundSearch returns one page of an account's refunds, newest first,
 	// and how many match in all.
 	RefundSearch(ctx context.Context, s *RefundSearch) (*RefundPage, error)
+	// RefundListUnfinished returns the ids of refunds (at most limit, oldest
+	// first) that are not finished and were created before createdBefore.
+	RefundListUnfinished(ctx context.Context, createdBefore time.Time, limit int) ([]string, error)
 }
 
 // RefundInsertParams is a new refund and what is checked and created with it.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"pay/internal/pay"
 )
@@ -42,17 +43,24 @@ func ScanString(scan func(...any) error) (string, error) {
 	return s, scan(&s)
 }
 
-// InsertJobs enqueues jobs in tx, so they exist exactly when tx commits.
+// liveJob is unique by kind and arguments among the jobs not yet done.
+// Every job of the domain does one thing to one payment or refund, so a
+// second one while the first waits or runs would only repeat it; this is
+// what lets the sweep of stuck work enqueue again whatever may have no job.
+var liveJob = river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+	rivertype.JobStateRunning, rivertype.JobStateScheduled,
+}}
+
+// InsertJobs enqueues jobs in tx, so they exist exactly when tx commits. A
+// job like one not yet done (same kind and arguments) is not added again.
 func InsertJobs[TTx any](ctx context.Context, c *river.Client[TTx], tx TTx, jobs []pay.Job) error {
 	if len(jobs) == 0 {
 		return nil
 	}
 	params := make([]river.InsertManyParams, len(jobs))
 	for i, j := range jobs {
-		params[i] = river.InsertManyParams{Args: j.Args}
-		if !j.ScheduledAt.IsZero() {
-			params[i].InsertOpts = &river.InsertOpts{ScheduledAt: j.ScheduledAt}
-		}
+		params[i] = river.InsertManyParams{Args: j.Args, InsertOpts: &river.InsertOpts{UniqueOpts: liveJob, ScheduledAt: j.ScheduledAt}}
 	}
 	_, err := c.InsertManyTx(ctx, tx, params)
 	return err

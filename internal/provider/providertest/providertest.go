@@ -67,6 +67,35 @@ func Run(t *testing.T, p pay.Provider, cards Cards) {
 			t.Fatalf("Cancel: %v", err)
 		}
 	})
+	t.Run("AskedAgain", func(t *testing.T) {
+		// After a crash Pay asks again what it may already have asked:
+		// the same payment or refund must get the same answer, once.
+		p1 := payment()
+		first, err := p.Authorise(ctx, &pay.AuthoriseRequest{Payment: p1, Card: card(cards.Success)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := p.Authorise(ctx, &pay.AuthoriseRequest{Payment: p1, Card: card(cards.Success)})
+		if err != nil || again.Outcome != first.Outcome || again.ProviderID != first.ProviderID {
+			t.Fatalf("authorised again: %+v %v, first %+v", again, err, first)
+		}
+		p1.ProviderID = first.ProviderID
+		for range 2 {
+			if _, err := p.Capture(ctx, p1); err != nil {
+				t.Fatalf("Capture: %v", err)
+			}
+		}
+		refund := &pay.Refund{ID: pay.NewID(), PaymentID: p1.ID, Amount: 100}
+		r1, err1 := p.Refund(ctx, p1, refund)
+		r2, err2 := p.Refund(ctx, p1, refund)
+		if err1 != nil || err2 != nil || r1.ProviderID == "" || r1.ProviderID != r2.ProviderID {
+			t.Fatalf("refunded again: %+v %v, first %+v %v", r2, err2, r1, err1)
+		}
+		other, err := p.Refund(ctx, p1, &pay.Refund{ID: pay.NewID(), PaymentID: p1.ID, Amount: 100})
+		if err != nil || other.ProviderID == r1.ProviderID {
+			t.Fatalf("another refund has the first one's id: %+v %v", other, err)
+		}
+	})
 	t.Run("Declined", func(t *testing.T) {
 		res, err := p.Authorise(ctx, &pay.AuthoriseRequest{Payment: payment(), Card: card(cards.Declined)})
 		if err != nil {

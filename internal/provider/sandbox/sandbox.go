@@ -5,6 +5,9 @@ package sandbox
 
 import (
 	"context"
+	"crypto/sha256"
+	"math/big"
+	"strings"
 
 	"pay/internal/pay"
 )
@@ -57,9 +60,11 @@ const (
 )
 
 // Authorise decides by card number, or for a saved instrument by its first
-// six and last four digits.
+// six and last four digits. Its ids derive from the payment's, so asking
+// again for the same payment answers the same, as a live provider's
+// idempotency key would.
 func (*Provider) Authorise(_ context.Context, req *pay.AuthoriseRequest) (*pay.AuthoriseResult, error) {
-	res := &pay.AuthoriseResult{ProviderID: pay.NewID()}
+	res := &pay.AuthoriseResult{ProviderID: derivedID("authorisation", req.Payment.ID)}
 	if req.Card == nil {
 		return authoriseInstrument(req, res), nil
 	}
@@ -77,7 +82,7 @@ func (*Provider) Authorise(_ context.Context, req *pay.AuthoriseRequest) (*pay.A
 		res.Outcome, res.Message = pay.AuthError, msgUnsupported
 	}
 	if res.Outcome == pay.AuthAuthorised && req.SaveCard {
-		res.InstrumentRef = "sandbox-" + pay.NewID()
+		res.InstrumentRef = "sandbox-" + derivedID("instrument", req.Payment.ID)
 	}
 	return res, nil
 }
@@ -114,7 +119,17 @@ func (*Provider) Capture(context.Context, *pay.Payment) (*pay.CaptureResult, err
 // Cancel succeeds at once.
 func (*Provider) Cancel(context.Context, *pay.Payment) error { return nil }
 
-// Refund succeeds at once.
-func (*Provider) Refund(context.Context, *pay.Payment, *pay.Refund) (*pay.RefundResult, error) {
-	return &pay.RefundResult{ProviderID: pay.NewID()}, nil
+// Refund succeeds at once. Asked again for the same refund, it answers with
+// the same provider id: one refund, not two.
+func (*Provider) Refund(_ context.Context, _ *pay.Payment, r *pay.Refund) (*pay.RefundResult, error) {
+	return &pay.RefundResult{ProviderID: derivedID("refund", r.ID)}, nil
+}
+
+// derivedID is the sandbox's id for what of Pay's id: a fixed function of
+// both, written like Pay's ids, so a repeated request gets the same answer.
+func derivedID(what, id string) string {
+	sum := sha256.Sum256([]byte(what + ":" + id))
+	n := new(big.Int).SetBytes(sum[:17]) // 136 bits, of which Pay's ids have 130
+	s := n.Rsh(n, 6).Text(32)
+	return strings.Repeat("0", pay.IDLength-len(s)) + s
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -65,6 +66,14 @@ func (s *Store) RefundSearch(ctx context.Context, q *pay.RefundSearch) (*pay.Ref
 		return nil, err
 	}
 	return &pay.RefundPage{Refunds: list, Total: total}, nil
+}
+
+// RefundListUnfinished returns the ids of unfinished refunds created
+// before createdBefore, oldest first.
+func (s *Store) RefundListUnfinished(ctx context.Context, createdBefore time.Time, limit int) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id FROM refunds WHERE `+store.RefundUnfinished+
+		` AND created_at < $1 ORDER BY created_at LIMIT $2`, pc.TimeArg(createdBefore), limit)
+	return collect(rows, err, store.ScanString)
 }
 
 // RefundLock locks a refund's payment (FOR UPDATE) in the statement that

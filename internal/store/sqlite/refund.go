@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"pay/internal/pay"
 	"pay/internal/store"
@@ -54,6 +55,14 @@ func (s *Store) RefundSearch(ctx context.Context, q *pay.RefundSearch) (*pay.Ref
 		return nil, err
 	}
 	return &pay.RefundPage{Refunds: list, Total: total}, nil
+}
+
+// RefundListUnfinished returns the ids of unfinished refunds created
+// before createdBefore, oldest first.
+func (s *Store) RefundListUnfinished(ctx context.Context, createdBefore time.Time, limit int) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id FROM refunds WHERE `+store.RefundUnfinished+
+		` AND created_at < ? ORDER BY created_at LIMIT ?`, sc.TimeArg(createdBefore), limit)
+	return collect(rows, err, store.ScanString)
 }
 
 // RefundLock reads a refund and its payment in the write transaction,

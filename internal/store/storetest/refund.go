@@ -365,3 +365,34 @@ func testRefundListAndSearch(t *testing.T, open Opener) {
 		}
 	})
 }
+
+// testRefundUnfinished covers how the sweep of stuck work finds refunds
+// that no job has finished: created or submitted, oldest first.
+func testRefundUnfinished(t *testing.T, open Opener) {
+	f := setup(t, open)
+	p := f.captured(t, 1000)
+	move := func(r *pay.Refund, to ...pay.RefundStatus) {
+		t.Helper()
+		for _, st := range to {
+			_, err := pay.TransitionRefund(f.ctx, f.Store, &pay.RefundTransitionParams{RefundID: r.ID, To: st})
+			mustOK(t, err)
+		}
+	}
+	created := f.insertRefund(t, p, 100)
+	f.Clock.Advance(time.Minute)
+	submitted := f.insertRefund(t, p, 100)
+	move(submitted, pay.RefundSubmitted)
+	move(f.insertRefund(t, p, 100), pay.RefundSubmitted, pay.RefundSucceeded)
+	move(f.insertRefund(t, p, 100), pay.RefundError)
+	f.Clock.Advance(time.Minute)
+	young := f.insertRefund(t, p, 100)
+
+	ids, err := f.Store.RefundListUnfinished(f.ctx, young.CreatedAt, 10)
+	mustOK(t, err)
+	if diff := cmp.Diff([]string{created.ID, submitted.ID}, ids); diff != "" {
+		t.Fatalf("unfinished refunds (-want +got):\n%s", diff)
+	}
+	if ids, _ = f.Store.RefundListUnfinished(f.ctx, young.CreatedAt, 1); len(ids) != 1 || ids[0] != created.ID {
+		t.Fatalf("limit 1 must give the oldest: %v", ids)
+	}
+}

@@ -82,6 +82,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("RefundConcurrent", func(t *testing.T) { t.Parallel(); testRefundConcurrent(t, open) })
 	t.Run("RefundTransition", func(t *testing.T) { t.Parallel(); testRefundTransition(t, open) })
 	t.Run("RefundListAndSearch", func(t *testing.T) { t.Parallel(); testRefundListAndSearch(t, open) })
+	t.Run("RefundUnfinished", func(t *testing.T) { t.Parallel(); testRefundUnfinished(t, open) })
 	t.Run("Dispute", func(t *testing.T) { t.Parallel(); testDispute(t, open) })
 	t.Run("DisputeSearch", func(t *testing.T) { t.Parallel(); testDisputeSearch(t, open) })
 	t.Run("Email", func(t *testing.T) { t.Parallel(); testEmail(t, open) })

@@ -37,6 +37,21 @@ func testUpdate(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("JobOnceWhileNotDone", func(t *testing.T) {
+		// The sweep of stuck work enqueues again what may have lost its
+		// job; a job still waiting must not get a twin.
+		p, other := f.insert(t, f.newPayment()), f.insert(t, f.newPayment())
+		before := f.JobCount(t, kind)
+		for _, id := range []string{p.ID, p.ID, other.ID} {
+			mustOK(t, f.Store.Update(f.ctx, func(tx pay.Tx) error {
+				return tx.JobInsert(f.ctx, []pay.Job{{Args: pay.CaptureJob{PaymentID: id}}})
+			}))
+		}
+		if n := f.JobCount(t, kind); n != before+2 {
+			t.Fatalf("%d new %s jobs for two payments, one enqueued twice; want 2", n-before, kind)
+		}
+	})
+
 	t.Run("RollbackOnError", func(t *testing.T) {
 		before := f.JobCount(t, kind)
 		p := f.newPayment()

@@ -30,7 +30,8 @@ var digits = regexp.MustCompile(`^[0-9]+$`)
 // parameter is invalid, like any other value it cannot take.
 func (q *searchQuery) get(name string) string { return q.getAs(name, name) }
 
-// getAs is get for a parameter that errors name as reported.
+// getAs is get for a parameter whose errors call it reported (the dispute
+// search calls its status parameter "state", as GOV.UK Pay's does).
 func (q *searchQuery) getAs(name, reported string) string {
 	v := strings.TrimSpace(q.values.Get(name))
 	if !pay.ValidText(v) {

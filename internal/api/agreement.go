@@ -44,7 +44,9 @@ var errAgreementBadJSON = &pay.Error{Kind: pay.KindBadRequest, Code: pay.CodeCre
 // parseCreateAgreement reads the body in GOV.UK Pay's order: reference,
 // description, user_identifier.
 func parseCreateAgreement(r *http.Request) (*pay.CreateAgreementRequest, error) {
-	obj, _, err := readJSON(r, errAgreementBadJSON)
+	obj, _, err := readJSON(r, errAgreementBadJSON, func(name string) *pay.Error {
+		return pay.InvalidAttribute(pay.KindBadRequest, pay.CodeCreateAgreementInvalid, name, "Must be a valid string format")
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -7,11 +7,14 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"pay/internal/pay"
 )
@@ -23,9 +26,14 @@ var errBadJSON = &pay.Error{Kind: pay.KindBadRequest, Code: pay.CodeCreatePaymen
 
 // readJSON decodes a request body into generic JSON values, keeping numbers
 // as written so that 100 and 100.0 can be told apart as GOV.UK Pay does.
-func readJSON(r *http.Request, bad *pay.Error) (map[string]any, []byte, error) {
+// A body that is not JSON, or not UTF-8 (which JSON must be, and GOV.UK
+// Pay's parser refuses), is bad. When invalid is not nil, an attribute
+// holding a string or key that is not text Pay can keep (pay.ValidText) is
+// refused with invalid(attribute); endpoints that store no text from their
+// body pass nil.
+func readJSON(r *http.Request, bad *pay.Error, invalid func(name string) *pay.Error) (map[string]any, []byte, error) {
 	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
-	if err != nil {
+	if err != nil || !utf8.Valid(raw) {
 		return nil, nil, bad
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -41,7 +49,36 @@ func readJSON(r *http.Request, bad *pay.Error) (map[string]any, []byte, error) {
 	if obj == nil {
 		obj = map[string]any{}
 	}
+	if name, ok := nonText(obj); ok && invalid != nil {
+		return nil, nil, invalid(name)
+	}
 	return obj, raw, nil
+}
+
+// nonText returns the first attribute of obj, in name order so that the
+// answer does not vary, whose name or value holds a string that is not
+// valid text, however deep inside the value.
+func nonText(obj map[string]any) (string, bool) {
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
+		if !pay.ValidText(name) || !textOnly(obj[name]) {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// textOnly reports whether every string and key in v is valid text.
+func textOnly(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return pay.ValidText(v)
+	case []any:
+		return !slices.ContainsFunc(v, func(x any) bool { return !textOnly(x) })
+	case map[string]any:
+		_, found := nonText(v)
+		return !found
+	}
+	return true
 }
 
 // requestHash identifies a request body for Idempotency-Key replays: the
@@ -136,7 +173,7 @@ var (
 // in GOV.UK Pay's order; the first failure wins. It checks JSON types (the
 // 400s) and enumerations; sizes and account rules are the domain's.
 func parseCreatePayment(r *http.Request) (*pay.CreatePaymentRequest, error) {
-	obj, _, err := readJSON(r, errBadJSON)
+	obj, _, err := readJSON(r, errBadJSON, func(name string) *pay.Error { return badValue(name, "Must be a valid string format") })
 	if err != nil {
 		return nil, err
 	}

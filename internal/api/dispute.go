@@ -24,7 +24,7 @@ func parseDisputeSearch(values url.Values, accountID int64) (*pay.DisputeSearch,
 	s.FromSettled = q.date("from_settled_date")
 	s.ToSettled = q.date("to_settled_date")
 	s.Page, s.DisplaySize = q.paging()
-	if st := pay.DisputeStatus(q.get("status")); st != "" {
+	if st := pay.DisputeStatus(q.getAs("status", "state")); st != "" {
 		if slices.Contains(pay.DisputeStatuses, st) {
 			s.Status = st
 		} else {

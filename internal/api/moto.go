@@ -10,7 +10,9 @@ import (
 // parseMotoAuth reads a POST /v1/auth body. Like GOV.UK Pay's JSON binding,
 // it takes numbers and booleans as their text; objects and arrays do not parse.
 func parseMotoAuth(r *http.Request) (*pay.MotoAuthRequest, error) {
-	obj, _, err := readJSON(r, errBadJSON)
+	obj, _, err := readJSON(r, errBadJSON, func(name string) *pay.Error {
+		return pay.InvalidAttribute(pay.KindInvalid, pay.CodeCreatePaymentInvalid, name, "Must be a valid string format")
+	})
 	if err != nil {
 		return nil, err
 	}

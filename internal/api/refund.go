@@ -18,7 +18,7 @@ var errRefundBadJSON = &pay.Error{Kind: pay.KindBadRequest, Code: pay.CodeRefund
 // P0602 otherwise); refund_amount_available, when present, is read leniently
 // like Jackson's asInt. The domain checks the amount's range (422 P0602).
 func parseRefund(r *http.Request) (*pay.RefundRequest, error) {
-	obj, _, err := readJSON(r, errRefundBadJSON)
+	obj, _, err := readJSON(r, errRefundBadJSON, nil) // a refund keeps only numbers from its body
 	if err != nil {
 		return nil, err
 	}

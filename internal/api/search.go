@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,9 +25,28 @@ type searchQuery struct {
 
 var digits = regexp.MustCompile(`^[0-9]+$`)
 
-func (q *searchQuery) get(name string) string { return strings.TrimSpace(q.values.Get(name)) }
+// get returns a parameter's value. A value that is not text (a NUL
+// character, bytes that are not UTF-8) matches nothing Pay keeps: the
+// parameter is invalid, like any other value it cannot take.
+func (q *searchQuery) get(name string) string { return q.getAs(name, name) }
 
-func (q *searchQuery) bad(name string) { q.invalid = append(q.invalid, name) }
+// getAs is get for a parameter whose errors call it reported (the dispute
+// search calls its status parameter "state", as GOV.UK Pay's does).
+func (q *searchQuery) getAs(name, reported string) string {
+	v := strings.TrimSpace(q.values.Get(name))
+	if !pay.ValidText(v) {
+		q.bad(reported)
+		return ""
+	}
+	return v
+}
+
+// bad records an invalid parameter, once.
+func (q *searchQuery) bad(name string) {
+	if !slices.Contains(q.invalid, name) {
+		q.invalid = append(q.invalid, name)
+	}
+}
 
 // err returns GOV.UK Pay's "Invalid parameters" error (422) with the given
 // code, naming every invalid parameter; nil when all were valid.

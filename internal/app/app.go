@@ -244,7 +244,11 @@ func (a *App) Handler() (http.Handler, error) {
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
-	return telemetry.Middleware(a.Logger, a.Metrics, mux), nil
+	h := telemetry.Middleware(a.Logger, a.Metrics, mux)
+	if a.Config.SecureCookies() { // Pay is reached over https
+		h = web.StrictTransport(h)
+	}
+	return h, nil
 }
 
 // ready reports whether the database answers.

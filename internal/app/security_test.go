@@ -17,6 +17,7 @@ import (
 
 	"pay/internal/api/apitest"
 	"pay/internal/app"
+	"pay/internal/apptest"
 	"pay/internal/apptest/boot"
 	"pay/internal/pay"
 	"pay/internal/store/pgtest"
@@ -182,5 +183,37 @@ func TestCardNumberNeverStoredPostgres(t *testing.T) {
 		if hits > 0 {
 			t.Errorf("table %s holds the card number in %d rows", table, hits)
 		}
+	}
+}
+
+// With an https public URL every answer carries HSTS, though Pay itself
+// serves plain HTTP (as behind a proxy that ends TLS); with an http one,
+// none does.
+func TestStrictTransportSecurity(t *testing.T) {
+	t.Parallel()
+	paths := []string{"/healthz", "/readyz", "/metrics", "/static/pay.css", "/v1/payments", "/v1/openapi.json",
+		"/secure/no-such-token", "/card_details/nosuchpayment", "/admin", "/admin/sign-in", "/no-such-page"}
+	for _, tc := range []struct {
+		publicURL, want string
+	}{{"https://pay.example.org", "max-age=31536000"}, {"http://pay.example.org", ""}} {
+		_, creds, base := boot.Start(t, map[string]string{"DATABASE_URL": apptest.SQLiteURL(t), "PAY_PUBLIC_URL": tc.publicURL}, app.Options{})
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		check := func(req *http.Request) {
+			res, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if got := res.Header.Get("Strict-Transport-Security"); got != tc.want {
+				t.Errorf("%s: %s %s (%d): Strict-Transport-Security %q, want %q", tc.publicURL, req.Method, req.URL.Path, res.StatusCode, got, tc.want)
+			}
+		}
+		for _, p := range paths {
+			req, _ := http.NewRequest("GET", base+p, nil)
+			check(req)
+		}
+		req, _ := http.NewRequest("POST", base+"/v1/payments", strings.NewReader(`{}`))
+		req.Header.Set("Authorization", "Bearer "+creds.APIKey)
+		check(req)
 	}
 }

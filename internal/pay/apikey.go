@@ -94,15 +94,18 @@ const MaxKeyDescriptionLength = 50
 var (
 	ErrKeyNameMissing = &Error{Kind: KindInvalid, Field: "keyName", Message: "Enter the API key name"}
 	ErrKeyNameTooLong = &Error{Kind: KindInvalid, Field: "keyName", Message: "Name must be 50 characters or fewer"}
+	ErrKeyNameInvalid = &Error{Kind: KindInvalid, Field: "keyName", Message: "Enter a valid API key name"}
 )
 
-// CheckKeyDescription trims a key's name and checks it is given and at
-// most MaxKeyDescriptionLength characters long.
+// CheckKeyDescription trims a key's name and checks it is given, is text
+// (ValidText) and is at most MaxKeyDescriptionLength characters long.
 func CheckKeyDescription(description string) (string, error) {
 	description = strings.TrimSpace(description)
 	switch {
 	case description == "":
 		return "", ErrKeyNameMissing
+	case !ValidText(description):
+		return "", ErrKeyNameInvalid
 	case len([]rune(description)) > MaxKeyDescriptionLength:
 		return "", ErrKeyNameTooLong
 	}

@@ -128,6 +128,16 @@ func Secure(next http.Handler, bypass ...string) http.Handler {
 	}))
 }
 
+// StrictTransport tells browsers to reach Pay only over https for a year
+// (HSTS), on every response next gives. Pay's public URL decides, not the
+// request: behind a proxy that ends TLS, Pay itself sees plain HTTP.
+func StrictTransport(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+		next.ServeHTTP(w, r)
+	})
+}
+
 // AllowFormTarget widens form-action to the origin of target, for a page
 // whose form ends in a redirect there (browsers check form-action against
 // the whole redirect chain).

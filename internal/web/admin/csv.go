@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"pay/internal/pay"
 	"pay/internal/web"
@@ -42,7 +43,7 @@ func (c csvColumns) header() []string {
 	}
 	h = append(h, "Payment Provider", "3-D Secure Required")
 	for _, k := range c.Metadata {
-		h = append(h, k+" (metadata)")
+		h = append(h, escapeFormula(k)+" (metadata)")
 	}
 	return h
 }
@@ -141,10 +142,15 @@ func ptrValue(p *int64) int64 {
 	return *p
 }
 
-// escapeFormula keeps a spreadsheet from running text as a formula: text
-// starting with = + - or @ gets a leading '.
+// escapeFormula keeps a spreadsheet from running text as a formula, as
+// OWASP's CSV injection advice says: text starting with = + - @, a tab or a
+// carriage return gets a leading '. Spreadsheets skip leading spaces before
+// reading a formula, so = + - @ after whitespace count too.
 func escapeFormula(s string) string {
-	if strings.TrimSpace(s) != "" && strings.ContainsAny(s[:1], "=+-@") {
+	if strings.HasPrefix(s, "\t") || strings.HasPrefix(s, "\r") {
+		return "'" + s
+	}
+	if t := strings.TrimLeftFunc(s, unicode.IsSpace); t != "" && strings.ContainsAny(t[:1], "=+-@") {
 		return "'" + s
 	}
 	return s

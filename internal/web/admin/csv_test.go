@@ -13,10 +13,20 @@ import (
 
 func TestEscapeFormula(t *testing.T) {
 	for in, want := range map[string]string{"=1+1": "'=1+1", "+44 20": "'+44 20", "-3": "'-3", "@SUM(A1)": "'@SUM(A1)",
-		"plain": "plain", "a=b": "a=b", "": "", " ": " ", " =x": " =x"} {
+		"plain": "plain", "a=b": "a=b", "": "", " ": " ", " =x": "' =x", "\t1": "'\t1", "\r1": "'\r1",
+		"\n\t@x": "'\n\t@x", "\u00a0-1": "'\u00a0-1", " a": " a", "\nplain": "\nplain"} {
 		if got := escapeFormula(in); got != want {
 			t.Errorf("escapeFormula(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A metadata key names a column, so the header escapes it like a value.
+func TestCSVHeaderEscapesMetadataKeys(t *testing.T) {
+	h := csvColumns{Metadata: []string{"=HYPERLINK(1)", "\tkey", "plain"}}.header()
+	want := []string{"'=HYPERLINK(1) (metadata)", "'\tkey (metadata)", "plain (metadata)"}
+	if got := h[len(h)-3:]; !slices.Equal(got, want) {
+		t.Errorf("metadata columns = %q, want %q", got, want)
 	}
 }
 

@@ -62,11 +62,17 @@ type options struct {
 
 func newEnv(t *testing.T, opts ...func(*options)) *env {
 	t.Helper()
+	return newEnvOn(t, apptest.SQLite, opts...)
+}
+
+// newEnvOn is newEnv on the given engine.
+func newEnvOn(t *testing.T, eng apptest.Engine, opts ...func(*options)) *env {
+	t.Helper()
 	var o options
 	for _, f := range opts {
 		f(&o)
 	}
-	e := &env{Env: apptest.New(t, apptest.SQLite), logs: &strings.Builder{}}
+	e := &env{Env: apptest.New(t, eng), logs: &strings.Builder{}}
 	e.users = &team.Users{Store: e.Store, Now: e.Clock.Now, Require2FA: o.require2FA, Hashing: o.hashing}
 	e.service, e.account = e.newService("Licence service", pay.AccountTest)
 	_, e.other = e.newService("Other service", pay.AccountLive)

@@ -72,6 +72,11 @@ type filters struct {
 	errors   []fieldError
 }
 
+// filterLabels name the filters in their error messages.
+var filterLabels = map[string]string{"reference": "reference", "email": "email address", "cardholderName": "name on card",
+	"lastDigitsCardNumber": "last 4 digits", "dateFilter": "date", "fromDate": "start date", "fromTime": "start time",
+	"toDate": "end date", "toTime": "end time"}
+
 var (
 	fourDigits = regexp.MustCompile(`^[0-9]{4}$`)
 	timeOfDay  = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$`)
@@ -80,13 +85,20 @@ var (
 // parseFilters reads the filters from a query. Unknown states and brands
 // are ignored; a malformed value is an error to show beside its field.
 func parseFilters(v url.Values, now time.Time, loc *time.Location) *filters {
-	get := func(name string) string { return strings.TrimSpace(v.Get(name)) }
-	f := &filters{Reference: get("reference"), Email: get("email"), CardholderName: get("cardholderName"),
-		LastDigits: get("lastDigitsCardNumber"), DateFilter: get("dateFilter"), FromDate: get("fromDate"),
-		FromTime: get("fromTime"), ToDate: get("toDate"), ToTime: get("toTime"), Page: 1}
+	f := &filters{Page: 1}
+	get := func(name string) string {
+		s := strings.TrimSpace(v.Get(name))
+		if !pay.ValidText(s) { // a NUL, or bytes that are not UTF-8, matches nothing Pay keeps
+			f.errors = append(f.errors, fieldError{name, "Enter a valid " + filterLabels[name]})
+			return ""
+		}
+		return s
+	}
+	f.Reference, f.Email, f.CardholderName, f.LastDigits = get("reference"), get("email"), get("cardholderName"), get("lastDigitsCardNumber")
+	f.DateFilter, f.FromDate, f.FromTime, f.ToDate, f.ToTime = get("dateFilter"), get("fromDate"), get("fromTime"), get("toDate"), get("toTime")
 	f.Brands = known(multi(v, "brand"), brandIDs())
 	f.States = known(multi(v, "state"), stateIDs())
-	if n, err := strconv.Atoi(get("page")); err == nil && n > 0 && n < 1_000_000 {
+	if n, err := strconv.Atoi(strings.TrimSpace(v.Get("page"))); err == nil && n > 0 && n < 1_000_000 {
 		f.Page = n
 	}
 	if f.LastDigits != "" && !fourDigits.MatchString(f.LastDigits) {

@@ -77,12 +77,17 @@ func (h *Handler) settings(q *request) {
 // checkSettings validates the form, in GOV.UK Pay's words where it has them.
 func checkSettings(s *pay.AccountSettings, country, name, welsh string) []fieldError {
 	var errs []fieldError
-	if name == "" {
+	switch {
+	case name == "":
 		errs = append(errs, fieldError{"service-name", "Enter a service name"})
-	} else if len([]rune(name)) > MaxServiceNameLength {
+	case !pay.ValidText(name):
+		errs = append(errs, fieldError{"service-name", "Enter a valid service name"})
+	case len([]rune(name)) > MaxServiceNameLength:
 		errs = append(errs, fieldError{"service-name", "Service name must be 50 characters or fewer"})
 	}
-	if len([]rune(welsh)) > MaxServiceNameLength {
+	if !pay.ValidText(welsh) {
+		errs = append(errs, fieldError{"service-name-welsh", "Enter a valid Welsh service name"})
+	} else if len([]rune(welsh)) > MaxServiceNameLength {
 		errs = append(errs, fieldError{"service-name-welsh", "Welsh service name must be 50 characters or fewer"})
 	}
 	if len(s.CardTypes) == 0 {

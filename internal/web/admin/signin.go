@@ -18,6 +18,7 @@ import (
 
 	"github.com/pquerna/otp"
 
+	"pay/internal/pay"
 	"pay/internal/team"
 )
 
@@ -73,6 +74,8 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	d.CSRF = c.Value
 	if email == "" {
 		d.Errors = append(d.Errors, fieldError{"email", "Enter an email address"})
+	} else if !pay.ValidText(email) { // no user's address could match it
+		d.Errors = append(d.Errors, fieldError{"email", "Enter a valid email address"})
 	}
 	if password == "" {
 		d.Errors = append(d.Errors, fieldError{"password", "Enter a password"})

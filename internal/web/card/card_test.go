@@ -3,12 +3,14 @@ package card_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"pay/internal/apptest"
 	"pay/internal/pay"
 	"pay/internal/provider/sandbox"
 	"pay/internal/web/card"
@@ -572,4 +574,38 @@ func TestEmailField(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Text PostgreSQL cannot keep (a NUL character, bytes that are not UTF-8)
+// gets the field's "Enter a valid …" on every engine, never a 500, and the
+// payment stays as it was; a token or id that is not text opens nothing.
+func TestNonTextFields(t *testing.T) {
+	t.Parallel()
+	apptest.ForEachEngine(t, func(t *testing.T, eng apptest.Engine) {
+		e := newEnvOn(t, eng)
+		p, token := e.newPayment(nil)
+		b := e.browser()
+		b.open(token)
+		form := goodCard("4444333322221111")
+		form.Set("cardholderName", "J\x00Bloggs")
+		form.Set("addressLine2", "Flat \xff")
+		form.Set("email", "\xc3@example.org")
+		page := b.post("/card_details/"+p.ID, form)
+		want := []string{"cardholder-name: Enter a valid name", "email: Enter a valid email", "address-line-2: Enter a valid address line 2"}
+		if page.status != http.StatusOK || !slices.Equal(page.summary(), want) {
+			t.Errorf("card form: %d, summary %q, want %q", page.status, page.summary(), want)
+		}
+		if st := e.status(p.ID); st != pay.StatusEnteringCardDetails {
+			t.Errorf("status after a refused form: %s", st)
+		}
+		// As an unknown token or payment: 403 and 404.
+		for path, want := range map[string]int{"/secure/a%00b": 403, "/secure/%ff": 403, "/card_details/%00": 404, "/card_details/%ff/confirm": 404} {
+			if page := b.get(path); page.status != want {
+				t.Errorf("GET %s: %d, want %d", path, page.status, want)
+			}
+		}
+		if page := b.post("/secure", url.Values{"chargeTokenId": {"\x00"}}); page.status != 403 {
+			t.Errorf("POST /secure: %d, want 403", page.status)
+		}
+	})
 }

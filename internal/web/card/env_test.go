@@ -31,7 +31,13 @@ type env struct {
 
 func newEnv(t *testing.T, options ...func(*card.Config)) *env {
 	t.Helper()
-	e := &env{Env: apptest.New(t, apptest.SQLite), logs: &strings.Builder{}}
+	return newEnvOn(t, apptest.SQLite, options...)
+}
+
+// newEnvOn is newEnv on the given engine.
+func newEnvOn(t *testing.T, eng apptest.Engine, options ...func(*card.Config)) *env {
+	t.Helper()
+	e := &env{Env: apptest.New(t, eng), logs: &strings.Builder{}}
 	e.account = e.NewAccount(&pay.Service{Name: "Licence service", NameWelsh: "Gwasanaeth trwyddedau"}, pay.AccountTest, pay.ProviderSandbox)
 	cfg := card.Config{Payments: e.Payments, Store: e.Store, Secret: []byte("card pages test secret, 32 bytes+"),
 		Logger: slog.New(slog.NewTextHandler(e.logs, nil)), Now: e.Clock.Now}

@@ -89,22 +89,25 @@ func (f *cardForm) validate(rules formRules, l web.Locale) []fieldError {
 	return errs
 }
 
-// problem returns the field's error, if it has one.
+// problem returns the field's error, if it has one. A value that is not
+// text (a NUL character, bytes that are not UTF-8) gets the generic
+// "Enter a valid …", like an empty one: no check could accept it.
 func (fd field) problem(l web.Locale) (fieldError, bool) {
 	if fd.value == "" && !fd.required {
 		return fieldError{}, false
 	}
+	text := pay.ValidText(fd.value)
 	reason := ""
-	if fd.value != "" && fd.check != nil {
+	if fd.value != "" && text && fd.check != nil {
 		reason = fd.check(fd.value)
 	}
-	if fd.value != "" && reason == "" {
+	if fd.value != "" && text && reason == "" {
 		return fieldError{}, false
 	}
 	msgKey := "fieldErrors.fields." + fd.name
 	e := fieldError{Field: fd.name, ID: fd.id, Inline: l.T(msgKey + ".message")}
 	switch {
-	case fd.value == "":
+	case fd.value == "" || !text:
 		e.Summary = l.T("fieldErrors.generic", l.T(msgKey+".name"))
 	case strings.HasPrefix(reason, "!"): // an already-written message
 		e.Summary = reason[1:]

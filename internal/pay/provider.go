@@ -109,15 +109,20 @@ type AuthoriseResult struct {
 	Message       string // the provider's reason, for logs and the event history
 	InstrumentRef string // the saved card's reference, when SaveCard was set
 	CanRetry      *bool  // for payer-not-present declines: may the service try again
+	// ChallengeURL is where the payer authenticates, for a provider whose
+	// 3-D Secure challenge is on its own pages (Stripe); "" for the sandbox.
+	ChallengeURL string
 }
 
 // CaptureResult is the provider's answer to a capture.
 type CaptureResult struct {
-	Pending bool // the provider confirms later (CAPTURE SUBMITTED); false means captured now
+	Pending bool   // the provider confirms later (CAPTURE SUBMITTED); false means captured now
+	Fee     *int64 // the provider's fee for the payment, when it says at capture
 }
 
 // RefundResult is the provider's answer to a refund.
 type RefundResult struct {
 	Pending    bool // the provider confirms later
+	Failed     bool // the provider refused the refund for good
 	ProviderID string
 }

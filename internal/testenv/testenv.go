@@ -1,8 +1,8 @@
 // Package testenv holds the rule for tests that need a server or a program
-// from outside Go (PostgreSQL, Redis, Chromium): the environment variable
-// that points at it decides whether they run. Without it they skip on a
-// developer's machine and fail in CI, where a skipped suite would hide a
-// failure.
+// from outside Go (PostgreSQL, Redis, Chromium, stripe-mock): the
+// environment variable that points at it decides whether they run. Without
+// it they skip on a developer's machine and fail in CI, where a skipped
+// suite would hide a failure.
 package testenv
 
 import (

@@ -69,6 +69,9 @@ type Tx interface {
 	// APIKeyInsert stores a new key and sets its ID and CreatedAt; conflict if
 	// the hash exists.
 	APIKeyInsert(ctx context.Context, k *APIKey) error
+	// CredentialsPut stores or replaces an account's sealed provider
+	// credentials (see Accounts.GoLive).
+	CredentialsPut(ctx context.Context, accountID int64, sealed []byte) error
 
 	// JobInsert enqueues jobs, to run once the transaction commits.
 	JobInsert(ctx context.Context, jobs []Job) error

@@ -1,0 +1,11 @@
+-- +goose Up
+-- A live account's provider credentials, sealed with a key derived from the
+-- instance secret: the database alone does not reveal them.
+CREATE TABLE account_credentials (
+    account_id BIGINT PRIMARY KEY REFERENCES accounts (id),
+    sealed     BYTEA NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+
+-- +goose Down
+DROP TABLE account_credentials;

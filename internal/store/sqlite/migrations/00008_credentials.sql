@@ -1,0 +1,11 @@
+-- +goose Up
+-- A live account's provider credentials, sealed with a key derived from the
+-- instance secret: the database alone does not reveal them.
+CREATE TABLE account_credentials (
+    account_id INTEGER PRIMARY KEY REFERENCES accounts (id),
+    sealed     BLOB NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+-- +goose Down
+DROP TABLE account_credentials;

@@ -138,6 +138,8 @@ func accounts(ctx context.Context, cfg config.Config, args []string, stdout, std
 	}
 	defer a.Shutdown(ctx)
 	switch sub {
+	case "create":
+		return createAccount(ctx, a, args, stdout, stderr)
 	case "list":
 		return listAccounts(ctx, a.Store, stdout)
 	case "set":
@@ -152,6 +154,41 @@ func accounts(ctx context.Context, cfg config.Config, args []string, stdout, std
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown accounts command %q", sub)
+}
+
+// createAccount creates a service's live Stripe account once Stripe has
+// accepted its key, and prints only the new account's id, for scripts.
+func createAccount(ctx context.Context, a *app.App, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("accounts create", stderr)
+	serviceID := fs.Int64("service", 0, "the service that goes live")
+	live := fs.Bool("live", false, "create the live account")
+	provider := fs.String("provider", "", "the payment provider: stripe")
+	creds := pay.Credentials{}
+	fs.StringVar(&creds.StripeSecretKey, "stripe-secret-key", "", "the Stripe account's secret API key (sk_live_…)")
+	fs.StringVar(&creds.StripeWebhookSecret, "stripe-webhook-secret", "", "the signing secret of Pay's webhook endpoint in Stripe (whsec_…)")
+	positional, err := parseFlags(fs, args)
+	switch {
+	case err != nil:
+		return err
+	case len(positional) > 0:
+		return fmt.Errorf("accounts create takes no arguments, got %q", positional)
+	case *serviceID == 0:
+		return fmt.Errorf("accounts create needs --service ID")
+	case !*live || *provider != pay.ProviderStripe:
+		return fmt.Errorf("accounts create makes live accounts: give --live --provider stripe (each service has its sandbox account already)")
+	}
+	if err := creds.Check(); err != nil {
+		return err
+	}
+	if err := a.Stripe.CheckKey(ctx, creds.StripeSecretKey); err != nil {
+		return err
+	}
+	acct, err := a.Accounts.GoLive(ctx, *serviceID, creds)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, acct.ID)
+	return nil
 }
 
 func listAccounts(ctx context.Context, st reader, stdout io.Writer) error {

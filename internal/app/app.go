@@ -23,6 +23,7 @@ import (
 	"pay/internal/jobs"
 	"pay/internal/pay"
 	"pay/internal/provider/sandbox"
+	"pay/internal/provider/stripe"
 	"pay/internal/ratelimit"
 	"pay/internal/store"
 	"pay/internal/store/postgres"
@@ -45,6 +46,7 @@ type App struct {
 	Secret   []byte
 	Metrics  *telemetry.Metrics
 	Limiter  *ratelimit.Limiter // API rate limits, shared through Redis when REDIS_URL is set
+	Stripe   *stripe.Provider   // the live accounts' provider
 
 	startJobs func(ctx context.Context, deps jobs.Deps, opts jobs.Options) (*jobs.Runner, error)
 	jobs      *jobs.Runner
@@ -115,15 +117,25 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	if opts.Sandbox == nil {
 		opts.Sandbox = sandbox.New()
 	}
-	a.Payments = &pay.Payments{Store: st, Now: a.now,
-		Providers: map[string]pay.Provider{pay.ProviderSandbox: opts.Sandbox}}
 	a.Accounts = &pay.Accounts{Store: st, Secret: a.Secret, Now: a.now}
+	a.Stripe = newStripe(cfg, a.Accounts)
+	a.Payments = &pay.Payments{Store: st, Now: a.now,
+		Providers: map[string]pay.Provider{pay.ProviderSandbox: opts.Sandbox, pay.ProviderStripe: a.Stripe}}
 	a.Users = &team.Users{Store: st, Now: a.now, Require2FA: cfg.Require2FA}
 	if a.Limiter, err = newLimiter(cfg, logger, a.now); err != nil {
 		st.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// newStripe returns the Stripe provider: each live account's key comes
+// from its sealed credentials, and a payer who authenticates at Stripe comes
+// back to the payment's 3-D Secure page.
+func newStripe(cfg config.Config, accounts *pay.Accounts) *stripe.Provider {
+	return &stripe.Provider{URL: cfg.StripeAPIURL, Keys: accounts, ReturnURL: func(p *pay.Payment) string {
+		return cfg.PublicURL + "/card_details/" + p.ID + "/3ds_required"
+	}}
 }
 
 // newLimiter counts API requests per instance, or in Redis when REDIS_URL

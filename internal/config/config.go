@@ -23,6 +23,11 @@ type Config struct {
 	// Require2FA (PAY_REQUIRE_2FA=true) makes every admin user set up an
 	// authenticator app before they can use the admin site.
 	Require2FA bool
+
+	// StripeAPIURL (PAY_STRIPE_API_URL) sends every Stripe call to another
+	// server than Stripe's, such as stripe-mock in tests; "" is Stripe's.
+	// While it is set, test-mode keys are accepted for live accounts.
+	StripeAPIURL string
 }
 
 // Defaults.
@@ -34,7 +39,7 @@ const (
 
 // Variables lists every environment variable Pay reads, for help texts.
 var Variables = []string{"PAY_ADDR", "PAY_PUBLIC_URL", "DATABASE_URL", "PAY_SECRET", "REDIS_URL",
-	"PAY_ADMIN_EMAIL", "PAY_LOG_LEVEL", "PAY_REQUIRE_2FA"}
+	"PAY_ADMIN_EMAIL", "PAY_LOG_LEVEL", "PAY_REQUIRE_2FA", "PAY_STRIPE_API_URL"}
 
 // FromEnv reads the configuration with getenv and fills in defaults.
 func FromEnv(getenv func(string) string) (Config, error) {
@@ -46,6 +51,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		RedisURL:    getenv("REDIS_URL"),
 		AdminEmail:  getenv("PAY_ADMIN_EMAIL"),
 		LogLevel:    getenv("PAY_LOG_LEVEL"),
+
+		StripeAPIURL: strings.TrimSuffix(getenv("PAY_STRIPE_API_URL"), "/"),
 	}
 	if c.Addr == "" {
 		c.Addr = DefaultAddr
@@ -83,6 +90,9 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := c.Database(); err != nil {
 		return err
+	}
+	if u, err := url.Parse(c.StripeAPIURL); c.StripeAPIURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return fmt.Errorf("PAY_STRIPE_API_URL %q: want an http:// or https:// URL", c.StripeAPIURL)
 	}
 	if c.Secret != "" && len(c.Secret) < 32 {
 		return errors.New("PAY_SECRET: use at least 32 characters")

@@ -56,9 +56,20 @@ func TestInvalid(t *testing.T) {
 		"empty path": {"DATABASE_URL": "sqlite:"},
 		"secret":     {"PAY_SECRET": "short"},
 		"log level":  {"PAY_LOG_LEVEL": "loud"},
+		"stripe url": {"PAY_STRIPE_API_URL": "127.0.0.1:12111"},
 	} {
 		if _, err := FromEnv(env(e)); err == nil {
 			t.Errorf("%s: %v accepted", name, e)
 		}
+	}
+}
+
+func TestStripeAPIURL(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"PAY_STRIPE_API_URL": "http://127.0.0.1:12111/"}))
+	if err != nil || c.StripeAPIURL != "http://127.0.0.1:12111" {
+		t.Fatalf("PAY_STRIPE_API_URL: %q, %v", c.StripeAPIURL, err)
+	}
+	if c, _ := FromEnv(env(nil)); c.StripeAPIURL != "" {
+		t.Fatalf("default PAY_STRIPE_API_URL %q, want Stripe's (empty)", c.StripeAPIURL)
 	}
 }

@@ -118,7 +118,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		opts.Sandbox = sandbox.New()
 	}
 	a.Accounts = &pay.Accounts{Store: st, Secret: a.Secret, Now: a.now}
-	a.Stripe = newStripe(cfg, a.Accounts)
+	a.Stripe = a.newStripe()
 	a.Payments = &pay.Payments{Store: st, Now: a.now,
 		Providers: map[string]pay.Provider{pay.ProviderSandbox: opts.Sandbox, pay.ProviderStripe: a.Stripe}}
 	a.Users = &team.Users{Store: st, Now: a.now, Require2FA: cfg.Require2FA}
@@ -132,9 +132,9 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 // newStripe returns the Stripe provider: each live account's key comes
 // from its sealed credentials, and a payer who authenticates at Stripe comes
 // back to the payment's 3-D Secure page.
-func newStripe(cfg config.Config, accounts *pay.Accounts) *stripe.Provider {
-	return &stripe.Provider{URL: cfg.StripeAPIURL, Keys: accounts, ReturnURL: func(p *pay.Payment) string {
-		return cfg.PublicURL + "/card_details/" + p.ID + "/3ds_required"
+func (a *App) newStripe() *stripe.Provider {
+	return &stripe.Provider{URL: a.Config.StripeAPIURL, Keys: a.Accounts, ReturnURL: func(p *pay.Payment) string {
+		return a.Config.PublicURL + "/card_details/" + p.ID + "/3ds_required"
 	}}
 }
 
@@ -208,6 +208,8 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	admins.Register(mux)
+	mux.Handle("POST /webhooks/stripe/{account}", &stripe.Webhook{Provider: a.Stripe, Secrets: a.Accounts, Events: a.Payments,
+		Logger: a.Logger})
 	mux.Handle("GET /static/", web.Static())
 	mux.Handle("/", cards.NotFound())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -41,6 +41,9 @@ type recorded struct {
 	cards    map[string]string // payment method id → card number it was made with
 	retrieve string            // the answer to reading a payment intent (after 3-D Secure)
 	capture  string            // the answer to a capture
+	// paymentID is the Pay payment the intents read back belong to (their
+	// metadata), as Stripe keeps what Pay sent.
+	paymentID string
 }
 
 func newRecorded(t *testing.T) (*recorded, *httptest.Server) {
@@ -139,6 +142,9 @@ func (r *recorded) reply(w http.ResponseWriter, status int, name string) {
 	}
 	if id != "" {
 		body = []byte(strings.Replace(string(body), "pm_1QfakeCard", id, 1))
+	}
+	if r.paymentID != "" && strings.HasPrefix(file, "intent_") {
+		body = []byte(strings.Replace(string(body), `"metadata":{}`, `"metadata":{"pay_payment_id":"`+r.paymentID+`"}`, 1))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -134,7 +134,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 // back to the payment's 3-D Secure page.
 func (a *App) newStripe() *stripe.Provider {
 	return &stripe.Provider{URL: a.Config.StripeAPIURL, Keys: a.Accounts, ReturnURL: func(p *pay.Payment) string {
-		return a.Config.PublicURL + "/card_details/" + p.ID + "/3ds_required"
+		return a.Config.PublicURL + "/card_details/" + p.ID + "/3ds_required?" + pay.ChallengeReturnParam + "=1"
 	}}
 }
 

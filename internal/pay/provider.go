@@ -28,6 +28,18 @@ type Provider interface {
 	Refund(ctx context.Context, p *Payment, r *Refund) (*RefundResult, error)
 }
 
+// Challenger is implemented by providers whose 3-D Secure challenge is on
+// their own pages (Stripe): the payer is sent there, and comes back to
+// Pay's 3-D Secure page with ChallengeReturnParam set.
+type Challenger interface {
+	// ChallengeURL returns where the payer authenticates the payment.
+	ChallengeURL(ctx context.Context, p *Payment) (string, error)
+}
+
+// ChallengeReturnParam marks the payer's return from a provider's 3-D
+// Secure pages on Pay's 3-D Secure page.
+const ChallengeReturnParam = "returned"
+
 // Card is a payer's full card details. It lives in memory for one
 // authorisation and is never stored; its String and LogValue hide the number.
 type Card struct {

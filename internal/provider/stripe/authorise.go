@@ -213,3 +213,24 @@ func stringOrNil(s string) *string {
 	}
 	return &s
 }
+
+var _ pay.Challenger = (*Provider)(nil)
+
+// ChallengeURL returns Stripe's page where the payer authenticates. When
+// the payment intent no longer waits for the payer (they finished in
+// another tab), it is Pay's return page, which completes the payment.
+func (s *Provider) ChallengeURL(ctx context.Context, p *pay.Payment) (string, error) {
+	pi, err := call(ctx, s, p.AccountID, "3-D Secure page", func(c *stripe.Client) (*stripe.PaymentIntent, error) {
+		return c.V1PaymentIntents.Retrieve(ctx, p.ProviderID, nil)
+	})
+	if err != nil {
+		return "", err
+	}
+	if na := pi.NextAction; pi.Status == stripe.PaymentIntentStatusRequiresAction && na != nil && na.RedirectToURL != nil {
+		return na.RedirectToURL.URL, nil
+	}
+	if s.ReturnURL == nil {
+		return "", errors.New("stripe: no return page for 3-D Secure")
+	}
+	return s.ReturnURL(p), nil
+}

@@ -17,7 +17,9 @@ func TestStripeMock(t *testing.T) {
 	url := testenv.Require(t, "PAY_TEST_STRIPE_MOCK_URL")
 	ctx := context.Background()
 	prov := &stripe.Provider{URL: url, Keys: staticKey("sk_test_mock"),
-		ReturnURL: func(p *pay.Payment) string { return "https://pay.example/card_details/" + p.ID + "/3ds" }}
+		ReturnURL: func(p *pay.Payment) string {
+			return "https://pay.example/card_details/" + p.ID + "/3ds_required?returned=1"
+		}}
 	if err := prov.CheckKey(ctx, "sk_test_mock"); err != nil {
 		t.Fatalf("CheckKey: %v", err)
 	}

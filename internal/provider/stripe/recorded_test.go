@@ -56,7 +56,9 @@ func newRecorded(t *testing.T) (*recorded, *httptest.Server) {
 // provider returns a Stripe provider talking to the server with key.
 func (r *recorded) provider(srv *httptest.Server, key string) *stripe.Provider {
 	return &stripe.Provider{URL: srv.URL, Keys: staticKey(key),
-		ReturnURL: func(p *pay.Payment) string { return "https://pay.example/card_details/" + p.ID + "/3ds" }}
+		ReturnURL: func(p *pay.Payment) string {
+			return "https://pay.example/card_details/" + p.ID + "/3ds_required?returned=1"
+		}}
 }
 
 type staticKey string

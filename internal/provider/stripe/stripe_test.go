@@ -88,7 +88,7 @@ func TestAuthoriseSends(t *testing.T) {
 	}
 	for k, want := range map[string]string{"amount": "1234", "currency": "gbp", "confirm": "true",
 		"capture_method": "manual", "payment_method": "pm_4242", "metadata[pay_payment_id]": p.ID,
-		"return_url": "https://pay.example/card_details/" + p.ID + "/3ds"} {
+		"return_url": "https://pay.example/card_details/" + p.ID + "/3ds_required?returned=1"} {
 		if got := pi.Get(k); got != want {
 			t.Errorf("payment intent %s = %q, want %q", k, got, want)
 		}
@@ -154,8 +154,15 @@ func TestThreeDSecure(t *testing.T) {
 			if !strings.HasPrefix(res.ChallengeURL, "https://hooks.stripe.com/3d_secure_2/hosted?") {
 				t.Fatalf("challenge url %q", res.ChallengeURL)
 			}
-			rec.retrieve = tt.answer
 			p.ProviderID = res.ProviderID
+			rec.retrieve = "intent_requires_action"
+			if u, err := prov.ChallengeURL(context.Background(), p); err != nil || u != res.ChallengeURL {
+				t.Fatalf("ChallengeURL = %q, %v", u, err)
+			}
+			rec.retrieve = tt.answer
+			if u, _ := prov.ChallengeURL(context.Background(), p); u != prov.ReturnURL(p) {
+				t.Fatalf("ChallengeURL once Stripe has the answer = %q, want Pay's return page", u)
+			}
 			res, err = prov.Complete3DS(context.Background(), p, true)
 			if err != nil || res.Outcome != tt.want || res.ProviderID != "pi_3Qfake3DS" {
 				t.Fatalf("complete: %+v %v", res, err)

@@ -232,9 +232,25 @@ func (h *Handler) authWaiting(q *request) {
 	h.render(q, "auth_waiting", h.page(q, q.locale.T("authorisation.checkingDetails")))
 }
 
+// threeDS shows the sandbox's challenge, or sends the payer to their
+// provider's challenge page and, when they come back from it, completes the
+// authorisation with the provider's answer.
 func (h *Handler) threeDS(q *request) {
 	if q.payment.Status != pay.StatusAuthorisation3DSRequired {
 		h.showState(q)
+		return
+	}
+	if q.r.URL.Query().Has(pay.ChallengeReturnParam) {
+		h.completeThreeDS(q, false)
+		return
+	}
+	challenge, err := h.payments.ChallengeURL(q.ctx, q.payment)
+	if err != nil {
+		h.systemError(q.w, q.r, err, q.payment.Language)
+		return
+	}
+	if challenge != "" {
+		http.Redirect(q.w, q.r, challenge, http.StatusSeeOther)
 		return
 	}
 	h.render(q, "three_ds", h.page(q, q.locale.T("authorisation.bankCheckingDetails")))
@@ -245,7 +261,12 @@ func (h *Handler) submitThreeDS(q *request) {
 		h.showState(q)
 		return
 	}
-	p, err := h.payments.Complete3DS(q.ctx, q.payment.ID, q.r.PostFormValue("result") == "pass")
+	h.completeThreeDS(q, q.r.PostFormValue("result") == "pass")
+}
+
+// completeThreeDS records the challenge's result and moves the payer on.
+func (h *Handler) completeThreeDS(q *request, passed bool) {
+	p, err := h.payments.Complete3DS(q.ctx, q.payment.ID, passed)
 	if err != nil && !isTransition(err) {
 		h.systemError(q.w, q.r, err, q.payment.Language)
 		return

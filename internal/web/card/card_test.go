@@ -1,6 +1,7 @@
 package card_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -532,5 +533,45 @@ func TestMotoAPITokenOpensNoPages(t *testing.T) {
 	}
 	if res := b.get("/card_details/" + p.ID); res.status != http.StatusNotFound {
 		t.Fatalf("card pages of a moto_api payment: %d", res.status)
+	}
+}
+
+// hostedChallenge is a provider whose 3-D Secure challenge is on its own
+// pages, as Stripe's is: the payer passes there.
+type hostedChallenge struct{ *sandbox.Provider }
+
+const challengePage = "https://acs.example/challenge?id=1"
+
+func (hostedChallenge) ChallengeURL(context.Context, *pay.Payment) (string, error) {
+	return challengePage, nil
+}
+
+func (hostedChallenge) Complete3DS(_ context.Context, p *pay.Payment, _ bool) (*pay.AuthoriseResult, error) {
+	return &pay.AuthoriseResult{Outcome: pay.AuthAuthorised, ProviderID: p.ProviderID}, nil
+}
+
+// TestThreeDSecureAtProvider: the payer is sent to the provider's challenge
+// page, and coming back completes the authorisation with the provider's
+// answer, not the payer's.
+func TestThreeDSecureAtProvider(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.Payments.Providers[pay.ProviderSandbox] = hostedChallenge{sandbox.New()}
+	p, token := e.newPayment(nil)
+	b := e.browser()
+	b.open(token)
+	res := b.post("/card_details/"+p.ID, goodCard(sandbox.CardThreeDSecure))
+	if res = b.get(res.location); res.status != http.StatusSeeOther || res.location != challengePage {
+		t.Fatalf("3-D Secure page: %d %s, want a redirect to the provider's page", res.status, res.location)
+	}
+	if e.status(p.ID) != pay.StatusAuthorisation3DSRequired {
+		t.Fatalf("before the payer came back: %s", e.status(p.ID))
+	}
+	res = b.get("/card_details/" + p.ID + "/3ds_required?" + pay.ChallengeReturnParam + "=1&payment_intent=pi_1")
+	if res.location != "/card_details/"+p.ID+"/confirm" || e.status(p.ID) != pay.StatusAuthorisationSuccess {
+		t.Fatalf("back from the provider: %s %s", res.location, e.status(p.ID))
+	}
+	if res = b.get("/card_details/" + p.ID + "/3ds_required?" + pay.ChallengeReturnParam + "=1"); res.location == challengePage {
+		t.Fatal("a second return sent the payer to the challenge again")
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -163,6 +164,7 @@ func createAccount(ctx context.Context, a *app.App, args []string, stdout, stder
 	serviceID := fs.Int64("service", 0, "the service that goes live")
 	live := fs.Bool("live", false, "create the live account")
 	provider := fs.String("provider", "", "the payment provider: stripe")
+	organisation := fs.String("organisation", "", "the organisation that runs the service (default: the service's name)")
 	creds := pay.Credentials{}
 	fs.StringVar(&creds.StripeSecretKey, "stripe-secret-key", "", "the Stripe account's secret API key (sk_live_…)")
 	fs.StringVar(&creds.StripeWebhookSecret, "stripe-webhook-secret", "", "the signing secret of Pay's webhook endpoint in Stripe (whsec_…)")
@@ -180,10 +182,15 @@ func createAccount(ctx context.Context, a *app.App, args []string, stdout, stder
 	if err := creds.Check(); err != nil {
 		return err
 	}
+	svc, err := a.Store.ServiceGet(ctx, *serviceID)
+	if err != nil {
+		return err
+	}
 	if err := a.Stripe.CheckKey(ctx, creds.StripeSecretKey); err != nil {
 		return err
 	}
-	acct, err := a.Accounts.GoLive(ctx, *serviceID, creds)
+	org := &pay.Organisation{Name: cmp.Or(*organisation, svc.Name), AcceptedBy: "pay accounts create"}
+	acct, err := a.Accounts.GoLive(ctx, *serviceID, org, creds)
 	if err != nil {
 		return err
 	}

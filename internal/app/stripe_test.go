@@ -31,7 +31,7 @@ func TestLiveAccount(t *testing.T) {
 	if err := a.Stripe.CheckKey(ctx, secrets.StripeSecretKey); err != nil {
 		t.Fatal(err)
 	}
-	live, err := a.Accounts.GoLive(ctx, creds.Account.ServiceID, secrets)
+	live, err := a.Accounts.GoLive(ctx, creds.Account.ServiceID, &pay.Organisation{Name: "Org"}, secrets)
 	if err != nil {
 		t.Fatal(err)
 	}

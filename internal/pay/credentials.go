@@ -108,13 +108,17 @@ func OpenCredentials(secret []byte, accountID int64, sealed []byte) (Credentials
 func accountAD(accountID int64) []byte { return []byte("account " + strconv.FormatInt(accountID, 10)) }
 
 // GoLive creates the service's live account on Stripe with its credentials,
-// sealed, in one transaction, and returns it. The caller checks the key
-// with Stripe first. Returns not found if there is no such service,
+// sealed, and the organisation that runs it, in one transaction, and
+// returns the account. The caller checks the key with Stripe first, and the
+// organisation's details. Returns not found if there is no such service,
 // conflict if the service already has a live account, and invalid if the
-// credentials do not have their shapes.
-func (s *Accounts) GoLive(ctx context.Context, serviceID int64, c Credentials) (*Account, error) {
+// credentials do not have their shapes or the organisation has no name.
+func (s *Accounts) GoLive(ctx context.Context, serviceID int64, org *Organisation, c Credentials) (*Account, error) {
 	if err := c.Check(); err != nil {
 		return nil, err
+	}
+	if org == nil || strings.TrimSpace(org.Name) == "" {
+		return nil, Errorf(KindInvalid, "enter the name of the organisation that runs the service")
 	}
 	svc, err := s.Store.ServiceGet(ctx, serviceID)
 	if err != nil {
@@ -130,6 +134,10 @@ func (s *Accounts) GoLive(ctx context.Context, serviceID int64, c Credentials) (
 		Provider: ProviderStripe, Settings: DefaultAccountSettings()}
 	err = s.Store.Update(ctx, func(tx Tx) error {
 		if err := tx.AccountInsert(ctx, acct); err != nil {
+			return err
+		}
+		org.AcceptedAt = tx.Now()
+		if err := tx.OrganisationPut(ctx, serviceID, org); err != nil {
 			return err
 		}
 		return s.putCredentials(ctx, tx, acct.ID, c)

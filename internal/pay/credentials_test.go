@@ -3,6 +3,7 @@ package pay_test
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -51,22 +52,37 @@ func TestGoLive(t *testing.T) {
 		e := apptest.New(t, eng)
 		sandbox := e.NewAccount(&pay.Service{Name: "Licences"}, pay.AccountTest, pay.ProviderSandbox)
 		accounts := &pay.Accounts{Store: e.Store, Secret: []byte("instance secret of at least 32 chars"), Now: e.Clock.Now}
+		org := func() *pay.Organisation {
+			return &pay.Organisation{Name: "Borough Council", AcceptedBy: "admin@example.org",
+				Address: pay.Address{Line1: "1 High Street", City: "London", Postcode: "SW1A 1AA", Country: "GB"}}
+		}
 		bad := []pay.Credentials{{StripeSecretKey: "pk_live_x", StripeWebhookSecret: "whsec_x"}, {StripeSecretKey: "sk_live_x"}}
 		for _, c := range bad {
-			if _, err := accounts.GoLive(e.Ctx, sandbox.ServiceID, c); pay.ErrorKind(err) != pay.KindInvalid {
+			if _, err := accounts.GoLive(e.Ctx, sandbox.ServiceID, org(), c); pay.ErrorKind(err) != pay.KindInvalid {
 				t.Fatalf("GoLive(%v) = %v, want invalid", c, err)
 			}
 		}
-		if _, err := accounts.GoLive(e.Ctx, 9999, testCreds); pay.ErrorKind(err) != pay.KindNotFound {
+		if _, err := accounts.GoLive(e.Ctx, sandbox.ServiceID, &pay.Organisation{Name: " "}, testCreds); pay.ErrorKind(err) != pay.KindInvalid {
+			t.Fatalf("GoLive without an organisation name = %v", err)
+		}
+		if _, err := accounts.GoLive(e.Ctx, 9999, org(), testCreds); pay.ErrorKind(err) != pay.KindNotFound {
 			t.Fatalf("GoLive for no service = %v", err)
 		}
-		live, err := accounts.GoLive(e.Ctx, sandbox.ServiceID, testCreds)
+		if _, err := e.Store.OrganisationGet(e.Ctx, sandbox.ServiceID); pay.ErrorKind(err) != pay.KindNotFound {
+			t.Fatalf("a refused GoLive stored the organisation: %v", err)
+		}
+		live, err := accounts.GoLive(e.Ctx, sandbox.ServiceID, org(), testCreds)
 		if err != nil || live.Type != pay.AccountLive || live.Provider != pay.ProviderStripe || live.ServiceID != sandbox.ServiceID {
 			t.Fatalf("GoLive = %+v, %v", live, err)
 		}
 		stored, err := e.Store.AccountGet(e.Ctx, live.ID)
 		if err != nil || !stored.IsLive() || stored.Provider != pay.ProviderStripe {
 			t.Fatalf("stored live account %+v, %v", stored, err)
+		}
+		want := org()
+		want.AcceptedAt = e.Clock.Now()
+		if got, err := e.Store.OrganisationGet(e.Ctx, sandbox.ServiceID); err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("organisation %+v, %v; want %+v", got, err, want)
 		}
 		sealed, _ := e.Store.CredentialsGet(e.Ctx, live.ID)
 		if bytes.Contains(sealed, []byte(testCreds.StripeSecretKey)) {
@@ -75,7 +91,7 @@ func TestGoLive(t *testing.T) {
 		if key, err := accounts.StripeSecretKey(e.Ctx, live.ID); err != nil || key != testCreds.StripeSecretKey {
 			t.Fatalf("StripeSecretKey = %q, %v", key, err)
 		}
-		if _, err := accounts.GoLive(e.Ctx, sandbox.ServiceID, testCreds); pay.ErrorKind(err) != pay.KindConflict {
+		if _, err := accounts.GoLive(e.Ctx, sandbox.ServiceID, org(), testCreds); pay.ErrorKind(err) != pay.KindConflict {
 			t.Fatalf("second GoLive = %v, want conflict", err)
 		}
 		rolled := pay.Credentials{StripeSecretKey: "sk_live_rolled", StripeWebhookSecret: "whsec_new"}

@@ -43,6 +43,9 @@ type Store interface {
 	// CredentialsGet returns an account's sealed provider credentials; not
 	// found if it has none.
 	CredentialsGet(ctx context.Context, accountID int64) ([]byte, error)
+	// OrganisationGet returns the organisation of a live service; not found
+	// if it has none.
+	OrganisationGet(ctx context.Context, serviceID int64) (*Organisation, error)
 
 	// APIKeyInsert stores a new key and sets ID and CreatedAt; conflict if the hash exists.
 	APIKeyInsert(ctx context.Context, k *APIKey) error

@@ -72,6 +72,8 @@ type Tx interface {
 	// CredentialsPut stores or replaces an account's sealed provider
 	// credentials (see Accounts.GoLive).
 	CredentialsPut(ctx context.Context, accountID int64, sealed []byte) error
+	// OrganisationPut stores or replaces the organisation of a service.
+	OrganisationPut(ctx context.Context, serviceID int64, o *Organisation) error
 
 	// JobInsert enqueues jobs, to run once the transaction commits.
 	JobInsert(ctx context.Context, jobs []Job) error

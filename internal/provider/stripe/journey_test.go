@@ -34,7 +34,7 @@ func newJourney(t *testing.T, eng apptest.Engine) *journey {
 	j.accounts = &pay.Accounts{Store: e.Store, Secret: []byte("an instance secret of 32 or more characters"), Now: e.Clock.Now}
 	sandbox := e.NewAccount(&pay.Service{Name: "Licences"}, pay.AccountTest, pay.ProviderSandbox)
 	var err error
-	j.account, err = j.accounts.GoLive(e.Ctx, sandbox.ServiceID, pay.Credentials{StripeSecretKey: testKey, StripeWebhookSecret: webhookSecret})
+	j.account, err = j.accounts.GoLive(e.Ctx, sandbox.ServiceID, &pay.Organisation{Name: "Org"}, pay.Credentials{StripeSecretKey: testKey, StripeWebhookSecret: webhookSecret})
 	if err != nil {
 		t.Fatal(err)
 	}

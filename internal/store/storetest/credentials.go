@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"pay/internal/pay"
 )
 
@@ -37,4 +39,23 @@ func testCredentials(t *testing.T, open Opener) {
 	wantKind(t, err, pay.KindInvalid)
 	_, err = f.Store.CredentialsGet(f.ctx, f.account.ID)
 	wantKind(t, err, pay.KindNotFound)
+}
+
+// testOrganisation: a service's organisation is stored as it is, replaced
+// in place, and not found when there is none.
+func testOrganisation(t *testing.T, open Opener) {
+	f := setup(t, open)
+	_, err := f.Store.OrganisationGet(f.ctx, f.service.ID)
+	wantKind(t, err, pay.KindNotFound)
+	org := &pay.Organisation{Name: "Borough Council", AcceptedBy: "admin@example.org", AcceptedAt: f.Clock.Now(),
+		Address: pay.Address{Line1: "1 High Street", Line2: "Floor 2", City: "London", Postcode: "SW1A 1AA", Country: "GB"}}
+	for _, name := range []string{"Borough Council", "County Council"} {
+		org.Name = name
+		mustOK(t, f.Store.Update(f.ctx, func(tx pay.Tx) error { return tx.OrganisationPut(f.ctx, f.service.ID, org) }))
+		got, err := f.Store.OrganisationGet(f.ctx, f.service.ID)
+		mustOK(t, err)
+		if diff := cmp.Diff(org, got); diff != "" {
+			t.Fatalf("OrganisationGet (-want +got):\n%s", diff)
+		}
+	}
 }

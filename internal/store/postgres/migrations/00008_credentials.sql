@@ -7,5 +7,14 @@ CREATE TABLE account_credentials (
     updated_at TIMESTAMPTZ NOT NULL
 );
 
+-- The organisation that took a service live, and who accepted the terms.
+CREATE TABLE service_organisations (
+    service_id  BIGINT PRIMARY KEY REFERENCES services (id),
+    details     JSONB NOT NULL,
+    accepted_by TEXT NOT NULL,
+    accepted_at TIMESTAMPTZ NOT NULL
+);
+
 -- +goose Down
+DROP TABLE service_organisations;
 DROP TABLE account_credentials;

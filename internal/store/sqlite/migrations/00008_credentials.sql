@@ -7,5 +7,14 @@ CREATE TABLE account_credentials (
     updated_at TEXT NOT NULL
 );
 
+-- The organisation that took a service live, and who accepted the terms.
+CREATE TABLE service_organisations (
+    service_id  INTEGER PRIMARY KEY REFERENCES services (id),
+    details     TEXT NOT NULL,
+    accepted_by TEXT NOT NULL,
+    accepted_at TEXT NOT NULL
+);
+
 -- +goose Down
+DROP TABLE service_organisations;
 DROP TABLE account_credentials;

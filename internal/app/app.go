@@ -203,12 +203,13 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	cards.Register(mux)
 	admins, err := admin.New(admin.Config{Store: a.Store, Payments: a.Payments, Accounts: a.Accounts, Users: a.Users, Secret: a.Secret,
-		PublicURL: a.Config.PublicURL, SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now})
+		PublicURL: a.Config.PublicURL, SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now,
+		CheckStripeKey: a.Stripe.CheckKey})
 	if err != nil {
 		return nil, err
 	}
 	admins.Register(mux)
-	mux.Handle("POST /webhooks/stripe/{account}", &stripe.Webhook{Provider: a.Stripe, Secrets: a.Accounts, Events: a.Payments,
+	mux.Handle("POST /webhooks/stripe/{service}", &stripe.Webhook{Provider: a.Stripe, Accounts: a.Accounts, Events: a.Payments,
 		Logger: a.Logger})
 	mux.Handle("GET /static/", web.Static())
 	mux.Handle("/", cards.NotFound())

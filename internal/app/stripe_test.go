@@ -65,9 +65,9 @@ func TestLiveAccount(t *testing.T) {
 		t.Errorf("live payment: %d %v", code, out)
 	}
 
-	post := func(account, secret string, signed bool) int {
+	post := func(service, secret string, signed bool) int {
 		payload := []byte(`{"id":"evt_1","object":"event","type":"customer.created","data":{"object":{"id":"cus_1","object":"customer"}}}`)
-		req, _ := http.NewRequest("POST", base+"/webhooks/stripe/"+account, bytes.NewReader(payload))
+		req, _ := http.NewRequest("POST", base+"/webhooks/stripe/"+service, bytes.NewReader(payload))
 		if signed {
 			s := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: secret, Timestamp: time.Now()})
 			req.Header.Set("Stripe-Signature", s.Header)
@@ -79,18 +79,18 @@ func TestLiveAccount(t *testing.T) {
 		res.Body.Close()
 		return res.StatusCode
 	}
-	liveID := strconv.FormatInt(live.ID, 10)
+	serviceID := strconv.FormatInt(live.ServiceID, 10)
 	for _, tt := range []struct {
-		name, account, secret string
+		name, service, secret string
 		signed                bool
 		want                  int
 	}{
-		{"Signed", liveID, "whsec_app", true, 200},
-		{"Unsigned", liveID, "", false, 400},
-		{"OtherSecret", liveID, "whsec_other", true, 400},
-		{"SandboxAccount", "1", "whsec_app", true, 404},
+		{"Signed", serviceID, "whsec_app", true, 200},
+		{"Unsigned", serviceID, "", false, 400},
+		{"OtherSecret", serviceID, "whsec_other", true, 400},
+		{"ServiceNotLive", "99", "whsec_app", true, 404},
 	} {
-		if got := post(tt.account, tt.secret, tt.signed); got != tt.want {
+		if got := post(tt.service, tt.secret, tt.signed); got != tt.want {
 			t.Errorf("%s: %d, want %d", tt.name, got, tt.want)
 		}
 	}

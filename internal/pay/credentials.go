@@ -198,6 +198,20 @@ func (s *Accounts) Credentials(ctx context.Context, accountID int64) (Credential
 	return OpenCredentials(s.Secret, accountID, sealed)
 }
 
+// LiveCredentials returns a service's live account and its credentials;
+// not found if the service has no live account with credentials.
+func (s *Accounts) LiveCredentials(ctx context.Context, serviceID int64) (*Account, Credentials, error) {
+	acct, err := s.liveAccount(ctx, serviceID)
+	if err == nil && acct == nil {
+		err = Errorf(KindNotFound, "service %d has no live account", serviceID)
+	}
+	if err != nil {
+		return nil, Credentials{}, err
+	}
+	c, err := s.Credentials(ctx, acct.ID)
+	return acct, c, err
+}
+
 // StripeSecretKey returns a Stripe account's secret key, for the Stripe
 // provider; not found if the account has no credentials.
 func (s *Accounts) StripeSecretKey(ctx context.Context, accountID int64) (string, error) {

@@ -42,7 +42,7 @@ func newJourney(t *testing.T, eng apptest.Engine) *journey {
 	prov.Keys = j.accounts
 	e.Payments.Providers[pay.ProviderStripe] = prov
 	mux := http.NewServeMux()
-	mux.Handle("POST /webhooks/stripe/{account}", &stripe.Webhook{Provider: prov, Secrets: j.accounts, Events: e.Payments})
+	mux.Handle("POST /webhooks/stripe/{service}", &stripe.Webhook{Provider: prov, Accounts: j.accounts, Events: e.Payments})
 	j.hook = httptest.NewServer(mux)
 	t.Cleanup(j.hook.Close)
 	return j
@@ -90,14 +90,14 @@ func (j *journey) get(id string) *pay.Payment {
 	return p
 }
 
-// send delivers an event signed with secret at time at, and returns the
-// endpoint's status.
-func (j *journey) send(account int64, secret string, at time.Time, typ, object string) int {
+// send delivers an event for the service's live account, signed with
+// secret at time at, and returns the endpoint's status.
+func (j *journey) send(service int64, secret string, at time.Time, typ, object string) int {
 	j.T.Helper()
 	payload := []byte(fmt.Sprintf(`{"id":"evt_%d","object":"event","api_version":"2024-06-20","created":%d,"type":%q,"data":{"object":%s}}`,
 		at.UnixNano(), at.Unix(), typ, object))
 	signed := stripego.GenerateTestSignedPayload(&stripego.UnsignedPayload{Payload: payload, Secret: secret, Timestamp: at})
-	req, _ := http.NewRequest("POST", j.hook.URL+stripe.WebhookPath(account), bytes.NewReader(payload))
+	req, _ := http.NewRequest("POST", j.hook.URL+stripe.WebhookPath(service), bytes.NewReader(payload))
 	req.Header.Set("Stripe-Signature", signed.Header)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -213,7 +213,7 @@ func TestRefundsAndWebhooks(t *testing.T) {
 		}
 		now := time.Now()
 		for range 2 { // the same event twice changes nothing more
-			if code := j.send(j.account.ID, webhookSecret, now, "refund.updated", refund("failed")); code != http.StatusOK {
+			if code := j.send(j.account.ServiceID, webhookSecret, now, "refund.updated", refund("failed")); code != http.StatusOK {
 				t.Fatalf("refund failed event: %d", code)
 			}
 		}
@@ -223,7 +223,7 @@ func TestRefundsAndWebhooks(t *testing.T) {
 		if p := j.get(p.ID); p.RefundedAmount != 100 {
 			t.Fatalf("refunded amount %d, want 100 (failed refunds are available again)", p.RefundedAmount)
 		}
-		j.send(j.account.ID, webhookSecret, now, "refund.updated", refund("succeeded"))
+		j.send(j.account.ServiceID, webhookSecret, now, "refund.updated", refund("succeeded"))
 		if r, _ := j.Store.RefundGet(j.Ctx, j.account.ID, pending.ID); r.Status != pay.RefundError {
 			t.Fatalf("a finished refund changed again: %s", r.Status)
 		}
@@ -244,20 +244,20 @@ func TestDisputeWebhooks(t *testing.T) {
 		now := time.Now()
 		for _, tt := range []struct {
 			name    string
-			account int64
+			service int64
 			secret  string
 			at      time.Time
 			want    int
 		}{
-			{"WrongSecret", j.account.ID, "whsec_other", now, http.StatusBadRequest},
-			{"Stale", j.account.ID, webhookSecret, now.Add(-10 * time.Minute), http.StatusBadRequest},
-			{"UnknownAccount", 999, webhookSecret, now, http.StatusNotFound},
+			{"WrongSecret", j.account.ServiceID, "whsec_other", now, http.StatusBadRequest},
+			{"Stale", j.account.ServiceID, webhookSecret, now.Add(-10 * time.Minute), http.StatusBadRequest},
+			{"ServiceNotLive", 999, webhookSecret, now, http.StatusNotFound},
 		} {
-			if code := j.send(tt.account, tt.secret, tt.at, "charge.dispute.created", dispute("needs_response")); code != tt.want {
+			if code := j.send(tt.service, tt.secret, tt.at, "charge.dispute.created", dispute("needs_response")); code != tt.want {
 				t.Errorf("%s: %d, want %d", tt.name, code, tt.want)
 			}
 		}
-		res, _ := http.Post(j.hook.URL+stripe.WebhookPath(j.account.ID), "application/json", bytes.NewReader([]byte(dispute("needs_response"))))
+		res, _ := http.Post(j.hook.URL+stripe.WebhookPath(j.account.ServiceID), "application/json", bytes.NewReader([]byte(dispute("needs_response"))))
 		if res.StatusCode != http.StatusBadRequest {
 			t.Errorf("unsigned event: %d", res.StatusCode)
 		}
@@ -265,7 +265,7 @@ func TestDisputeWebhooks(t *testing.T) {
 			t.Fatalf("a refused event opened a dispute: %v", err)
 		}
 		for range 2 {
-			if code := j.send(j.account.ID, webhookSecret, now, "charge.dispute.created", dispute("needs_response")); code != http.StatusOK {
+			if code := j.send(j.account.ServiceID, webhookSecret, now, "charge.dispute.created", dispute("needs_response")); code != http.StatusOK {
 				t.Fatalf("dispute created: %d", code)
 			}
 		}
@@ -274,7 +274,7 @@ func TestDisputeWebhooks(t *testing.T) {
 			t.Fatalf("dispute: %+v %v", d, err)
 		}
 		for range 2 {
-			if code := j.send(j.account.ID, webhookSecret, now, "charge.dispute.closed", dispute("lost")); code != http.StatusOK {
+			if code := j.send(j.account.ServiceID, webhookSecret, now, "charge.dispute.closed", dispute("lost")); code != http.StatusOK {
 				t.Fatalf("dispute closed: %d", code)
 			}
 		}

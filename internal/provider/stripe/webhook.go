@@ -16,10 +16,11 @@ import (
 	"pay/internal/pay"
 )
 
-// WebhookSecrets finds the signing secret of a live account's webhook.
-type WebhookSecrets interface {
-	// Credentials returns the account's credentials; not found if it has none.
-	Credentials(ctx context.Context, accountID int64) (pay.Credentials, error)
+// LiveAccounts finds a service's live account and its credentials.
+type LiveAccounts interface {
+	// LiveCredentials returns the service's live account and credentials;
+	// an error if it has none.
+	LiveCredentials(ctx context.Context, serviceID int64) (*pay.Account, pay.Credentials, error)
 }
 
 // EventRecorder applies what Stripe reports to Pay's records.
@@ -34,30 +35,33 @@ const WebhookTolerance = 5 * time.Minute
 // maxEventSize bounds what Pay reads of a delivery (Stripe's are a few kB).
 const maxEventSize = 1 << 20
 
-// Webhook receives Stripe's events for the account named in the path
-// ({account}): POST /webhooks/stripe/{account}. It answers 400 to an event
-// that is not signed with the account's signing secret or is older than
-// WebhookTolerance, 404 for an account without Stripe credentials, 200 to
-// an event applied or of no interest to Pay, and 500 when it could not be
-// applied now (Stripe sends it again).
+// Webhook receives Stripe's events for the live account of the service
+// named in the path: POST /webhooks/stripe/{service}. The path names the
+// service, not the account, so that it is known before the service goes
+// live, when the webhook and its signing secret are made in Stripe. It
+// answers 400 to an event that is not signed with the account's signing
+// secret or is older than WebhookTolerance, 404 for a service without a
+// live account, 200 to an event applied or of no interest to Pay, and 500
+// when it could not be applied now (Stripe sends it again).
 type Webhook struct {
 	Provider *Provider
-	Secrets  WebhookSecrets
+	Accounts LiveAccounts
 	Events   EventRecorder
 	Logger   *slog.Logger
 }
 
 func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	accountID, err := strconv.ParseInt(r.PathValue("account"), 10, 64)
+	serviceID, err := strconv.ParseInt(r.PathValue("service"), 10, 64)
 	if err != nil {
-		http.Error(w, "unknown account", http.StatusNotFound)
+		http.Error(w, "unknown service", http.StatusNotFound)
 		return
 	}
-	creds, err := h.Secrets.Credentials(r.Context(), accountID)
+	acct, creds, err := h.Accounts.LiveCredentials(r.Context(), serviceID)
 	if err != nil || creds.StripeWebhookSecret == "" {
-		http.Error(w, "unknown account", http.StatusNotFound)
+		http.Error(w, "no live account", http.StatusNotFound)
 		return
 	}
+	accountID := acct.ID
 	payload, err := io.ReadAll(io.LimitReader(r.Body, maxEventSize))
 	if err != nil {
 		http.Error(w, "could not read the event", http.StatusBadRequest)
@@ -180,5 +184,6 @@ func disputeFee(d *stripe.Dispute) *int64 {
 	return &fee
 }
 
-// WebhookPath is where Pay receives an account's Stripe events.
-func WebhookPath(accountID int64) string { return fmt.Sprintf("/webhooks/stripe/%d", accountID) }
+// WebhookPath is where Pay receives the Stripe events of a service's live
+// account.
+func WebhookPath(serviceID int64) string { return fmt.Sprintf("/webhooks/stripe/%d", serviceID) }

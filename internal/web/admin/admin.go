@@ -55,6 +55,9 @@ type Config struct {
 	// Client sends the API Explorer's requests; a client with a 30-second
 	// timeout by default.
 	Client *http.Client
+	// CheckStripeKey asks Stripe whether a live secret key works, before a
+	// service goes live; nil refuses every key.
+	CheckStripeKey func(ctx context.Context, key string) error
 }
 
 // Handler serves the admin site.
@@ -72,6 +75,7 @@ type Handler struct {
 	now       func() time.Time
 	client    *http.Client
 	london    *time.Location
+	checkKey  func(ctx context.Context, key string) error
 }
 
 // New parses the templates and returns the handler.
@@ -96,13 +100,15 @@ func New(c Config) (*Handler, error) {
 	}
 	return &Handler{store: c.Store, payments: c.Payments, accounts: c.Accounts, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
 		publicURL: c.PublicURL, secure: c.SecureCookies, templates: t, logger: c.Logger, now: c.Now,
-		client: c.Client, london: london}, nil
+		client: c.Client, london: london, checkKey: c.CheckStripeKey}, nil
 }
 
 var templateFuncs = template.FuncMap{
 	"money":  web.FormatMoney,
 	"rowsOf": rowsOf,
 	"onOff":  onOff,
+
+	"goLiveField": goLiveField,
 }
 
 // onOffField is an on/off setting, for the "on-off" template.
@@ -161,6 +167,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	account("POST /admin/accounts/{account}/api-keys/{key}/revoke", team.PermTokensDelete, h.revokeKey)
 	account("GET /admin/accounts/{account}/settings", team.PermPaymentTypesRead, h.settingsPage)
 	account("POST /admin/accounts/{account}/settings", team.PermPaymentTypesUpdate, h.settings)
+	account("GET /admin/accounts/{account}/go-live", team.PermGoLive, h.goLivePage)
+	account("POST /admin/accounts/{account}/go-live", team.PermGoLive, h.goLive)
 	account("GET /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorerPage)
 	account("POST /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorer)
 	route("/admin/", h.notFound)

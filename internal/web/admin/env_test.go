@@ -1,6 +1,8 @@
 package admin_test
 
 import (
+	"context"
+	"errors"
 	"html"
 	"log/slog"
 	"net/http"
@@ -76,12 +78,22 @@ func (e *env) start(o options) {
 	accounts := &pay.Accounts{Store: e.Store, Secret: testSecret, Now: e.Clock.Now}
 	h, err := admin.New(admin.Config{Store: e.Store, Payments: e.Payments, Accounts: accounts, Users: e.users, Secret: testSecret,
 		PublicURL: publicURL, SecureCookies: o.secureCookies, Logger: logger, Now: e.Clock.Now,
-		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}})
+		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}, CheckStripeKey: checkStripeKey})
 	must(e.T, err)
 	h.Register(mux)
 	(&api.API{Payments: e.Payments, Accounts: accounts, Store: e.Store, PublicURL: publicURL, Logger: logger,
 		Now: e.Clock.Now}).Register(mux)
 	mux.Handle("GET /static/", web.Static())
+}
+
+// liveKey is the one secret key the stand-in for Stripe accepts.
+const liveKey = "sk_live_accepted"
+
+func checkStripeKey(_ context.Context, key string) error {
+	if key != liveKey {
+		return errors.New("the Stripe account did not accept this secret key")
+	}
+	return nil
 }
 
 // recorder remembers the URLs of the requests it passes on.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"pay/internal/pay"
+	"pay/internal/team"
 )
 
 // homeData lists the services the user belongs to and their accounts.
@@ -80,7 +81,9 @@ func (h *Handler) homeData(q *request) (*homeData, int, bool) {
 // dashboardData is an account's takings over three periods.
 type dashboardData struct {
 	page
-	Periods []periodView
+	Periods  []periodView
+	GoLive   bool // a sandbox account of a service without a live account, seen by an admin
+	WentLive bool // the live account was just created
 }
 
 type periodView struct {
@@ -94,7 +97,15 @@ type periodView struct {
 var dashboardPeriods = []string{periodToday, periodLast7Days, periodLast30Days}
 
 func (h *Handler) dashboard(q *request) {
-	d := &dashboardData{page: h.page(q, "Dashboard", "Dashboard")}
+	d := &dashboardData{page: h.page(q, "Dashboard", "Dashboard"), WentLive: q.account.IsLive() && q.r.URL.Query().Has("live")}
+	if !q.account.IsLive() && q.role.Can(team.PermGoLive) {
+		live, err := h.liveAccountOf(q)
+		if err != nil {
+			h.systemError(q.w, q.r, err)
+			return
+		}
+		d.GoLive = live == 0
+	}
 	now := h.now()
 	for _, id := range dashboardPeriods {
 		from, to := periodRange(id, now, h.london)

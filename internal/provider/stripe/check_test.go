@@ -6,19 +6,20 @@ import (
 	"testing"
 
 	"pay/internal/provider/stripe"
+	"pay/internal/provider/stripe/stripetest"
 )
 
 func TestCheckKey(t *testing.T) {
-	rec, srv := newRecorded(t)
+	rec := stripetest.New(t)
 	tests := []struct {
 		name, url, key string
 		want           error
 	}{
 		{"TestKeyOnStripe", "", "sk_test_recorded", stripe.ErrTestKey},
 		{"PublishableKey", "", "pk_live_abc", stripe.ErrNotSecretKey},
-		{"Empty", srv.URL, "", stripe.ErrNotSecretKey},
-		{"WrongKey", srv.URL, "sk_test_wrong", stripe.ErrKeyRefused},
-		{"TestKeyOnMock", srv.URL, "sk_test_recorded", nil},
+		{"Empty", rec.URL, "", stripe.ErrNotSecretKey},
+		{"WrongKey", rec.URL, "sk_test_wrong", stripe.ErrKeyRefused},
+		{"TestKeyOnMock", rec.URL, "sk_test_recorded", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,13 +13,14 @@ import (
 	"pay/internal/apptest"
 	"pay/internal/pay"
 	"pay/internal/provider/stripe"
+	"pay/internal/provider/stripe/stripetest"
 )
 
 // journey is a live Stripe account on a real store, with the Stripe
 // provider talking to recorded answers and Pay's webhook endpoint for it.
 type journey struct {
 	*apptest.Env
-	rec      *recorded
+	rec      *stripetest.Server
 	accounts *pay.Accounts
 	account  *pay.Account
 	hook     *httptest.Server
@@ -29,7 +30,7 @@ const webhookSecret = "whsec_recorded"
 
 func newJourney(t *testing.T, eng apptest.Engine) *journey {
 	e := apptest.New(t, eng)
-	rec, srv := newRecorded(t)
+	rec := stripetest.New(t)
 	j := &journey{Env: e, rec: rec}
 	j.accounts = &pay.Accounts{Store: e.Store, Secret: []byte("an instance secret of 32 or more characters"), Now: e.Clock.Now}
 	sandbox := e.NewAccount(&pay.Service{Name: "Licences"}, pay.AccountTest, pay.ProviderSandbox)
@@ -38,7 +39,7 @@ func newJourney(t *testing.T, eng apptest.Engine) *journey {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prov := rec.provider(srv, "")
+	prov := providerFor(rec, "")
 	prov.Keys = j.accounts
 	e.Payments.Providers[pay.ProviderStripe] = prov
 	mux := http.NewServeMux()
@@ -57,7 +58,7 @@ func (j *journey) pay(number string, delayed bool) *pay.Payment {
 	if err != nil {
 		j.T.Fatal(err)
 	}
-	j.rec.paymentID = c.Payment.ID
+	j.rec.SetPaymentID(c.Payment.ID)
 	if _, err := j.Payments.Start(j.Ctx, c.Payment.ID); err != nil {
 		j.T.Fatal(err)
 	}
@@ -142,7 +143,7 @@ func TestJourney(t *testing.T) {
 			if p.Status != pay.StatusAuthorisation3DSRequired || !p.ThreeDSRequired {
 				t.Fatalf("3-D Secure payment: %s", p.Status)
 			}
-			j.rec.retrieve = answer
+			j.rec.SetRetrieve(answer)
 			if p, err := j.Payments.Complete3DS(j.Ctx, p.ID, false); err != nil || p.Status != want {
 				t.Fatalf("after 3-D Secure (%s): %v %v", answer, p, err)
 			}
@@ -158,7 +159,7 @@ func TestJourney(t *testing.T) {
 		}
 		j.wantStatus(delayed.ID, pay.StatusSystemCancelled)
 
-		j.rec.capture = "error_capture_expired"
+		j.rec.SetCapture("error_capture_expired")
 		failing := j.pay(cardSuccess, false)
 		j.Payments.Confirm(j.Ctx, failing.ID)
 		if err := j.Payments.ProcessCapture(j.Ctx, failing.ID); err == nil {

@@ -7,13 +7,14 @@ import (
 
 	"pay/internal/pay"
 	"pay/internal/provider/providertest"
+	"pay/internal/provider/stripe/stripetest"
 )
 
-const testKey = "sk_test_recorded"
+const testKey = stripetest.Key
 
 func TestContractRecorded(t *testing.T) {
-	rec, srv := newRecorded(t)
-	providertest.Run(t, rec.provider(srv, testKey), providertest.Cards{
+	rec := stripetest.New(t)
+	providertest.Run(t, providerFor(rec, testKey), providertest.Cards{
 		Success: cardSuccess, Declined: cardDeclined, Error: cardProcessing,
 	})
 }
@@ -47,8 +48,8 @@ func TestAuthoriseOutcomes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec, srv := newRecorded(t)
-			res, err := rec.provider(srv, testKey).Authorise(context.Background(),
+			rec := stripetest.New(t)
+			res, err := providerFor(rec, testKey).Authorise(context.Background(),
 				&pay.AuthoriseRequest{Payment: newPayment(), Card: newCard(tt.number)})
 			if err != nil {
 				t.Fatal(err)
@@ -67,10 +68,10 @@ func TestAuthoriseOutcomes(t *testing.T) {
 // payment method, then a manual-capture intent confirmed with it, each
 // with an idempotency key of its own made from the payment id.
 func TestAuthoriseSends(t *testing.T) {
-	rec, srv := newRecorded(t)
+	rec := stripetest.New(t)
 	p := newPayment()
 	p.Email = "payer@example.org"
-	if _, err := rec.provider(srv, testKey).Authorise(context.Background(),
+	if _, err := providerFor(rec, testKey).Authorise(context.Background(),
 		&pay.AuthoriseRequest{Payment: p, Card: newCard(cardSuccess)}); err != nil {
 		t.Fatal(err)
 	}
@@ -105,8 +106,8 @@ func TestAuthoriseSends(t *testing.T) {
 // idempotency keys, so Stripe answers with the first intent and the payer
 // is charged once.
 func TestRetryReusesKeys(t *testing.T) {
-	rec, srv := newRecorded(t)
-	prov, p := rec.provider(srv, testKey), newPayment()
+	rec := stripetest.New(t)
+	prov, p := providerFor(rec, testKey), newPayment()
 	for range 2 {
 		if _, err := prov.Authorise(context.Background(), &pay.AuthoriseRequest{Payment: p, Card: newCard(cardSuccess)}); err != nil {
 			t.Fatal(err)
@@ -145,8 +146,8 @@ func TestThreeDSecure(t *testing.T) {
 		{"Failed", "intent_3ds_failed", pay.AuthRejected},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			rec, srv := newRecorded(t)
-			prov, p := rec.provider(srv, testKey), newPayment()
+			rec := stripetest.New(t)
+			prov, p := providerFor(rec, testKey), newPayment()
 			res, err := prov.Authorise(context.Background(), &pay.AuthoriseRequest{Payment: p, Card: newCard(card3DS)})
 			if err != nil || res.Outcome != pay.AuthRequires3DS {
 				t.Fatalf("authorise: %+v %v", res, err)
@@ -155,11 +156,11 @@ func TestThreeDSecure(t *testing.T) {
 				t.Fatalf("challenge url %q", res.ChallengeURL)
 			}
 			p.ProviderID = res.ProviderID
-			rec.retrieve = "intent_requires_action"
+			rec.SetRetrieve("intent_requires_action")
 			if u, err := prov.ChallengeURL(context.Background(), p); err != nil || u != res.ChallengeURL {
 				t.Fatalf("ChallengeURL = %q, %v", u, err)
 			}
-			rec.retrieve = tt.answer
+			rec.SetRetrieve(tt.answer)
 			if u, _ := prov.ChallengeURL(context.Background(), p); u != prov.ReturnURL(p) {
 				t.Fatalf("ChallengeURL once Stripe has the answer = %q, want Pay's return page", u)
 			}
@@ -176,8 +177,8 @@ func TestThreeDSecure(t *testing.T) {
 }
 
 func TestCapture(t *testing.T) {
-	rec, srv := newRecorded(t)
-	prov, p := rec.provider(srv, testKey), newPayment()
+	rec := stripetest.New(t)
+	prov, p := providerFor(rec, testKey), newPayment()
 	p.ProviderID = "pi_3QfakeAuthorised"
 	res, err := prov.Capture(context.Background(), p)
 	if err != nil || res.Pending || res.Fee == nil || *res.Fee != 39 {
@@ -187,7 +188,7 @@ func TestCapture(t *testing.T) {
 		c.Form.Get("expand[0]") != "latest_charge.balance_transaction" {
 		t.Fatalf("capture call: %+v", c)
 	}
-	rec.capture = "error_capture_expired"
+	rec.SetCapture("error_capture_expired")
 	if _, err := prov.Capture(context.Background(), p); err == nil || !strings.Contains(err.Error(), "charge_expired_for_capture") {
 		t.Fatalf("failed capture: %v", err)
 	}
@@ -204,10 +205,10 @@ func TestRefund(t *testing.T) {
 		{666, "re_3QfakeRefundFailed", false, true},
 	}
 	for _, tt := range tests {
-		rec, srv := newRecorded(t)
+		rec := stripetest.New(t)
 		p := newPayment()
 		p.ProviderID = "pi_3QfakeAuthorised"
-		res, err := rec.provider(srv, testKey).Refund(context.Background(), p, &pay.Refund{ID: pay.NewID(), Amount: tt.amount})
+		res, err := providerFor(rec, testKey).Refund(context.Background(), p, &pay.Refund{ID: pay.NewID(), Amount: tt.amount})
 		if err != nil || res.ProviderID != tt.id || res.Pending != tt.pending || res.Failed != tt.failed {
 			t.Fatalf("refund of %d: %+v %v", tt.amount, res, err)
 		}
@@ -218,8 +219,8 @@ func TestRefund(t *testing.T) {
 }
 
 func TestCancel(t *testing.T) {
-	rec, srv := newRecorded(t)
-	prov, p := rec.provider(srv, testKey), newPayment()
+	rec := stripetest.New(t)
+	prov, p := providerFor(rec, testKey), newPayment()
 	if err := prov.Cancel(context.Background(), p); err != nil || len(rec.Calls()) != 0 {
 		t.Fatalf("a payment that never reached Stripe: %v, %d calls", err, len(rec.Calls()))
 	}
@@ -235,8 +236,8 @@ func TestCancel(t *testing.T) {
 // TestSavedCard sets up an agreement's card on a Stripe customer and
 // charges it later with the payer not present.
 func TestSavedCard(t *testing.T) {
-	rec, srv := newRecorded(t)
-	prov, p := rec.provider(srv, testKey), newPayment()
+	rec := stripetest.New(t)
+	prov, p := providerFor(rec, testKey), newPayment()
 	p.SetUpAgreement, p.AgreementID = true, pay.NewID()
 	res, err := prov.Authorise(context.Background(), &pay.AuthoriseRequest{Payment: p, Card: newCard(cardSuccess), SaveCard: true})
 	if err != nil || res.Outcome != pay.AuthAuthorised || res.InstrumentRef != "cus_QfakeAgreement pm_4242" {
@@ -266,13 +267,12 @@ func TestSavedCard(t *testing.T) {
 // TestStripeUnavailable: Stripe's own failure is an error (Pay records an
 // unexpected error), a refused key an error outcome.
 func TestStripeUnavailable(t *testing.T) {
-	rec, srv := newRecorded(t)
-	prov := rec.provider(srv, testKey)
-	prov.HTTPClient = srv.Client()
-	if _, err := prov.Authorise(context.Background(), &pay.AuthoriseRequest{Payment: newPayment(), Card: newCard("4000000000000000")}); err == nil {
+	rec := stripetest.New(t)
+	prov := providerFor(rec, testKey)
+	if _, err := prov.Authorise(context.Background(), &pay.AuthoriseRequest{Payment: newPayment(), Card: newCard(stripetest.CardUnavailable)}); err == nil {
 		t.Fatal("a 500 from Stripe must be an error")
 	}
-	res, err := rec.provider(srv, "sk_test_wrong").Authorise(context.Background(), &pay.AuthoriseRequest{Payment: newPayment(), Card: newCard(cardSuccess)})
+	res, err := providerFor(rec, "sk_test_wrong").Authorise(context.Background(), &pay.AuthoriseRequest{Payment: newPayment(), Card: newCard(cardSuccess)})
 	if err != nil || res.Outcome != pay.AuthError {
 		t.Fatalf("refused key: %+v %v", res, err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -141,6 +142,8 @@ func accounts(ctx context.Context, cfg config.Config, args []string, stdout, std
 	switch sub {
 	case "create":
 		return createAccount(ctx, a, args, stdout, stderr)
+	case "credentials":
+		return replaceCredentials(ctx, a, args, stdout, stderr)
 	case "list":
 		return listAccounts(ctx, a.Store, stdout)
 	case "set":
@@ -165,9 +168,7 @@ func createAccount(ctx context.Context, a *app.App, args []string, stdout, stder
 	live := fs.Bool("live", false, "create the live account")
 	provider := fs.String("provider", "", "the payment provider: stripe")
 	organisation := fs.String("organisation", "", "the organisation that runs the service (default: the service's name)")
-	creds := pay.Credentials{}
-	fs.StringVar(&creds.StripeSecretKey, "stripe-secret-key", "", "the Stripe account's secret API key (sk_live_…)")
-	fs.StringVar(&creds.StripeWebhookSecret, "stripe-webhook-secret", "", "the signing secret of Pay's webhook endpoint in Stripe (whsec_…)")
+	creds := credentialFlags(fs)
 	positional, err := parseFlags(fs, args)
 	switch {
 	case err != nil:
@@ -179,22 +180,61 @@ func createAccount(ctx context.Context, a *app.App, args []string, stdout, stder
 	case !*live || *provider != pay.ProviderStripe:
 		return fmt.Errorf("accounts create makes live accounts: give --live --provider stripe (each service has its sandbox account already)")
 	}
-	if err := creds.Check(); err != nil {
+	if err := checkCredentials(ctx, a, *creds); err != nil {
 		return err
 	}
 	svc, err := a.Store.ServiceGet(ctx, *serviceID)
 	if err != nil {
 		return err
 	}
-	if err := a.Stripe.CheckKey(ctx, creds.StripeSecretKey); err != nil {
-		return err
-	}
 	org := &pay.Organisation{Name: cmp.Or(*organisation, svc.Name), AcceptedBy: "pay accounts create"}
-	acct, err := a.Accounts.GoLive(ctx, *serviceID, org, creds)
+	acct, err := a.Accounts.GoLive(ctx, *serviceID, org, *creds)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, acct.ID)
+	return nil
+}
+
+// credentialFlags adds the Stripe secrets' flags to fs.
+func credentialFlags(fs *flag.FlagSet) *pay.Credentials {
+	creds := &pay.Credentials{}
+	fs.StringVar(&creds.StripeSecretKey, "stripe-secret-key", "", "the Stripe account's secret API key (sk_live_…)")
+	fs.StringVar(&creds.StripeWebhookSecret, "stripe-webhook-secret", "", "the signing secret of Pay's webhook endpoint in Stripe (whsec_…)")
+	return creds
+}
+
+// checkCredentials checks the secrets' shapes, then the key with Stripe.
+func checkCredentials(ctx context.Context, a *app.App, creds pay.Credentials) error {
+	if err := creds.Check(); err != nil {
+		return err
+	}
+	return a.Stripe.CheckKey(ctx, creds.StripeSecretKey)
+}
+
+// replaceCredentials replaces a live account's Stripe secrets (a rolled
+// key, a new webhook) once Stripe has accepted the key.
+func replaceCredentials(ctx context.Context, a *app.App, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("accounts credentials", stderr)
+	creds := credentialFlags(fs)
+	positional, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(positional) != 1 {
+		return fmt.Errorf("usage: pay accounts credentials ACCOUNT --stripe-secret-key KEY --stripe-webhook-secret SECRET")
+	}
+	id, err := strconv.ParseInt(positional[0], 10, 64)
+	if err != nil {
+		return fmt.Errorf("account %q is not a number", positional[0])
+	}
+	if err := checkCredentials(ctx, a, *creds); err != nil {
+		return err
+	}
+	if err := a.Accounts.ReplaceCredentials(ctx, id, *creds); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Replaced the Stripe credentials of account %d.\n", id)
 	return nil
 }
 

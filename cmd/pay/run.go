@@ -25,6 +25,8 @@ Commands:
   keys revoke ID                        revoke an API key at once
   accounts create --service ID --live --provider stripe --stripe-secret-key KEY --stripe-webhook-secret SECRET
                                         give a service its live account on Stripe; prints its id
+  accounts credentials ACCOUNT --stripe-secret-key KEY --stripe-webhook-secret SECRET
+                                        replace a live account's Stripe secrets
   accounts list                         list gateway accounts and their settings
   accounts set ACCOUNT NAME=VALUE...    change account settings
   users create --email EMAIL [--role ROLE] [--service ID]

@@ -215,6 +215,19 @@ func TestAccountsCreateLive(t *testing.T) {
 	if err != nil || !strings.HasPrefix(key, "api_live_") {
 		t.Fatalf("live key %q, %v", key, err)
 	}
+	replace := func(account, key string) (string, error) {
+		out, _, err := runCmd(t, env, "accounts", "credentials", account, "--stripe-secret-key", key, "--stripe-webhook-secret", "whsec_rolled")
+		return out, err
+	}
+	if out, err := replace("2", "sk_test_rolled"); err != nil || !strings.Contains(out, "Replaced the Stripe credentials of account 2") {
+		t.Fatalf("accounts credentials: %q %v", out, err)
+	}
+	if _, err := replace("1", "sk_test_rolled"); err == nil || !strings.Contains(err.Error(), "does not use Stripe") {
+		t.Fatalf("credentials for the sandbox account: %v", err)
+	}
+	if _, err := replace("2", "pk_test_nope"); err == nil {
+		t.Fatal("a publishable key replaced the secret key")
+	}
 }
 
 // TestAccountsCreateRefusesTestKeyForStripe: without PAY_STRIPE_API_URL a

@@ -231,6 +231,39 @@ func TestRefundsAndWebhooks(t *testing.T) {
 	})
 }
 
+// TestCaptureConfirmedLater: a capture Stripe is still processing leaves
+// the payment CAPTURE SUBMITTED (success to the service) until Stripe's
+// payment_intent.succeeded, received twice, confirms it.
+func TestCaptureConfirmedLater(t *testing.T) {
+	apptest.ForEachEngine(t, func(t *testing.T, eng apptest.Engine) {
+		j := newJourney(t, eng)
+		j.rec.SetCapture("intent_capture_processing")
+		p := j.pay(cardSuccess, false)
+		if _, err := j.Payments.Confirm(j.Ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := j.Payments.ProcessCapture(j.Ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if s := j.wantStatus(p.ID, pay.StatusCaptureSubmitted).State(); s.Status != pay.StateSuccess {
+			t.Fatalf("capture submitted shows %+v", s)
+		}
+		intent := fmt.Sprintf(`{"id":"pi_3QfakeAuthorised","object":"payment_intent","status":"succeeded","metadata":{"pay_payment_id":%q}}`, p.ID)
+		for range 2 {
+			if code := j.send(j.account.ServiceID, webhookSecret, time.Now(), "payment_intent.succeeded", intent); code != http.StatusOK {
+				t.Fatalf("payment_intent.succeeded: %d", code)
+			}
+		}
+		if p := j.wantStatus(p.ID, pay.StatusCaptured); p.CapturedAt == nil {
+			t.Fatal("no capture time")
+		}
+		other := `{"id":"pi_other","object":"payment_intent","status":"succeeded","metadata":{}}`
+		if code := j.send(j.account.ServiceID, webhookSecret, time.Now(), "payment_intent.succeeded", other); code != http.StatusOK {
+			t.Fatalf("an intent made outside Pay: %d", code)
+		}
+	})
+}
+
 // TestDisputeWebhooks: a dispute opened at Stripe, then lost, shows on the
 // payment; unsigned, wrongly signed and stale events are refused.
 func TestDisputeWebhooks(t *testing.T) {

@@ -55,8 +55,9 @@ type Server struct {
 // intent_requires_action.
 func (r *Server) SetRetrieve(name string) { r.set(&r.retrieve, name) }
 
-// SetCapture names the answer to a capture: intent_captured (the default)
-// or error_capture_expired.
+// SetCapture names the answer to a capture: intent_captured (the default),
+// intent_capture_processing (Stripe confirms later) or
+// error_capture_expired.
 func (r *Server) SetCapture(name string) { r.set(&r.capture, name) }
 
 // SetPaymentID sets the Pay payment that the intents read back belong to

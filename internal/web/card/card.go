@@ -232,8 +232,8 @@ func (h *Handler) authWaiting(q *request) {
 	h.render(q, "auth_waiting", h.page(q, q.locale.T("authorisation.checkingDetails")))
 }
 
-// threeDS shows the sandbox's challenge, or sends the payer to their
-// provider's challenge page and, when they come back from it, completes the
+// threeDS shows the sandbox's challenge, or a link to the provider's
+// challenge page and, when the payer comes back from it, completes the
 // authorisation with the provider's answer.
 func (h *Handler) threeDS(q *request) {
 	if q.payment.Status != pay.StatusAuthorisation3DSRequired {
@@ -249,11 +249,11 @@ func (h *Handler) threeDS(q *request) {
 		h.systemError(q.w, q.r, err, q.payment.Language)
 		return
 	}
-	if challenge != "" {
-		http.Redirect(q.w, q.r, challenge, http.StatusSeeOther)
-		return
-	}
-	h.render(q, "three_ds", h.page(q, q.locale.T("authorisation.bankCheckingDetails")))
+	d := h.page(q, q.locale.T("authorisation.bankCheckingDetails"))
+	// A link rather than a redirect: the card form's redirects may only lead
+	// to Pay's own pages (form-action 'self').
+	d.ChallengeURL = challenge
+	h.render(q, "three_ds", d)
 }
 
 func (h *Handler) submitThreeDS(q *request) {

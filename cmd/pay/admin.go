@@ -1,7 +1,9 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -139,6 +141,10 @@ func accounts(ctx context.Context, cfg config.Config, args []string, stdout, std
 	}
 	defer a.Shutdown(ctx)
 	switch sub {
+	case "create":
+		return createAccount(ctx, a, args, stdout, stderr)
+	case "credentials":
+		return replaceCredentials(ctx, a, args, stdout, stderr)
 	case "list":
 		return listAccounts(ctx, a.Store, stdout)
 	case "set":
@@ -153,6 +159,84 @@ func accounts(ctx context.Context, cfg config.Config, args []string, stdout, std
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown accounts command %q", sub)
+}
+
+// createAccount creates a service's live Stripe account once Stripe has
+// accepted its key, and prints only the new account's id, for scripts.
+func createAccount(ctx context.Context, a *app.App, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("accounts create", stderr)
+	serviceID := fs.Int64("service", 0, "the service that goes live")
+	live := fs.Bool("live", false, "create the live account")
+	provider := fs.String("provider", "", "the payment provider: stripe")
+	organisation := fs.String("organisation", "", "the organisation that runs the service (default: the service's name)")
+	creds := credentialFlags(fs)
+	positional, err := parseFlags(fs, args)
+	switch {
+	case err != nil:
+		return err
+	case len(positional) > 0:
+		return fmt.Errorf("accounts create takes no arguments, got %q", positional)
+	case *serviceID == 0:
+		return fmt.Errorf("accounts create needs --service ID")
+	case !*live || *provider != pay.ProviderStripe:
+		return fmt.Errorf("accounts create makes live accounts: give --live --provider stripe (each service has its sandbox account already)")
+	}
+	if err := checkCredentials(ctx, a, *creds); err != nil {
+		return err
+	}
+	svc, err := a.Store.ServiceGet(ctx, *serviceID)
+	if err != nil {
+		return err
+	}
+	org := &pay.Organisation{Name: cmp.Or(*organisation, svc.Name), AcceptedBy: "pay accounts create"}
+	acct, err := a.Accounts.GoLive(ctx, *serviceID, org, *creds)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, acct.ID)
+	return nil
+}
+
+// credentialFlags adds the Stripe secrets' flags to fs.
+func credentialFlags(fs *flag.FlagSet) *pay.Credentials {
+	creds := &pay.Credentials{}
+	fs.StringVar(&creds.StripeSecretKey, "stripe-secret-key", "", "the Stripe account's secret API key (sk_live_…)")
+	fs.StringVar(&creds.StripeWebhookSecret, "stripe-webhook-secret", "", "the signing secret of Pay's webhook endpoint in Stripe (whsec_…)")
+	return creds
+}
+
+// checkCredentials checks the secrets' shapes, then the key with Stripe.
+func checkCredentials(ctx context.Context, a *app.App, creds pay.Credentials) error {
+	if err := creds.Check(); err != nil {
+		return err
+	}
+	return a.Stripe.CheckKey(ctx, creds.StripeSecretKey)
+}
+
+// replaceCredentials replaces a live account's Stripe secrets (a rolled
+// key, a new webhook) once Stripe has accepted the key.
+func replaceCredentials(ctx context.Context, a *app.App, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("accounts credentials", stderr)
+	creds := credentialFlags(fs)
+	positional, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(positional) != 1 {
+		return fmt.Errorf("usage: pay accounts credentials ACCOUNT --stripe-secret-key KEY --stripe-webhook-secret SECRET")
+	}
+	id, err := strconv.ParseInt(positional[0], 10, 64)
+	if err != nil {
+		return fmt.Errorf("account %q is not a number", positional[0])
+	}
+	if err := checkCredentials(ctx, a, *creds); err != nil {
+		return err
+	}
+	if err := a.Accounts.ReplaceCredentials(ctx, id, *creds); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Replaced the Stripe credentials of account %d.\n", id)
+	return nil
 }
 
 func listAccounts(ctx context.Context, st reader, stdout io.Writer) error {

@@ -23,6 +23,10 @@ Commands:
                                         create an API key; prints only the key
   keys list [--account ID]              list API keys (never the keys themselves)
   keys revoke ID                        revoke an API key at once
+  accounts create --service ID --live --provider stripe --stripe-secret-key KEY --stripe-webhook-secret SECRET
+                                        give a service its live account on Stripe; prints its id
+  accounts credentials ACCOUNT --stripe-secret-key KEY --stripe-webhook-secret SECRET
+                                        replace a live account's Stripe secrets
   accounts list                         list gateway accounts and their settings
   accounts set ACCOUNT NAME=VALUE...    change account settings
   links create --title TITLE [--account ID] [--amount PENCE] [--reference-label LABEL]

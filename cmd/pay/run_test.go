@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"pay/internal/testenv"
 )
 
 // syncBuffer is a buffer a running command writes while the test reads.
@@ -166,5 +168,80 @@ func TestUsage(t *testing.T) {
 	bad := func(k string) string { return map[string]string{"DATABASE_URL": "mysql://x"}[k] }
 	if _, _, err := runCmd(t, bad, "migrate"); err == nil {
 		t.Error("a bad DATABASE_URL was accepted")
+	}
+}
+
+// TestAccountsCreateLive makes the sandbox service's live account on
+// stripe-mock, then a live key for it; bad keys and repeats are refused.
+func TestAccountsCreateLive(t *testing.T) {
+	t.Parallel()
+	mock := testenv.Require(t, "PAY_TEST_STRIPE_MOCK_URL")
+	base := testEnv(t)
+	env := func(k string) string {
+		if k == "PAY_STRIPE_API_URL" {
+			return mock
+		}
+		return base(k)
+	}
+	serveOnce(t, env)
+	create := func(key, webhook string) (string, error) {
+		out, _, err := runCmd(t, env, "accounts", "create", "--service", "1", "--live", "--provider", "stripe",
+			"--stripe-secret-key", key, "--stripe-webhook-secret", webhook)
+		return out, err
+	}
+	for _, tt := range []struct{ key, webhook, want string }{
+		{"pk_test_nope", "whsec_x", "secret key"},
+		{"sk_test_mock", "nope", "whsec_"},
+	} {
+		if _, err := create(tt.key, tt.webhook); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("create with %s %s: %v, want %q", tt.key, tt.webhook, err, tt.want)
+		}
+	}
+	if _, _, err := runCmd(t, env, "accounts", "create", "--service", "1", "--provider", "stripe"); err == nil {
+		t.Error("a create without --live succeeded")
+	}
+	out, err := create("sk_test_mock", "whsec_mock")
+	if err != nil || out != "2\n" {
+		t.Fatalf("accounts create printed %q, %v", out, err)
+	}
+	if _, err := create("sk_test_mock", "whsec_mock"); err == nil || !strings.Contains(err.Error(), "already has a live account") {
+		t.Fatalf("second live account: %v", err)
+	}
+	list, _, _ := runCmd(t, env, "accounts", "list")
+	if !strings.Contains(list, "Account 2: Sandbox service (service 1), live, provider stripe") || strings.Contains(list, "sk_test_mock") {
+		t.Fatalf("accounts list:\n%s", list)
+	}
+	key, _, err := runCmd(t, env, "keys", "create", "--account", "2")
+	if err != nil || !strings.HasPrefix(key, "api_live_") {
+		t.Fatalf("live key %q, %v", key, err)
+	}
+	replace := func(account, key string) (string, error) {
+		out, _, err := runCmd(t, env, "accounts", "credentials", account, "--stripe-secret-key", key, "--stripe-webhook-secret", "whsec_rolled")
+		return out, err
+	}
+	if out, err := replace("2", "sk_test_rolled"); err != nil || !strings.Contains(out, "Replaced the Stripe credentials of account 2") {
+		t.Fatalf("accounts credentials: %q %v", out, err)
+	}
+	if _, err := replace("1", "sk_test_rolled"); err == nil || !strings.Contains(err.Error(), "does not use Stripe") {
+		t.Fatalf("credentials for the sandbox account: %v", err)
+	}
+	if _, err := replace("2", "pk_test_nope"); err == nil {
+		t.Fatal("a publishable key replaced the secret key")
+	}
+}
+
+// TestAccountsCreateRefusesTestKeyForStripe: without PAY_STRIPE_API_URL a
+// test-mode key cannot make a live account, and nothing is created.
+func TestAccountsCreateRefusesTestKeyForStripe(t *testing.T) {
+	t.Parallel()
+	env := testEnv(t)
+	serveOnce(t, env)
+	_, _, err := runCmd(t, env, "accounts", "create", "--service", "1", "--live", "--provider", "stripe",
+		"--stripe-secret-key", "sk_test_abc", "--stripe-webhook-secret", "whsec_abc")
+	if err == nil || !strings.Contains(err.Error(), "test-mode key") {
+		t.Fatalf("test key for a live account: %v", err)
+	}
+	if list, _, _ := runCmd(t, env, "accounts", "list"); strings.Contains(list, "live") {
+		t.Fatalf("an account was created:\n%s", list)
 	}
 }

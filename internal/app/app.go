@@ -25,6 +25,7 @@ import (
 	"pay/internal/notify"
 	"pay/internal/pay"
 	"pay/internal/provider/sandbox"
+	"pay/internal/provider/stripe"
 	"pay/internal/ratelimit"
 	"pay/internal/store"
 	"pay/internal/store/postgres"
@@ -54,6 +55,7 @@ type App struct {
 	Secret    []byte
 	Metrics   *telemetry.Metrics
 	Limiter   *ratelimit.Limiter // API rate limits, shared through Redis when REDIS_URL is set
+	Stripe    *stripe.Provider   // the live accounts' provider
 	// SignInLimiter counts the admin site's sign-in attempts per minute,
 	// through the same Redis as Limiter.
 	SignInLimiter *ratelimit.Limiter
@@ -127,9 +129,10 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	if opts.Sandbox == nil {
 		opts.Sandbox = sandbox.New()
 	}
-	a.Payments = &pay.Payments{Store: st, Now: a.now,
-		Providers: map[string]pay.Provider{pay.ProviderSandbox: opts.Sandbox}}
 	a.Accounts = &pay.Accounts{Store: st, Secret: a.Secret, Now: a.now}
+	a.Stripe = a.newStripe()
+	a.Payments = &pay.Payments{Store: st, Now: a.now,
+		Providers: map[string]pay.Provider{pay.ProviderSandbox: opts.Sandbox, pay.ProviderStripe: a.Stripe}}
 	a.Links = &pay.Links{Store: st, Payments: a.Payments, PublicURL: cfg.PublicURL}
 	a.Users = &team.Users{Store: st, Now: a.now, Require2FA: cfg.Require2FA}
 	a.Emails = &pay.Emails{Store: st, Now: a.now}
@@ -157,6 +160,15 @@ func (a *App) openEmail(cfg config.Config) error {
 		a.Sender, err = notify.NewSMTP(cfg.SMTPURL, cfg.EmailFrom)
 	}
 	return err
+}
+
+// newStripe returns the Stripe provider: each live account's key comes
+// from its sealed credentials, and a payer who authenticates at Stripe comes
+// back to the payment's 3-D Secure page.
+func (a *App) newStripe() *stripe.Provider {
+	return &stripe.Provider{URL: a.Config.StripeAPIURL, Keys: a.Accounts, ReturnURL: func(p *pay.Payment) string {
+		return a.Config.PublicURL + "/card_details/" + p.ID + "/3ds_required?" + pay.ChallengeReturnParam + "=1"
+	}}
 }
 
 // newLimiter counts API requests per instance, or in Redis when REDIS_URL
@@ -226,7 +238,7 @@ func (a *App) Handler() (http.Handler, error) {
 	admins, err := admin.New(admin.Config{Store: a.Store, Payments: a.Payments, Accounts: a.Accounts, Links: a.Links, Users: a.Users,
 		Secret: a.Secret, Emails: a.Emails, EmailTemplates: a.Templates, Outbox: a.Sender.Outbox(),
 		PublicURL: a.Config.PublicURL, SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now,
-		SignInLimiter: a.SignInLimiter})
+		SignInLimiter: a.SignInLimiter, CheckStripeKey: a.Stripe.CheckKey})
 	if err != nil {
 		return nil, err
 	}
@@ -236,6 +248,8 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	payerLinks.Register(mux)
+	mux.Handle("POST /webhooks/stripe/{service}", &stripe.Webhook{Provider: a.Stripe, Accounts: a.Accounts, Events: a.Payments,
+		Logger: a.Logger})
 	mux.Handle("GET /static/", web.Static())
 	mux.Handle("/", cards.NotFound())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -7,8 +7,12 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"pay/internal/api/apitest"
+	"pay/internal/app"
 	"pay/internal/apptest"
+	"pay/internal/apptest/boot"
 	"pay/internal/pay"
+	"pay/internal/provider/stripe/stripetest"
+	"pay/internal/store/pgtest"
 	bt "pay/internal/web/browsertest"
 )
 
@@ -52,5 +56,60 @@ func TestBrowserRecurring(t *testing.T) {
 	})
 	if got := c.Do("GET", "/v1/payments/"+id, nil); got.Str("state.status") != "success" || got.Str("card_details.last_digits_card_number") != "1111" {
 		t.Fatalf("recurring payment: %s", got.Body)
+	}
+}
+
+// TestBrowserLive takes a real payment on a live account, on both
+// databases: the service goes live with Stripe (recorded Stripe answers),
+// a live key creates a payment, the payer pays it on the card pages in a
+// browser, the service refunds part of it, and it is in the live account's
+// transactions, with Stripe's fee, and not in the sandbox account's.
+func TestBrowserLive(t *testing.T) {
+	t.Parallel()
+	for name, databaseURL := range map[string]func(testing.TB) string{"SQLite": apptest.SQLiteURL, "PostgreSQL": pgtest.URL} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tab := bt.Tab(t)
+			stripeAPI := stripetest.New(t)
+			a, creds, base := boot.Start(t, map[string]string{"DATABASE_URL": databaseURL(t), "PAY_STRIPE_API_URL": stripeAPI.URL},
+				app.Options{})
+			live := &apitest.Client{T: t, BaseURL: base, Key: goLive(t, a, creds.Account.ServiceID)}
+			sandbox := &apitest.Client{T: t, BaseURL: base, Key: creds.APIKey}
+
+			created := live.Do("POST", "/v1/payments", map[string]any{"amount": 2000, "reference": "LIVE-1", "description": "Licence",
+				"return_url": "https://service.example/done"})
+			id := created.Str("payment_id")
+			if created.Status != 201 || created.Str("payment_provider") != "stripe" {
+				t.Fatalf("live payment: %d %s", created.Status, created.Body)
+			}
+			bt.Do(t, tab, chromedp.Navigate(created.Str("_links.next_url.href")), bt.FillCard(stripetest.CardSuccess))
+			bt.Accessible(t, tab)
+			bt.Do(t, tab, chromedp.Click(chromedp.ID("submit-card-details")), chromedp.WaitVisible(chromedp.ID("confirm")))
+			bt.Accessible(t, tab)
+			bt.Do(t, tab, chromedp.Click(chromedp.ID("confirm")))
+			eventually(t, "the live payment to be captured", func() bool {
+				p, err := a.Store.PaymentGet(context.Background(), 0, id)
+				return err == nil && p.Status == pay.StatusCaptured
+			})
+			got := live.Do("GET", "/v1/payments/"+id, nil)
+			if got.Str("state.status") != "success" || got.Str("card_details.last_digits_card_number") != "4242" ||
+				got.Str("provider_id") != "pi_3QfakeAuthorised" || got.Str("fee") != "39" || got.Str("net_amount") != "1961" {
+				t.Fatalf("paid live payment: %s", got.Body)
+			}
+
+			if r := live.Do("POST", "/v1/payments/"+id+"/refunds", map[string]any{"amount": 500, "refund_amount_available": 2000}); r.Status != 202 {
+				t.Fatalf("refund: %d %s", r.Status, r.Body)
+			}
+			eventually(t, "the refund to succeed at Stripe", func() bool {
+				return live.Do("GET", "/v1/payments/"+id, nil).Str("refund_summary.status") == "available" &&
+					live.Do("GET", "/v1/payments/"+id+"/refunds", nil).Str("_embedded.refunds.0.status") == "success"
+			})
+			if found := live.Do("GET", "/v1/payments?reference=LIVE-1", nil); found.Str("total") != "1" {
+				t.Fatalf("live search: %s", found.Body)
+			}
+			if found := sandbox.Do("GET", "/v1/payments?reference=LIVE-1", nil); found.Str("total") != "0" {
+				t.Fatalf("the sandbox account sees the live payment: %s", found.Body)
+			}
+		})
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"pay/internal/apptest"
 	"pay/internal/apptest/boot"
 	"pay/internal/pay"
+	"pay/internal/provider/stripe/stripetest"
 	"pay/internal/store/pgtest"
 	"pay/internal/store/postgres"
 )
@@ -98,13 +99,32 @@ func card(number string, change ...string) url.Values {
 	return v
 }
 
+// goLive gives the service its live Stripe account, with the recorded
+// Stripe's key, and returns a live API key.
+func goLive(t *testing.T, a *app.App, serviceID int64) string {
+	t.Helper()
+	ctx := context.Background()
+	live, err := a.Accounts.GoLive(ctx, serviceID, &pay.Organisation{Name: "Borough Council"},
+		pay.Credentials{StripeSecretKey: stripetest.Key, StripeWebhookSecret: "whsec_test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _, err := a.Accounts.CreateKey(ctx, live, "live", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
 // runJourneys takes payments through every path with the card number and
 // checks none of it leaks into the logs.
 func runJourneys(t *testing.T, databaseURL string) *app.App {
 	t.Helper()
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a, creds, base := boot.Start(t, map[string]string{"DATABASE_URL": databaseURL}, app.Options{Logger: logger})
+	stripeAPI := stripetest.New(t)
+	a, creds, base := boot.Start(t, map[string]string{"DATABASE_URL": databaseURL, "PAY_STRIPE_API_URL": stripeAPI.URL},
+		app.Options{Logger: logger})
 	c := &apitest.Client{T: t, BaseURL: base, Key: creds.APIKey}
 
 	// The capture job may already have run by the time we look.
@@ -115,10 +135,24 @@ func runJourneys(t *testing.T, databaseURL string) *app.App {
 	payByCard(t, a, c, card(cardNumber, "cardholderName", cardNumber, "addressLine1", cardNumberSpaced, "expiryMonth", "13"))
 	payByCard(t, a, c, card("4000000000000002"))
 	payByCard(t, a, c, card("4000000000000119"))
-	eventually(t, "the capture job", func() bool { return jobCount(t, a, pay.CaptureJob{}.Kind(), "completed") >= 1 })
+	// The same through Stripe, on a live account: the card goes to Stripe and
+	// nowhere else.
+	live := &apitest.Client{T: t, BaseURL: base, Key: goLive(t, a, creds.Account.ServiceID)}
+	if st := payByCard(t, a, live, card(stripetest.CardSuccess)); !st.In(pay.StatusCaptureApproved, pay.StatusCaptureReady, pay.StatusCaptured) {
+		t.Fatalf("Stripe card: %s", st)
+	}
+	payByCard(t, a, live, card(stripetest.CardDeclined))
+	sentToStripe := false
+	for _, call := range stripeAPI.Calls() {
+		sentToStripe = sentToStripe || call.Form.Get("card[number]") == stripetest.CardSuccess
+	}
+	if !sentToStripe {
+		t.Error("the Stripe card never reached Stripe, so the check proves nothing")
+	}
+	eventually(t, "the capture jobs", func() bool { return jobCount(t, a, pay.CaptureJob{}.Kind(), "completed") >= 2 })
 	time.Sleep(100 * time.Millisecond) // let the last log lines land
 
-	for _, secret := range []string{cardNumber, cardNumberSpaced, "4444+3333"} {
+	for _, secret := range []string{cardNumber, cardNumberSpaced, "4444+3333", stripetest.CardSuccess, stripetest.CardDeclined} {
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("the logs contain %q", secret)
 		}
@@ -143,7 +177,7 @@ func TestCardNumberNeverStoredSQLite(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, secret := range []string{cardNumber, cardNumberSpaced} {
+		for _, secret := range []string{cardNumber, cardNumberSpaced, stripetest.CardSuccess, stripetest.CardDeclined} {
 			if bytes.Contains(b, []byte(secret)) {
 				t.Errorf("%s contains %q", filepath.Base(f), secret)
 			}
@@ -175,8 +209,8 @@ func TestCardNumberNeverStoredPostgres(t *testing.T) {
 	}
 	for _, table := range tables {
 		var hits int
-		err := pool.QueryRow(ctx, `SELECT count(*) FROM "`+table+`" t WHERE t::text LIKE '%' || $1 || '%' OR t::text LIKE '%' || $2 || '%'`,
-			cardNumber, cardNumberSpaced).Scan(&hits)
+		err := pool.QueryRow(ctx, `SELECT count(*) FROM "`+table+`" t WHERE t::text LIKE '%' || $1 || '%' OR t::text LIKE '%' || $2 || '%'
+			OR t::text LIKE '%' || $3 || '%'`, cardNumber, cardNumberSpaced, stripetest.CardSuccess).Scan(&hits)
 		if err != nil {
 			t.Fatalf("%s: %v", table, err)
 		}

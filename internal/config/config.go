@@ -38,6 +38,10 @@ type Config struct {
 	// again. It must be longer than JobTimeout, so that a live job is never
 	// rescued while it may still be working.
 	JobRescueAfter time.Duration
+	// StripeAPIURL (PAY_STRIPE_API_URL) sends every Stripe call to another
+	// server than Stripe's, such as stripe-mock in tests; "" is Stripe's.
+	// While it is set, test-mode keys are accepted for live accounts.
+	StripeAPIURL string
 }
 
 // Defaults.
@@ -53,7 +57,7 @@ const (
 // Variables lists every environment variable Pay reads, for help texts.
 var Variables = []string{"PAY_ADDR", "PAY_PUBLIC_URL", "DATABASE_URL", "PAY_SECRET", "REDIS_URL",
 	"PAY_ADMIN_EMAIL", "PAY_LOG_LEVEL", "PAY_REQUIRE_2FA", "SMTP_URL", "PAY_EMAIL_FROM", "PAY_JOB_TIMEOUT",
-	"PAY_JOB_RESCUE_AFTER"}
+	"PAY_JOB_RESCUE_AFTER", "PAY_STRIPE_API_URL"}
 
 // FromEnv reads the configuration with getenv and fills in defaults.
 func FromEnv(getenv func(string) string) (Config, error) {
@@ -69,6 +73,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		EmailFrom:      getenv("PAY_EMAIL_FROM"),
 		JobTimeout:     DefaultJobTimeout,
 		JobRescueAfter: DefaultJobRescueAfter,
+		StripeAPIURL:   strings.TrimSuffix(getenv("PAY_STRIPE_API_URL"), "/"),
 	}
 	if c.EmailFrom == "" {
 		c.EmailFrom = DefaultEmailFrom
@@ -130,6 +135,9 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := c.Database(); err != nil {
 		return err
+	}
+	if u, err := url.Parse(c.StripeAPIURL); c.StripeAPIURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return fmt.Errorf("PAY_STRIPE_API_URL %q: want an http:// or https:// URL", c.StripeAPIURL)
 	}
 	if c.Secret != "" && len(c.Secret) < 32 {
 		return errors.New("PAY_SECRET: use at least 32 characters")

@@ -78,9 +78,20 @@ func TestInvalid(t *testing.T) {
 		"rescue":                {"PAY_JOB_RESCUE_AFTER": "-1s"},
 		"rescue before timeout": {"PAY_JOB_TIMEOUT": "2m", "PAY_JOB_RESCUE_AFTER": "2m"},
 		"tiny timeout":          {"PAY_JOB_TIMEOUT": "10ms", "PAY_JOB_RESCUE_AFTER": "5s"},
+		"stripe url":            {"PAY_STRIPE_API_URL": "127.0.0.1:12111"},
 	} {
 		if _, err := FromEnv(env(e)); err == nil {
 			t.Errorf("%s: %v accepted", name, e)
 		}
+	}
+}
+
+func TestStripeAPIURL(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"PAY_STRIPE_API_URL": "http://127.0.0.1:12111/"}))
+	if err != nil || c.StripeAPIURL != "http://127.0.0.1:12111" {
+		t.Fatalf("PAY_STRIPE_API_URL: %q, %v", c.StripeAPIURL, err)
+	}
+	if c, _ := FromEnv(env(nil)); c.StripeAPIURL != "" {
+		t.Fatalf("default PAY_STRIPE_API_URL %q, want Stripe's (empty)", c.StripeAPIURL)
 	}
 }

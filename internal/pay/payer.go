@@ -92,6 +92,20 @@ func (s *Payments) Complete3DS(ctx context.Context, id string, passed bool) (*Pa
 	return s.recordAuthorisation(ctx, p, res)
 }
 
+// ChallengeURL returns where the payer of a payment waiting for 3-D Secure
+// authenticates: a page of the provider's, or "" when Pay shows the
+// challenge itself (the sandbox). An error if the provider cannot say.
+func (s *Payments) ChallengeURL(ctx context.Context, p *Payment) (string, error) {
+	prov, err := s.provider(p.Provider)
+	if err != nil {
+		return "", err
+	}
+	if c, ok := prov.(Challenger); ok {
+		return c.ChallengeURL(ctx, p)
+	}
+	return "", nil
+}
+
 // Confirm is the payer confirming an authorised payment: it is captured, or
 // with delayed capture waits for the service.
 func (s *Payments) Confirm(ctx context.Context, id string) (*Payment, error) {

@@ -495,6 +495,9 @@ func (s *Payments) ProcessCapture(ctx context.Context, id string) error {
 		Update: func(p *Payment) {
 			p.CaptureSubmittedAt = &now
 			p.CapturedAt = &now
+			if res.Fee != nil {
+				p.Fee = res.Fee
+			}
 		},
 		Jobs:   disputeJobs(prov, p, now),
 		Emails: emails,

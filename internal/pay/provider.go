@@ -34,6 +34,18 @@ type Provider interface {
 	Refund(ctx context.Context, p *Payment, r *Refund) (*RefundResult, error)
 }
 
+// Challenger is implemented by providers whose 3-D Secure challenge is on
+// their own pages (Stripe): the payer is sent there, and comes back to
+// Pay's 3-D Secure page with ChallengeReturnParam set.
+type Challenger interface {
+	// ChallengeURL returns where the payer authenticates the payment.
+	ChallengeURL(ctx context.Context, p *Payment) (string, error)
+}
+
+// ChallengeReturnParam marks the payer's return from a provider's 3-D
+// Secure pages on Pay's 3-D Secure page.
+const ChallengeReturnParam = "returned"
+
 // Card is a payer's full card details. It lives in memory for one
 // authorisation and is never stored; its String and LogValue hide the number.
 type Card struct {
@@ -115,15 +127,20 @@ type AuthoriseResult struct {
 	Message       string // the provider's reason, for logs and the event history
 	InstrumentRef string // the saved card's reference, when SaveCard was set
 	CanRetry      *bool  // for payer-not-present declines: may the service try again
+	// ChallengeURL is where the payer authenticates, for a provider whose
+	// 3-D Secure challenge is on its own pages (Stripe); "" for the sandbox.
+	ChallengeURL string
 }
 
 // CaptureResult is the provider's answer to a capture.
 type CaptureResult struct {
-	Pending bool // the provider confirms later (CAPTURE SUBMITTED); false means captured now
+	Pending bool   // the provider confirms later (CAPTURE SUBMITTED); false means captured now
+	Fee     *int64 // the provider's fee for the payment, when it says at capture
 }
 
 // RefundResult is the provider's answer to a refund.
 type RefundResult struct {
 	Pending    bool // the provider confirms later
+	Failed     bool // the provider refused the refund for good
 	ProviderID string
 }

@@ -262,7 +262,10 @@ func (s *Payments) ProcessRefund(ctx context.Context, refundID string) error {
 			return err
 		}
 	}
-	if res.Pending {
+	switch {
+	case res.Failed:
+		return s.refundTransition(ctx, refundID, RefundError, nil)
+	case res.Pending:
 		return nil // the provider confirms later
 	}
 	return s.refundTransition(ctx, refundID, RefundSucceeded, nil)

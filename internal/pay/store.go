@@ -41,6 +41,12 @@ type Store interface {
 	AccountList(ctx context.Context) ([]*Account, error)
 	// AccountUpdate stores a's Disabled flag and settings.
 	AccountUpdate(ctx context.Context, a *Account) error
+	// CredentialsGet returns an account's sealed provider credentials; not
+	// found if it has none.
+	CredentialsGet(ctx context.Context, accountID int64) ([]byte, error)
+	// OrganisationGet returns the organisation of a live service; not found
+	// if it has none.
+	OrganisationGet(ctx context.Context, serviceID int64) (*Organisation, error)
 
 	// APIKeyInsert stores a new key and sets ID and CreatedAt; conflict if the hash exists.
 	APIKeyInsert(ctx context.Context, k *APIKey) error

@@ -69,6 +69,11 @@ type Tx interface {
 	// APIKeyInsert stores a new key and sets its ID and CreatedAt; conflict if
 	// the hash exists.
 	APIKeyInsert(ctx context.Context, k *APIKey) error
+	// CredentialsPut stores or replaces an account's sealed provider
+	// credentials (see Accounts.GoLive).
+	CredentialsPut(ctx context.Context, accountID int64, sealed []byte) error
+	// OrganisationPut stores or replaces the organisation of a service.
+	OrganisationPut(ctx context.Context, serviceID int64, o *Organisation) error
 
 	// EmailInsert stores a new email to a payer as it is; conflict if its id
 	// is taken.

@@ -35,6 +35,7 @@ const (
 	PermPaymentTypesUpdate   Permission = "payment-types:update"
 	PermServiceNameRead      Permission = "service-name:read"
 	PermServiceNameUpdate    Permission = "service-name:update"
+	PermGoLive               Permission = "go-live-stage:update"
 )
 
 // viewPermissions are what every role has: GOV.UK Pay's view-only set.
@@ -49,7 +50,7 @@ var rolePermissions = map[Role][]Permission{
 	RoleViewAndRefund: append(slices.Clone(viewPermissions), PermRefundsCreate),
 	RoleAdmin: append(slices.Clone(viewPermissions), PermRefundsCreate,
 		PermTokensRead, PermTokensRevokedRead, PermTokensCreate, PermTokensUpdate, PermTokensDelete,
-		PermPaymentTypesRead, PermPaymentTypesUpdate, PermServiceNameUpdate),
+		PermPaymentTypesRead, PermPaymentTypesUpdate, PermServiceNameUpdate, PermGoLive),
 }
 
 // Can reports whether the role has the permission. An unknown role has none.

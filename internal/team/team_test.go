@@ -15,9 +15,9 @@ func TestRolePermissions(t *testing.T) {
 		{RoleViewOnly, []Permission{PermTransactionsRead, PermTransactionsDetails, PermTransactionsDownload},
 			[]Permission{PermRefundsCreate, PermTokensRead, PermTokensCreate, PermTokensDelete, PermPaymentTypesRead, PermPaymentTypesUpdate}},
 		{RoleViewAndRefund, []Permission{PermTransactionsRead, PermTransactionsDownload, PermRefundsCreate},
-			[]Permission{PermTokensRead, PermTokensCreate, PermPaymentTypesUpdate, PermServiceNameUpdate}},
+			[]Permission{PermTokensRead, PermTokensCreate, PermPaymentTypesUpdate, PermServiceNameUpdate, PermGoLive}},
 		{RoleAdmin, []Permission{PermTransactionsRead, PermRefundsCreate, PermTokensRead, PermTokensCreate, PermTokensUpdate,
-			PermTokensDelete, PermTokensRevokedRead, PermPaymentTypesRead, PermPaymentTypesUpdate, PermServiceNameUpdate}, nil},
+			PermTokensDelete, PermTokensRevokedRead, PermPaymentTypesRead, PermPaymentTypesUpdate, PermServiceNameUpdate, PermGoLive}, nil},
 		{Role("super-admin"), nil, []Permission{PermTransactionsRead}},
 	} {
 		for _, p := range tt.can {

@@ -1,5 +1,5 @@
 // Package testenv holds the rule for tests that need a server or a program
-// from outside Go (PostgreSQL, Redis, Chromium, an SMTP server): the
+// from outside Go (PostgreSQL, Redis, Chromium, an SMTP server, stripe-mock): the
 // environment variable that points at it decides whether they run. Without
 // it they skip on a developer's machine and fail in CI, where a skipped
 // suite would hide a failure.

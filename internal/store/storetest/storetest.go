@@ -66,6 +66,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Setting", func(t *testing.T) { t.Parallel(); testSetting(t, open) })
 	t.Run("Account", func(t *testing.T) { t.Parallel(); testAccount(t, open) })
 	t.Run("APIKey", func(t *testing.T) { t.Parallel(); testAPIKey(t, open) })
+	t.Run("Credentials", func(t *testing.T) { t.Parallel(); testCredentials(t, open) })
+	t.Run("Organisation", func(t *testing.T) { t.Parallel(); testOrganisation(t, open) })
 	t.Run("Update", func(t *testing.T) { t.Parallel(); testUpdate(t, open) })
 	t.Run("PaymentInsert", func(t *testing.T) { t.Parallel(); testPaymentInsert(t, open) })
 	t.Run("PaymentIdempotency", func(t *testing.T) { t.Parallel(); testPaymentIdempotency(t, open) })

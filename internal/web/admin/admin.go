@@ -70,6 +70,9 @@ type Config struct {
 	// SignInLimiter counts sign-in attempts per address and per email, in
 	// one-minute windows (its Window); nil counts none.
 	SignInLimiter *ratelimit.Limiter
+	// CheckStripeKey asks Stripe whether a live secret key works, before a
+	// service goes live; nil refuses every key.
+	CheckStripeKey func(ctx context.Context, key string) error
 }
 
 // Handler serves the admin site.
@@ -94,6 +97,8 @@ type Handler struct {
 	outbox       bool
 
 	signInLimiter *ratelimit.Limiter
+
+	checkKey func(ctx context.Context, key string) error
 }
 
 // New parses the templates and returns the handler.
@@ -124,13 +129,15 @@ func New(c Config) (*Handler, error) {
 	return &Handler{store: c.Store, payments: c.Payments, accounts: c.Accounts, linksSvc: c.Links, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
 		publicURL: c.PublicURL, secure: c.SecureCookies, templates: t, logger: c.Logger, now: c.Now,
 		client: c.Client, london: london, emailService: c.Emails, mail: c.EmailTemplates, outbox: c.Outbox,
-		signInLimiter: c.SignInLimiter}, nil
+		signInLimiter: c.SignInLimiter, checkKey: c.CheckStripeKey}, nil
 }
 
 var templateFuncs = template.FuncMap{
 	"money":  web.FormatMoney,
 	"rowsOf": rowsOf,
 	"onOff":  onOff,
+
+	"goLiveField": goLiveField,
 }
 
 // onOffField is an on/off setting, for the "on-off" template.
@@ -202,6 +209,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	account("POST /admin/accounts/{account}/payment-links/{link}/status", team.PermTokensCreate, h.linkStatus)
 	account("GET /admin/accounts/{account}/payment-links/{link}/delete", team.PermTokensCreate, h.deleteLinkPage)
 	account("POST /admin/accounts/{account}/payment-links/{link}/delete", team.PermTokensCreate, h.deleteLink)
+	account("GET /admin/accounts/{account}/go-live", team.PermGoLive, h.goLivePage)
+	account("POST /admin/accounts/{account}/go-live", team.PermGoLive, h.goLive)
 	account("GET /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorerPage)
 	account("POST /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorer)
 	route("/admin/", h.notFound)

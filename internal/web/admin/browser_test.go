@@ -123,3 +123,36 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 		t.Fatalf("explorer body: %s", body)
 	}
 }
+
+// TestBrowserGoLive goes live in a browser: from the sandbox dashboard's
+// offer, through the form and its errors, to the live account's dashboard,
+// which says it is live and has no sandbox banner; each page passes axe.
+func TestBrowserGoLive(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.user("admin@example.org", team.RoleAdmin, false)
+	tab := bt.Tab(t)
+	browserSignIn(t, tab, e, u)
+	bt.Do(t, tab, chromedp.Navigate(e.server.URL+e.accountPath("")), chromedp.WaitVisible(chromedp.ID("go-live-link")),
+		chromedp.Click(chromedp.ID("go-live-link")), chromedp.WaitVisible(chromedp.ID("go-live-form")))
+	bt.Accessible(t, tab)
+	bt.Do(t, tab, chromedp.Click(chromedp.ID("go-live")), chromedp.WaitVisible(chromedp.ID("error-summary")))
+	bt.Accessible(t, tab)
+	form := goLiveForm()
+	steps := []chromedp.Action[chromedp.Void]{}
+	for id, name := range map[string]string{"organisation-name": "organisationName", "address-line-1": "addressLine1",
+		"address-city": "addressCity", "address-postcode": "addressPostcode", "stripe-secret-key": "stripeSecretKey",
+		"stripe-webhook-secret": "stripeWebhookSecret"} {
+		steps = append(steps, chromedp.SendKeys(chromedp.ID(id), form.Get(name)))
+	}
+	steps = append(steps, chromedp.Click(chromedp.ID("accept-terms")), chromedp.Click(chromedp.ID("go-live")),
+		chromedp.WaitVisible(chromedp.ID("went-live")))
+	bt.Do(t, tab, steps...)
+	bt.Accessible(t, tab)
+	if mode := bt.Text(t, tab, "#account-mode"); mode != "Live account" {
+		t.Fatalf("live account header: %q", mode)
+	}
+	if banner := bt.Get(t, tab, chromedp.Evaluate[bool](`document.getElementById("sandbox-banner") !== null`)); banner {
+		t.Fatal("the live account shows the sandbox banner")
+	}
+}

@@ -1,6 +1,8 @@
 package admin_test
 
 import (
+	"context"
+	"errors"
 	"html"
 	"log/slog"
 	"net/http"
@@ -95,11 +97,22 @@ func (e *env) start(o options) {
 	h, err := admin.New(admin.Config{Store: e.Store, Payments: e.Payments, Accounts: accounts, Links: e.links, Users: e.users, Secret: testSecret,
 		Emails: e.emails, EmailTemplates: e.mail, Outbox: true,
 		PublicURL: publicURL, SecureCookies: o.secureCookies, Logger: logger, Now: e.Clock.Now,
-		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}, SignInLimiter: o.signInLimiter})
+		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}, SignInLimiter: o.signInLimiter,
+		CheckStripeKey: checkStripeKey})
 	must(e.T, err)
 	h.Register(mux)
 	(&api.API{Payments: e.Payments, Accounts: accounts, Store: e.Store, PublicURL: publicURL, Logger: logger}).Register(mux)
 	mux.Handle("GET /static/", web.Static())
+}
+
+// liveKey is the one secret key the stand-in for Stripe accepts.
+const liveKey = "sk_live_accepted"
+
+func checkStripeKey(_ context.Context, key string) error {
+	if key != liveKey {
+		return errors.New("the Stripe account did not accept this secret key")
+	}
+	return nil
 }
 
 // recorder remembers the URLs of the requests it passes on.

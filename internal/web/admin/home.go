@@ -84,6 +84,8 @@ type dashboardData struct {
 	Periods []periodView
 	// LinksPath offers "Create a payment link" to those who may.
 	LinksPath string
+	GoLive    bool // a sandbox account of a service without a live account, seen by an admin
+	WentLive  bool // the live account was just created
 }
 
 type periodView struct {
@@ -97,9 +99,17 @@ type periodView struct {
 var dashboardPeriods = []string{periodToday, periodLast7Days, periodLast30Days}
 
 func (h *Handler) dashboard(q *request) {
-	d := &dashboardData{page: h.page(q, "Dashboard", "Dashboard")}
+	d := &dashboardData{page: h.page(q, "Dashboard", "Dashboard"), WentLive: q.account.IsLive() && q.r.URL.Query().Has("live")}
 	if q.role.Can(team.PermTokensCreate) {
 		d.LinksPath = q.accountPath("/payment-links/new")
+	}
+	if !q.account.IsLive() && q.role.Can(team.PermGoLive) {
+		live, err := h.liveAccountOf(q)
+		if err != nil {
+			h.systemError(q.w, q.r, err)
+			return
+		}
+		d.GoLive = live == 0
 	}
 	now := h.now()
 	for _, id := range dashboardPeriods {

@@ -232,12 +232,28 @@ func (h *Handler) authWaiting(q *request) {
 	h.render(q, "auth_waiting", h.page(q, q.locale.T("authorisation.checkingDetails")))
 }
 
+// threeDS shows the sandbox's challenge, or a link to the provider's
+// challenge page and, when the payer comes back from it, completes the
+// authorisation with the provider's answer.
 func (h *Handler) threeDS(q *request) {
 	if q.payment.Status != pay.StatusAuthorisation3DSRequired {
 		h.showState(q)
 		return
 	}
-	h.render(q, "three_ds", h.page(q, q.locale.T("authorisation.bankCheckingDetails")))
+	if q.r.URL.Query().Has(pay.ChallengeReturnParam) {
+		h.completeThreeDS(q, false)
+		return
+	}
+	challenge, err := h.payments.ChallengeURL(q.ctx, q.payment)
+	if err != nil {
+		h.systemError(q.w, q.r, err, q.payment.Language)
+		return
+	}
+	d := h.page(q, q.locale.T("authorisation.bankCheckingDetails"))
+	// A link rather than a redirect: the card form's redirects may only lead
+	// to Pay's own pages (form-action 'self').
+	d.ChallengeURL = challenge
+	h.render(q, "three_ds", d)
 }
 
 func (h *Handler) submitThreeDS(q *request) {
@@ -245,7 +261,12 @@ func (h *Handler) submitThreeDS(q *request) {
 		h.showState(q)
 		return
 	}
-	p, err := h.payments.Complete3DS(q.ctx, q.payment.ID, q.r.PostFormValue("result") == "pass")
+	h.completeThreeDS(q, q.r.PostFormValue("result") == "pass")
+}
+
+// completeThreeDS records the challenge's result and moves the payer on.
+func (h *Handler) completeThreeDS(q *request, passed bool) {
+	p, err := h.payments.Complete3DS(q.ctx, q.payment.ID, passed)
 	if err != nil && !isTransition(err) {
 		h.systemError(q.w, q.r, err, q.payment.Language)
 		return

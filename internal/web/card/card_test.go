@@ -1,6 +1,8 @@
 package card_test
 
 import (
+	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"slices"
@@ -608,4 +610,46 @@ func TestNonTextFields(t *testing.T) {
 			t.Errorf("POST /secure: %d, want 403", page.status)
 		}
 	})
+}
+
+// hostedChallenge is a provider whose 3-D Secure challenge is on its own
+// pages, as Stripe's is: the payer passes there.
+type hostedChallenge struct{ *sandbox.Provider }
+
+const challengePage = "https://acs.example/challenge?id=1"
+
+func (hostedChallenge) ChallengeURL(context.Context, *pay.Payment) (string, error) {
+	return challengePage, nil
+}
+
+func (hostedChallenge) Complete3DS(_ context.Context, p *pay.Payment, _ bool) (*pay.AuthoriseResult, error) {
+	return &pay.AuthoriseResult{Outcome: pay.AuthAuthorised, ProviderID: p.ProviderID}, nil
+}
+
+// TestThreeDSecureAtProvider: the payer is offered the provider's challenge
+// page, and coming back completes the authorisation with the provider's
+// answer, not the payer's.
+func TestThreeDSecureAtProvider(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.Payments.Providers[pay.ProviderSandbox] = hostedChallenge{sandbox.New()}
+	p, token := e.newPayment(nil)
+	b := e.browser()
+	b.open(token)
+	res := b.post("/card_details/"+p.ID, goodCard(sandbox.CardThreeDSecure))
+	if res = b.get(res.location); res.status != http.StatusOK ||
+		!strings.Contains(res.body, `<a href="`+html.EscapeString(challengePage)+`" class="button" id="three-ds-continue">`) ||
+		strings.Contains(res.body, `id="three-ds-pass"`) {
+		t.Fatalf("3-D Secure page: %d, want a link to the provider's page and no sandbox choice:\n%s", res.status, res.body)
+	}
+	if e.status(p.ID) != pay.StatusAuthorisation3DSRequired {
+		t.Fatalf("before the payer came back: %s", e.status(p.ID))
+	}
+	res = b.get("/card_details/" + p.ID + "/3ds_required?" + pay.ChallengeReturnParam + "=1&payment_intent=pi_1")
+	if res.location != "/card_details/"+p.ID+"/confirm" || e.status(p.ID) != pay.StatusAuthorisationSuccess {
+		t.Fatalf("back from the provider: %s %s", res.location, e.status(p.ID))
+	}
+	if res = b.get("/card_details/" + p.ID + "/3ds_required?" + pay.ChallengeReturnParam + "=1"); strings.Contains(res.body, "three-ds-continue") {
+		t.Fatal("a second return offered the challenge again")
+	}
 }

@@ -18,6 +18,9 @@ type pageData struct {
 	Amount      int64
 	Description string
 	Message     *message // for the state pages
+	// ChallengeURL is the provider's 3-D Secure page, for the 3-D Secure
+	// page of a provider that has one.
+	ChallengeURL string
 }
 
 // formData is the card details page.

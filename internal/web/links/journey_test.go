@@ -23,13 +23,16 @@ type journey struct {
 	tab   context.Context
 	base  string
 	admin string // the admin site's pages of the sandbox account
+	mail  *apptest.Mailpit
 }
 
 func newJourney(t *testing.T, eng apptest.Engine) *journey {
 	tab := bt.Tab(t) // skips (or fails in CI) before booting anything without a browser
+	mail := apptest.NewMailpit(t)
 	clock := apptest.NewClock()
-	_, creds, base := boot.Start(t, map[string]string{"DATABASE_URL": eng.URL(t)}, app.Options{Now: clock.Now})
-	j := &journey{t: t, tab: tab, base: base, admin: base + "/admin/accounts/1"}
+	_, creds, base := boot.Start(t, map[string]string{"DATABASE_URL": eng.URL(t), "SMTP_URL": mail.SMTPURL},
+		app.Options{Now: clock.Now})
+	j := &journey{t: t, tab: tab, base: base, admin: base + "/admin/accounts/1", mail: mail}
 	bt.Do(t, tab, chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), creds.AdminEmail), chromedp.SendKeys(chromedp.ID("password"), creds.Password),
 		chromedp.Click(chromedp.ID("continue")), chromedp.WaitVisible(chromedp.ID("totp-secret")))
@@ -53,13 +56,28 @@ func (j *journey) primary(waitFor string) {
 
 func (j *journey) title() string { return bt.Get(j.t, j.tab, chromedp.Title()) }
 
-// pay pays on Pay's card pages with the sandbox's success card, and waits
-// for the payment-complete page.
-func (j *journey) pay() {
+// pay pays on Pay's card pages with the sandbox's success card, giving
+// email as the payer's address, and waits for the payment-complete page.
+func (j *journey) pay(email string) {
 	j.t.Helper()
-	bt.Do(j.t, j.tab, bt.FillCard("4444333322221111"),
+	bt.Do(j.t, j.tab, bt.FillCard("4444333322221111"), chromedp.SetValue(chromedp.ID("email"), email),
 		chromedp.Click(chromedp.ID("submit-card-details")), chromedp.WaitVisible(chromedp.ID("confirm")),
 		chromedp.Click(chromedp.ID("confirm")), chromedp.WaitVisible(chromedp.ID("confirmation-panel")))
+}
+
+// confirmation waits for the one email Pay sends the payer and checks its
+// subject and that its text has every one of lines.
+func (j *journey) confirmation(to, subject string, lines ...string) {
+	j.t.Helper()
+	msgs := j.mail.WaitMessages(j.t, to, 1)
+	if len(msgs) != 1 || msgs[0].Subject != subject {
+		j.t.Fatalf("emails to the payer: %v, want one with subject %q", msgs, subject)
+	}
+	for _, line := range lines {
+		if !strings.Contains(msgs[0].Text, line) {
+			j.t.Errorf("the confirmation email lacks %q:\n%s", line, msgs[0].Text)
+		}
+	}
 }
 
 // csvRow downloads the transactions CSV with the admin's session and
@@ -144,7 +162,8 @@ func TestJourneyOwnReferenceVariableAmount(t *testing.T) {
 		}
 		bt.Accessible(t, tab)
 		j.primary("#card-no")
-		j.pay()
+		payer := apptest.Recipient("payer")
+		j.pay(payer)
 		if got := bt.Text(t, tab, "h1"); got != "Your payment was successful" {
 			t.Fatalf("payment-complete: %q", got)
 		}
@@ -155,6 +174,8 @@ func TestJourneyOwnReferenceVariableAmount(t *testing.T) {
 			t.Fatalf("amount %q", amount)
 		}
 		bt.Accessible(t, tab)
+		j.confirmation(payer, "Your payment of £12.50 to Sandbox service was successful",
+			"Payment for: Pay for a parking permit", "Reference: PERMIT-42", "Date of payment: ")
 
 		header, row := j.csvRow("PERMIT-42")
 		col := func(name string) string { return row[slices.Index(header, name)] }
@@ -208,7 +229,8 @@ func TestJourneyWelshGeneratedReferenceFixedAmount(t *testing.T) {
 		}
 		bt.Accessible(t, tab)
 		j.primary("#card-no")
-		j.pay()
+		payer := apptest.Recipient("talwr")
+		j.pay(payer)
 		if got := bt.Text(t, tab, "h1"); got != "Roedd eich taliad yn llwyddiannus" {
 			t.Fatalf("payment-complete: %q", got)
 		}
@@ -217,6 +239,8 @@ func TestJourneyWelshGeneratedReferenceFixedAmount(t *testing.T) {
 			t.Fatalf("generated reference %q", ref)
 		}
 		bt.Accessible(t, tab)
+		j.confirmation(payer, "Mae eich taliad o £25.00 i Gwasanaeth prawf wedi bod yn llwyddiannus",
+			"Taliad am: Talu am drwydded", "Cyfeirnod: "+ref, "Dyddiad y taliad: ")
 		header, row := j.csvRow(ref)
 		if row[slices.Index(header, "Amount")] != "25.00" {
 			t.Fatalf("CSV row %q", row)

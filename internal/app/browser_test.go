@@ -2,7 +2,10 @@ package app_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -60,9 +63,10 @@ func TestBrowserRecurring(t *testing.T) {
 }
 
 // TestBrowserLive takes a real payment on a live account, on both
-// databases: the service goes live with Stripe (recorded Stripe answers),
-// a live key creates a payment, the payer pays it on the card pages in a
-// browser, the service refunds part of it, and it is in the live account's
+// databases: the admin takes the sandbox service live in the admin site
+// (Stripe's answers recorded, every request checked by stripe-mock), a live
+// key creates a payment, the payer pays it on the card pages in a browser,
+// the service refunds part of it, and it is in the live account's
 // transactions, with Stripe's fee, and not in the sandbox account's.
 func TestBrowserLive(t *testing.T) {
 	t.Parallel()
@@ -73,7 +77,12 @@ func TestBrowserLive(t *testing.T) {
 			stripeAPI := stripetest.New(t)
 			a, creds, base := boot.Start(t, map[string]string{"DATABASE_URL": databaseURL(t), "PAY_STRIPE_API_URL": stripeAPI.URL},
 				app.Options{})
-			live := &apitest.Client{T: t, BaseURL: base, Key: goLive(t, a, creds.Account.ServiceID)}
+			liveAccount := goLiveInBrowser(t, tab, a, base, creds)
+			liveKey, _, err := a.Accounts.CreateKey(context.Background(), liveAccount, "live", "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			live := &apitest.Client{T: t, BaseURL: base, Key: liveKey}
 			sandbox := &apitest.Client{T: t, BaseURL: base, Key: creds.APIKey}
 
 			created := live.Do("POST", "/v1/payments", map[string]any{"amount": 2000, "reference": "LIVE-1", "description": "Licence",
@@ -110,6 +119,47 @@ func TestBrowserLive(t *testing.T) {
 			if found := sandbox.Do("GET", "/v1/payments?reference=LIVE-1", nil); found.Str("total") != "0" {
 				t.Fatalf("the sandbox account sees the live payment: %s", found.Body)
 			}
+			liveList := fmt.Sprintf("%s/admin/accounts/%d/transactions", base, liveAccount.ID)
+			bt.Do(t, tab, chromedp.Navigate(liveList), chromedp.WaitVisible(chromedp.ID("transactions-list")))
+			if list := bt.Text(t, tab, "#transactions-list tbody"); !strings.Contains(list, "LIVE-1") {
+				t.Fatalf("the live account's transactions lack the payment:\n%s", list)
+			}
+			sandboxList := fmt.Sprintf("%s/admin/accounts/%d/transactions", base, creds.Account.ID)
+			bt.Do(t, tab, chromedp.Navigate(sandboxList), chromedp.WaitVisible(chromedp.CSS("h1")))
+			if bt.Get(t, tab, chromedp.Evaluate[bool](`document.body.innerText.includes("LIVE-1")`)) {
+				t.Fatal("the sandbox account's transactions show the live payment")
+			}
 		})
 	}
+}
+
+// goLiveInBrowser signs the first admin in and takes their sandbox service
+// live through the admin site's Go live page, and returns the live account.
+func goLiveInBrowser(t *testing.T, tab context.Context, a *app.App, base string, creds *app.Credentials) *pay.Account {
+	t.Helper()
+	bt.SignInFirstTime(t, tab, base, creds.AdminEmail, creds.Password, time.Now)
+	bt.Do(t, tab, chromedp.WaitVisible(chromedp.ID("go-live-link")), chromedp.Click(chromedp.ID("go-live-link")),
+		chromedp.WaitVisible(chromedp.ID("go-live-form")),
+		chromedp.SendKeys(chromedp.ID("organisation-name"), "Borough Council"),
+		chromedp.SendKeys(chromedp.ID("address-line-1"), "1 High Street"),
+		chromedp.SendKeys(chromedp.ID("address-city"), "London"),
+		chromedp.SendKeys(chromedp.ID("address-postcode"), "SW1A 1AA"),
+		chromedp.SendKeys(chromedp.ID("stripe-secret-key"), stripetest.Key),
+		chromedp.SendKeys(chromedp.ID("stripe-webhook-secret"), "whsec_test"),
+		chromedp.Click(chromedp.ID("accept-terms")), chromedp.Click(chromedp.ID("go-live")),
+		chromedp.WaitVisible(chromedp.ID("went-live")))
+	if mode := bt.Text(t, tab, "#account-mode"); mode != "Live account" {
+		t.Fatalf("after going live the header says %q", mode)
+	}
+	accounts, err := a.Store.AccountList(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, acct := range accounts {
+		if acct.ServiceID == creds.Account.ServiceID && acct.IsLive() {
+			return acct
+		}
+	}
+	t.Fatal("going live made no live account")
+	return nil
 }

@@ -1,14 +1,19 @@
 // Package stripetest is a Stripe API made of recorded answers, for tests of
 // Pay's Stripe provider: it decides by the card, amount or intent a call is
 // about, as Stripe's test mode does, and keeps every request it received.
+// When PAY_TEST_STRIPE_MOCK_URL names a stripe-mock, every request is also
+// sent there, and the test fails if Stripe's API definition refuses it: the
+// recorded answers stand in only for the states stripe-mock cannot model.
 package stripetest
 
 import (
 	"cmp"
 	"embed"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,6 +56,7 @@ type Server struct {
 	capture   string            // see SetCapture
 	paymentID string            // see SetPaymentID
 	refunds   map[string]string // idempotency key → the refund id Stripe gave it
+	mock      string            // stripe-mock's URL, which checks every request; "" checks none
 }
 
 // SetRetrieve names the answer to reading a payment intent (after 3-D
@@ -75,7 +81,7 @@ func (r *Server) set(field *string, v string) {
 
 // New starts a server that stops when the test ends.
 func New(t testing.TB) *Server {
-	r := &Server{t: t, cards: map[string]string{}, refunds: map[string]string{}, retrieve: "intent_3ds_passed", capture: "intent_captured"}
+	r := &Server{t: t, cards: map[string]string{}, refunds: map[string]string{}, mock: os.Getenv("PAY_TEST_STRIPE_MOCK_URL"), retrieve: "intent_3ds_passed", capture: "intent_captured"}
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	r.URL = srv.URL
@@ -87,6 +93,9 @@ func (r *Server) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if err := req.ParseForm(); err != nil {
 		r.t.Errorf("form: %v", err)
 	}
+	if req.Header.Get("Authorization") == "Bearer "+Key {
+		r.check(req)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls = append(r.calls, Call{Method: req.Method, Path: req.URL.Path, IdempotencyKey: req.Header.Get("Idempotency-Key"),
@@ -97,6 +106,36 @@ func (r *Server) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	status, name := r.answer(req)
 	r.reply(w, status, name)
+}
+
+// check sends a copy of the request to stripe-mock, if there is one, and
+// fails the test if it refuses it.
+func (r *Server) check(req *http.Request) {
+	if r.mock == "" {
+		return
+	}
+	body := req.PostForm.Encode()
+	target := r.mock + req.URL.Path
+	if req.URL.RawQuery != "" {
+		target += "?" + req.URL.RawQuery
+	}
+	copied, err := http.NewRequest(req.Method, target, strings.NewReader(body))
+	if err != nil {
+		r.t.Errorf("stripe-mock: %v", err)
+		return
+	}
+	copied.Header.Set("Authorization", "Bearer sk_test_mock")
+	copied.Header.Set("Content-Type", req.Header.Get("Content-Type"))
+	res, err := http.DefaultClient.Do(copied)
+	if err != nil {
+		r.t.Errorf("stripe-mock: %v", err)
+		return
+	}
+	defer res.Body.Close()
+	if res.StatusCode >= 400 {
+		answer, _ := io.ReadAll(io.LimitReader(res.Body, 2000))
+		r.t.Errorf("stripe-mock refuses %s %s %s: %d %s", req.Method, req.URL.Path, body, res.StatusCode, answer)
+	}
 }
 
 // answer picks the recorded response for a request.

@@ -77,12 +77,18 @@ func must(dir string, err error) string {
 	return dir
 }
 
+// tabLifetime bounds everything a tab does, so that a page that never shows
+// what a test waits for fails the test instead of hanging it. It is a guard
+// against hangs, not a speed target: a whole journey under the race detector,
+// beside every other package's tests on two cores, takes well over a minute.
+const tabLifetime = 5 * time.Minute
+
 // Tab opens a new tab in its own browser context (its own cookies), closed
-// when the test ends. Actions in it time out after a minute.
+// when the test ends. Actions in it time out after tabLifetime.
 func Tab(t testing.TB) context.Context {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser(t), chromedp.WithNewBrowserContext())
-	ctx, cancelTimeout := context.WithTimeout(ctx, time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, tabLifetime)
 	t.Cleanup(func() { cancelTimeout(); cancel() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("opening a tab: %v", err)

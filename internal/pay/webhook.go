@@ -289,6 +289,16 @@ func checkWebhook(w *Webhook, live bool) error {
 	return nil
 }
 
+// orderEvents returns events without repeats, in WebhookEvents' order, so
+// a webhook's events read the same however they were given.
+func orderEvents(events []WebhookEvent) []WebhookEvent {
+	out := slices.Clone(events)
+	slices.SortFunc(out, func(a, b WebhookEvent) int {
+		return slices.Index(WebhookEvents, a) - slices.Index(WebhookEvents, b)
+	})
+	return slices.Compact(out)
+}
+
 // ParseWebhookEvents reads a comma-separated list of events.
 func ParseWebhookEvents(s string) []WebhookEvent {
 	var out []WebhookEvent

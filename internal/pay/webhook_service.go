@@ -31,7 +31,7 @@ func (s *Webhooks) now() time.Time {
 // the rules.
 func (s *Webhooks) Create(ctx context.Context, acct *Account, callbackURL, description string, events []WebhookEvent) (*Webhook, error) {
 	now := s.now()
-	w := &Webhook{ID: NewID(), AccountID: acct.ID, CallbackURL: callbackURL, Description: description, Events: events,
+	w := &Webhook{ID: NewID(), AccountID: acct.ID, CallbackURL: callbackURL, Description: description, Events: orderEvents(events),
 		Secret: NewWebhookSecret(acct.IsLive()), Status: WebhookActive, CreatedAt: now, UpdatedAt: now}
 	if err := checkWebhook(w, acct.IsLive()); err != nil {
 		return nil, err
@@ -43,7 +43,7 @@ func (s *Webhooks) Create(ctx context.Context, acct *Account, callbackURL, descr
 // account has no such webhook; invalid as Create.
 func (s *Webhooks) Edit(ctx context.Context, acct *Account, id, callbackURL, description string, events []WebhookEvent) (*Webhook, error) {
 	return s.change(ctx, acct.ID, id, func(w *Webhook) error {
-		w.CallbackURL, w.Description, w.Events = callbackURL, description, events
+		w.CallbackURL, w.Description, w.Events = callbackURL, description, orderEvents(events)
 		return checkWebhook(w, acct.IsLive())
 	})
 }

@@ -7,8 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"pay/internal/pay"
 	"pay/internal/team"
+	bt "pay/internal/web/browsertest"
 )
 
 func TestWebhookPages(t *testing.T) {
@@ -112,4 +115,37 @@ func TestWebhookPages(t *testing.T) {
 	if p := viewer.get(path); p.status != http.StatusForbidden {
 		t.Fatalf("a view-only user sees a webhook: %d", p.status)
 	}
+}
+
+// TestBrowserWebhooks creates a webhook through the form in a browser, and
+// checks every webhook page with axe.
+func TestBrowserWebhooks(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.user("admin@example.org", team.RoleAdmin, false)
+	tab := bt.Tab(t)
+	browserSignIn(t, tab, e, u)
+	bt.Do(t, tab, chromedp.Navigate(e.server.URL+e.accountPath("/webhooks")), chromedp.WaitVisible(chromedp.ID("no-webhooks")))
+	bt.Accessible(t, tab)
+	bt.Do(t, tab, chromedp.Click(chromedp.ID("create-webhook")), chromedp.WaitVisible(chromedp.ID("callback-url")))
+	bt.Accessible(t, tab)
+	bt.Do(t, tab, chromedp.SendKeys(chromedp.ID("callback-url"), "https://service.example/hooks"),
+		chromedp.Click(chromedp.ID("save-webhook")), chromedp.WaitVisible(chromedp.ID("error-summary")))
+	bt.Accessible(t, tab)
+	bt.Do(t, tab, chromedp.Click(chromedp.ID("events")), chromedp.Click(chromedp.ID("save-webhook")),
+		chromedp.WaitVisible(chromedp.ID("signing-secret")))
+	bt.Accessible(t, tab)
+	hooks, err := e.Store.WebhookList(e.Ctx, e.account.ID)
+	must(t, err)
+	if len(hooks) != 1 || !slices.Equal(hooks[0].Events, []pay.WebhookEvent{pay.WebhookPaymentSucceeded}) {
+		t.Fatalf("stored %+v", hooks)
+	}
+	e.pay(e.newPayment(nil), "4444333322221111")
+	bt.Do(t, tab, chromedp.Navigate(e.server.URL+e.accountPath("/webhooks/"+hooks[0].ID)), chromedp.WaitVisible(chromedp.ID("webhook-messages")))
+	bt.Accessible(t, tab)
+	bt.Do(t, tab, chromedp.Click(chromedp.CSS("a.message-event")), chromedp.WaitVisible(chromedp.ID("resend-message")))
+	bt.Accessible(t, tab)
+	bt.Do(t, tab, chromedp.Click(chromedp.ID("resend-message")), chromedp.WaitVisible(chromedp.ID("resent-notice")))
+	bt.Do(t, tab, chromedp.Navigate(e.server.URL+e.accountPath("/webhooks/"+hooks[0].ID+"/edit")), chromedp.WaitVisible(chromedp.ID("callback-url")))
+	bt.Accessible(t, tab)
 }

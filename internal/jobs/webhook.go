@@ -128,7 +128,7 @@ func newWebhookClient(publicOnly bool) *http.Client {
 
 // errPrivateAddress refuses a live webhook's connection to an address that
 // is not public (server-side request forgery).
-var errPrivateAddress = errors.New("Violates security rules: callback address is not public")
+var errPrivateAddress = errors.New("violates security rules: the callback address is not public")
 
 // refusePrivate is a dialer's Control: it refuses addresses that are not
 // public.

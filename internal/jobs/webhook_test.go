@@ -33,7 +33,7 @@ func TestWebhookClient(t *testing.T) {
 	defer srv.Close()
 	port := srv.URL[strings.LastIndex(srv.URL, ":"):]
 	_, err := newWebhookClient(true).Post("http://localhost"+port, "application/json", nil)
-	if err == nil || !strings.Contains(err.Error(), "Violates security rules") {
+	if err == nil || !strings.Contains(err.Error(), "violates security rules") {
 		t.Fatalf("live client to localhost: %v, want refused", err)
 	}
 	resp, err := newWebhookClient(false).Post(srv.URL, "application/json", nil)

@@ -129,10 +129,13 @@ func (e *webhookEnv) check(t *testing.T, d *delivered, event, paymentID string) 
 	if m.Event != event || m.ResourceID != paymentID || m.APIVersion != 1 || m.Type != "payment" {
 		t.Fatalf("message %s", d.Body)
 	}
-	stored, err := e.a.Store.WebhookMessageGet(context.Background(), 1, m.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The attempt is recorded once the receiver has answered.
+	var stored *pay.WebhookMessage
+	eventually(t, "the attempt to be recorded", func() bool {
+		var err error
+		stored, err = e.a.Store.WebhookMessageGet(context.Background(), 1, m.ID)
+		return err == nil && stored.Attempts > 0
+	})
 	if stored.Body != string(d.Body) || m.CreatedDate != stored.CreatedAt.Format("2006-01-02T15:04:05.000Z") {
 		t.Fatalf("sent %s, stored %s created %v", d.Body, stored.Body, stored.CreatedAt)
 	}

@@ -35,6 +35,13 @@ Commands:
                                         (without --amount the payer chooses the amount)
   links list [--account ID]             list payment links, their status and address
   links disable ID [--account ID]       stop a payment link taking payments
+  webhooks create --url URL --events EVENT,... [--account ID] [--description TEXT]
+                                        create a webhook; prints only its signing secret
+  webhooks list [--account ID]          list webhooks, their URL, events and status
+  webhooks disable ID [--account ID]    stop sending events to a webhook
+  webhooks listen --forward-to URL [--account ID]
+                                        forward a sandbox account's events to a local URL
+                                        (while pay serve runs) and print each delivery
   users create --email EMAIL [--role ROLE] [--service ID]
                                         create an admin site user (role admin by default, in
                                         the first service); prints a one-time password
@@ -71,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return accounts(ctx, cfg, rest, stdout, stderr)
 	case "links":
 		return links(ctx, cfg, rest, stdout, stderr)
+	case "webhooks":
+		return webhooks(ctx, cfg, rest, stdout, stderr)
 	case "users":
 		return users(ctx, cfg, rest, stdout, stderr)
 	case "help", "-h", "--help":

@@ -48,6 +48,7 @@ type App struct {
 	Links    *pay.Links
 	Users    *team.Users
 	Emails   *pay.Emails
+	Webhooks *pay.Webhooks
 	// Templates write emails to payers; Sender sends them over SMTP, or
 	// keeps them in the admin site's outbox when SMTP_URL is unset.
 	Templates *notify.Templates
@@ -136,6 +137,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	a.Links = &pay.Links{Store: st, Payments: a.Payments, PublicURL: cfg.PublicURL}
 	a.Users = &team.Users{Store: st, Now: a.now, Require2FA: cfg.Require2FA}
 	a.Emails = &pay.Emails{Store: st, Now: a.now}
+	a.Webhooks = &pay.Webhooks{Store: st, Now: a.now, Resource: (&api.API{PublicURL: cfg.PublicURL}).PaymentResource}
 	if err := a.openEmail(cfg); err != nil {
 		st.Close()
 		return nil, err
@@ -238,7 +240,7 @@ func (a *App) Handler() (http.Handler, error) {
 	admins, err := admin.New(admin.Config{Store: a.Store, Payments: a.Payments, Accounts: a.Accounts, Links: a.Links, Users: a.Users,
 		Secret: a.Secret, Emails: a.Emails, EmailTemplates: a.Templates, Outbox: a.Sender.Outbox(),
 		PublicURL: a.Config.PublicURL, SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now,
-		SignInLimiter: a.SignInLimiter, CheckStripeKey: a.Stripe.CheckKey})
+		SignInLimiter: a.SignInLimiter, CheckStripeKey: a.Stripe.CheckKey, Webhooks: a.Webhooks})
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +288,7 @@ func (a *App) Start(ctx context.Context, jobOpts jobs.Options) error {
 	var err error
 	jobOpts.JobTimeout = cmp.Or(jobOpts.JobTimeout, a.Config.JobTimeout)
 	jobOpts.RescueAfter = cmp.Or(jobOpts.RescueAfter, a.Config.JobRescueAfter)
-	a.jobs, err = a.startJobs(context.WithoutCancel(ctx), jobs.Deps{Payments: a.Payments, Emails: a.Emails,
+	a.jobs, err = a.startJobs(context.WithoutCancel(ctx), jobs.Deps{Payments: a.Payments, Emails: a.Emails, Webhooks: a.Webhooks,
 		Templates: a.Templates, Sender: a.Sender, Logger: a.Logger}, jobOpts)
 	if err != nil {
 		return err

@@ -22,6 +22,9 @@ import (
 type Deps struct {
 	Payments *pay.Payments
 	Emails   *pay.Emails // nil: on the payments' store
+	// Webhooks delivers webhook messages (nil: on the payments' store,
+	// which cannot render a message's body: set it when any webhook exists).
+	Webhooks *pay.Webhooks
 	// Templates write the emails (nil: package notify's), and Sender sends
 	// them (nil: notify.Outbox{}, which keeps them for the admin site).
 	Templates *notify.Templates
@@ -39,6 +42,11 @@ type Options struct {
 	// JobTimeout cancels one run of a job that takes longer; River then
 	// retries it. Default DefaultJobTimeout.
 	JobTimeout time.Duration
+	// WebhookWorkers bounds the webhook deliveries running at once on an
+	// instance, and WebhookPerHook those of one webhook. Defaults
+	// DefaultWebhookWorkers and DefaultWebhookPerHook.
+	WebhookWorkers int
+	WebhookPerHook int
 	// RescueAfter is how long a job may stay running before River's
 	// rescuer, on the leader, counts it as stuck (its process died) and
 	// schedules it again. It must be longer than JobTimeout. Default
@@ -63,6 +71,8 @@ func (o *Options) setDefaults() {
 	if o.EmailRetryDelay == 0 {
 		o.EmailRetryDelay = DefaultEmailRetryDelay
 	}
+	o.WebhookWorkers = cmp.Or(o.WebhookWorkers, DefaultWebhookWorkers)
+	o.WebhookPerHook = cmp.Or(o.WebhookPerHook, DefaultWebhookPerHook)
 	o.JobTimeout = cmp.Or(o.JobTimeout, DefaultJobTimeout)
 	o.RescueAfter = cmp.Or(o.RescueAfter, DefaultRescueAfter)
 }
@@ -71,6 +81,9 @@ func (o *Options) setDefaults() {
 func (d *Deps) setDefaults() error {
 	if d.Emails == nil {
 		d.Emails = &pay.Emails{Store: d.Payments.Store, Now: d.Payments.Now}
+	}
+	if d.Webhooks == nil {
+		d.Webhooks = &pay.Webhooks{Store: d.Payments.Store, Now: d.Payments.Now}
 	}
 	if d.Sender == nil {
 		d.Sender = notify.Outbox{}
@@ -116,8 +129,12 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], deps De
 	river.AddWorker(workers, &agreementPaymentWorker{payments: deps.Payments})
 	river.AddWorker(workers, &emailWorker{emails: deps.Emails, templates: deps.Templates, sender: deps.Sender,
 		retryDelay: opts.EmailRetryDelay})
+	river.AddWorker(workers, &webhookWorker{hooks: deps.Webhooks, sandbox: newWebhookClient(false),
+		live: newWebhookClient(true), slots: newKeyedSlots(opts.WebhookPerHook)})
+	river.AddWorker(workers, &webhookCleanupWorker{hooks: deps.Webhooks})
 	client, err := river.NewClient(driver, &river.Config{
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}},
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers},
+			pay.WebhookQueue: {MaxWorkers: opts.WebhookWorkers}},
 		Workers:           workers,
 		FetchPollInterval: opts.PollInterval,
 		FetchCooldown:     min(opts.PollInterval, river.FetchCooldownDefault),
@@ -133,6 +150,9 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], deps De
 			river.NewPeriodicJob(river.PeriodicInterval(opts.ExpiryInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return pay.ExpiryJob{}, nil },
 				&river.PeriodicJobOpts{ID: "expiry", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(opts.CleanupInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return pay.WebhookCleanupJob{}, nil },
+				&river.PeriodicJobOpts{ID: "webhook_cleanup", RunOnStart: true}),
 		},
 	})
 	if err != nil {

@@ -22,6 +22,7 @@ type Store interface {
 	RefundStore
 	DisputeStore
 	EmailStore
+	WebhookStore
 
 	// SettingGet returns an instance-wide setting; not found if unset.
 	SettingGet(ctx context.Context, name string) (string, error)

@@ -82,6 +82,19 @@ type Tx interface {
 	// the reference is generated and the account already has it.
 	LinkPaymentInsert(ctx context.Context, lp *LinkPayment) error
 
+	// WebhookListSubscribed returns the account's active webhooks that
+	// subscribe to the event.
+	WebhookListSubscribed(ctx context.Context, accountID int64, e WebhookEvent) ([]*Webhook, error)
+	// WebhookMessageInsert stores a new webhook message as it is.
+	WebhookMessageInsert(ctx context.Context, m *WebhookMessage) error
+	// WebhookMessageUpdate stores a message's status, attempts, next
+	// attempt, body and UpdatedAt, and frees its lease; not found if there
+	// is no such message.
+	WebhookMessageUpdate(ctx context.Context, m *WebhookMessage) error
+	// WebhookAttemptInsert stores an attempt; conflict if the message has
+	// an attempt of that number.
+	WebhookAttemptInsert(ctx context.Context, a *WebhookAttempt) error
+
 	// JobInsert enqueues jobs, to run once the transaction commits.
 	JobInsert(ctx context.Context, jobs []Job) error
 }
@@ -97,7 +110,11 @@ func InsertPayment(ctx context.Context, st Store, params *PaymentInsertParams) e
 		if err := tx.PaymentInsert(ctx, p); err != nil {
 			return err
 		}
-		if err := tx.EventInsert(ctx, &Event{PaymentID: p.ID, Type: EventPaymentCreated, Status: p.Status, At: now}); err != nil {
+		ev := &Event{PaymentID: p.ID, Type: EventPaymentCreated, Status: p.Status, At: now}
+		if err := tx.EventInsert(ctx, ev); err != nil {
+			return err
+		}
+		if err := insertWebhookMessages(ctx, tx, p.AccountID, ev); err != nil {
 			return err
 		}
 		if params.TokenHash != "" {
@@ -235,8 +252,9 @@ func TransitionDispute(ctx context.Context, st Store, params *DisputeTransitionP
 // of what the change is about (the payment itself, a refund, a dispute):
 // lock the payment and read the thing, apply the domain's rule, which
 // changes both and returns the event, write the thing, then store the
-// payment, append the event, keep the emails the change sends and enqueue
-// the jobs, all in one transaction.
+// payment, append the event, keep the emails the change sends and the
+// webhook messages its event makes, and enqueue the jobs, all in one
+// transaction.
 type paymentChange[T any] struct {
 	lock   func(tx Tx) (T, *Payment, error)
 	apply  func(T, *Payment, time.Time) (*Event, error)
@@ -267,6 +285,9 @@ func (c paymentChange[T]) run(ctx context.Context, st Store) (T, error) {
 			return err
 		}
 		if err := insertEmails(ctx, tx, c.emails); err != nil {
+			return err
+		}
+		if err := insertWebhookMessages(ctx, tx, p.AccountID, ev); err != nil {
 			return err
 		}
 		out = thing

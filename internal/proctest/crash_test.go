@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -53,7 +54,10 @@ func crash(t *testing.T, databaseURL string) {
 	in.start()
 	in.command("accounts", "set", "1", "rate_limit_post=100000", "rate_limit_other=100000", "recurring_enabled=true")
 	c := newClient(in.URL(), in.apiKey())
-	l := &ledger{agreement: setUpAgreement(t, c), created: map[string]bool{}, captured: map[string]bool{}, refunds: map[string]string{}}
+	hooks := newHookReceiver(t)
+	hooks.secret = secretPattern.FindString(in.command("webhooks", "create", "--url", hooks.srv.URL, "--events", "card_payment_captured"))
+	l := &ledger{agreement: setUpAgreement(t, c), created: map[string]bool{}, captured: map[string]bool{}, refunds: map[string]string{},
+		hooks: hooks}
 	for range crashKills {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := l.load(ctx, c)
@@ -69,9 +73,9 @@ func crash(t *testing.T, databaseURL string) {
 	f := l.figures(t, c)
 	t.Logf("%d kills; acknowledged: %d payments created, %d confirmed or captured, %d refunds; "+
 		"found after the restarts: %d payments, %d captured, %d refunds succeeded; "+
-		"in a transient status at the last restart: %d; stuck %s later: %d",
+		"in a transient status at the last restart: %d; stuck %s later: %d; card_payment_captured messages received: %d",
 		crashKills, len(l.created), len(l.captured), len(l.refunds), f.found, f.captured, f.refunded,
-		atRestart, time.Since(restarted).Round(time.Second), len(problems))
+		atRestart, time.Since(restarted).Round(time.Second), len(problems), l.hooks.count())
 	for _, p := range append(l.unexpected, problems...) {
 		t.Error(p)
 	}
@@ -82,6 +86,9 @@ func crash(t *testing.T, databaseURL string) {
 		t.Logf("log of the last start:\n%s", in.logTail())
 	}
 }
+
+// secretPattern finds a sandbox webhook's signing secret in what pay printed.
+var secretPattern = regexp.MustCompile(`webhook_test_[0-9a-v]{26}`)
 
 // setUpAgreement creates an agreement and pays its set-up payment, so the
 // load can take recurring payments on it.
@@ -123,6 +130,7 @@ type ledger struct {
 	created    map[string]bool
 	captured   map[string]bool
 	refunds    map[string]string // refund id → payment id
+	hooks      *hookReceiver     // gets the card_payment_captured messages
 	unexpected []string
 }
 
@@ -222,6 +230,8 @@ func (l *ledger) missing(t *testing.T, c *client) []string {
 	for id := range l.captured {
 		if res := get(t, c, "/v1/payments/"+id); res.Str("settlement_summary.captured_date") == "" {
 			out = append(out, fmt.Sprintf("payment %s acknowledged but not captured: state %s", id, res.Str("state.status")))
+		} else if !l.hooks.got(id) {
+			out = append(out, fmt.Sprintf("payment %s captured but no card_payment_captured message received", id))
 		}
 	}
 	for rid, pid := range l.refunds {

@@ -60,7 +60,11 @@ func InsertJobs[TTx any](ctx context.Context, c *river.Client[TTx], tx TTx, jobs
 	}
 	params := make([]river.InsertManyParams, len(jobs))
 	for i, j := range jobs {
-		params[i] = river.InsertManyParams{Args: j.Args, InsertOpts: &river.InsertOpts{UniqueOpts: liveJob, ScheduledAt: j.ScheduledAt}}
+		opts := &river.InsertOpts{UniqueOpts: liveJob, ScheduledAt: j.ScheduledAt}
+		if q, ok := j.Args.(interface{ Queue() string }); ok {
+			opts.Queue = q.Queue()
+		}
+		params[i] = river.InsertManyParams{Args: j.Args, InsertOpts: opts}
 	}
 	_, err := c.InsertManyTx(ctx, tx, params)
 	return err

@@ -88,6 +88,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Dispute", func(t *testing.T) { t.Parallel(); testDispute(t, open) })
 	t.Run("DisputeSearch", func(t *testing.T) { t.Parallel(); testDisputeSearch(t, open) })
 	t.Run("Email", func(t *testing.T) { t.Parallel(); testEmail(t, open) })
+	t.Run("Webhook", func(t *testing.T) { t.Parallel(); testWebhook(t, open) })
 	t.Run("Admin", func(t *testing.T) { t.Parallel(); testAdmin(t, open) })
 	t.Run("Team", func(t *testing.T) { t.Parallel(); testTeam(t, open) })
 	t.Run("Link", func(t *testing.T) { t.Parallel(); testLink(t, open) })

@@ -40,6 +40,11 @@ type Store interface {
 	PaymentMetadataKeys(ctx context.Context, q *pay.PaymentSearch) ([]string, error)
 	TransactionSearch(ctx context.Context, q *pay.TransactionSearch) (*pay.TransactionPage, error)
 	TransactionStream(ctx context.Context, q *pay.TransactionSearch, fn func(*pay.Transaction) error) error
+	WebhookList(ctx context.Context, accountID int64) ([]*pay.Webhook, error)
+	WebhookGet(ctx context.Context, accountID int64, id string) (*pay.Webhook, error)
+	WebhookMessageList(ctx context.Context, params *pay.WebhookMessageListParams) ([]*pay.WebhookMessage, error)
+	WebhookMessageGet(ctx context.Context, accountID int64, id string) (*pay.WebhookMessage, error)
+	WebhookAttemptList(ctx context.Context, messageID string) ([]*pay.WebhookAttempt, error)
 }
 
 // Config is what the admin site needs.
@@ -73,6 +78,8 @@ type Config struct {
 	// CheckStripeKey asks Stripe whether a live secret key works, before a
 	// service goes live; nil refuses every key.
 	CheckStripeKey func(ctx context.Context, key string) error
+	// Webhooks manages the accounts' webhooks.
+	Webhooks *pay.Webhooks
 }
 
 // Handler serves the admin site.
@@ -99,6 +106,8 @@ type Handler struct {
 	signInLimiter *ratelimit.Limiter
 
 	checkKey func(ctx context.Context, key string) error
+
+	webhookSvc *pay.Webhooks
 }
 
 // New parses the templates and returns the handler.
@@ -129,7 +138,7 @@ func New(c Config) (*Handler, error) {
 	return &Handler{store: c.Store, payments: c.Payments, accounts: c.Accounts, linksSvc: c.Links, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
 		publicURL: c.PublicURL, secure: c.SecureCookies, templates: t, logger: c.Logger, now: c.Now,
 		client: c.Client, london: london, emailService: c.Emails, mail: c.EmailTemplates, outbox: c.Outbox,
-		signInLimiter: c.SignInLimiter, checkKey: c.CheckStripeKey}, nil
+		signInLimiter: c.SignInLimiter, checkKey: c.CheckStripeKey, webhookSvc: c.Webhooks}, nil
 }
 
 var templateFuncs = template.FuncMap{
@@ -211,6 +220,16 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	account("POST /admin/accounts/{account}/payment-links/{link}/delete", team.PermTokensCreate, h.deleteLink)
 	account("GET /admin/accounts/{account}/go-live", team.PermGoLive, h.goLivePage)
 	account("POST /admin/accounts/{account}/go-live", team.PermGoLive, h.goLive)
+	account("GET /admin/accounts/{account}/webhooks", team.PermTokensCreate, h.webhooks)
+	account("GET /admin/accounts/{account}/webhooks/new", team.PermTokensCreate, h.newWebhookPage)
+	account("POST /admin/accounts/{account}/webhooks/new", team.PermTokensCreate, h.newWebhook)
+	account("GET /admin/accounts/{account}/webhooks/{hook}", team.PermTokensCreate, h.webhook)
+	account("GET /admin/accounts/{account}/webhooks/{hook}/edit", team.PermTokensCreate, h.editWebhookPage)
+	account("POST /admin/accounts/{account}/webhooks/{hook}/edit", team.PermTokensCreate, h.editWebhook)
+	account("POST /admin/accounts/{account}/webhooks/{hook}/status", team.PermTokensCreate, h.webhookStatus)
+	account("POST /admin/accounts/{account}/webhooks/{hook}/secret", team.PermTokensCreate, h.webhookSecret)
+	account("GET /admin/accounts/{account}/webhooks/{hook}/messages/{message}", team.PermTokensCreate, h.webhookMessage)
+	account("POST /admin/accounts/{account}/webhooks/{hook}/messages/{message}/resend", team.PermTokensCreate, h.resendMessage)
 	account("GET /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorerPage)
 	account("POST /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorer)
 	route("/admin/", h.notFound)

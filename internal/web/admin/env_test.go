@@ -52,6 +52,7 @@ type env struct {
 	emails  *pay.Emails
 	mail    *notify.Templates
 	links   *pay.Links
+	hooks   *pay.Webhooks
 }
 
 // options change the env before the server starts.
@@ -91,6 +92,7 @@ func (e *env) start(o options) {
 	accounts := &pay.Accounts{Store: e.Store, Secret: testSecret, Now: e.Clock.Now}
 	e.links = &pay.Links{Store: e.Store, Payments: e.Payments, PublicURL: publicURL}
 	e.emails = &pay.Emails{Store: e.Store, Now: e.Clock.Now}
+	e.hooks = &pay.Webhooks{Store: e.Store, Now: e.Clock.Now, Resource: (&api.API{PublicURL: publicURL}).PaymentResource}
 	var err error
 	e.mail, err = notify.Parse()
 	must(e.T, err)
@@ -98,7 +100,7 @@ func (e *env) start(o options) {
 		Emails: e.emails, EmailTemplates: e.mail, Outbox: true,
 		PublicURL: publicURL, SecureCookies: o.secureCookies, Logger: logger, Now: e.Clock.Now,
 		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}, SignInLimiter: o.signInLimiter,
-		CheckStripeKey: checkStripeKey})
+		CheckStripeKey: checkStripeKey, Webhooks: e.hooks})
 	must(e.T, err)
 	h.Register(mux)
 	(&api.API{Payments: e.Payments, Accounts: accounts, Store: e.Store, PublicURL: publicURL, Logger: logger}).Register(mux)

@@ -80,6 +80,7 @@ func (h *Handler) page(q *request, title, current string) page {
 		{team.PermTransactionsRead, "/emails", "Emails"},
 		{team.PermTokensRead, "/api-keys", "API keys"},
 		{team.PermTokensCreate, "/payment-links", "Payment links"},
+		{team.PermTokensCreate, "/webhooks", "Webhooks"},
 		{team.PermPaymentTypesRead, "/settings", "Settings"},
 		{team.PermTransactionsRead, "/explorer", "API Explorer"},
 	} {

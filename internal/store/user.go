@@ -57,3 +57,29 @@ func UserUnchanged(ctx context.Context, get func(context.Context, int64) (*team.
 	}
 	return conflict
 }
+
+// PasswordResetColumns lists the password_resets table's columns in the
+// order ScanPasswordReset reads them.
+const PasswordResetColumns = `hash, user_id, created_at, expires_at, used_at`
+
+// ScanPasswordReset reads one row of PasswordResetColumns.
+func ScanPasswordReset(scan func(dest ...any) error, c Codec) (*team.PasswordReset, error) {
+	var r team.PasswordReset
+	if err := scan(&r.Hash, &r.UserID, c.Time(&r.CreatedAt), c.Time(&r.ExpiresAt), c.NullTime(&r.UsedAt)); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// OutboxColumns lists the team_outbox table's columns in the order
+// ScanOutbox reads them.
+const OutboxColumns = `id, recipient, subject, body, created_at`
+
+// ScanOutbox reads one row of OutboxColumns.
+func ScanOutbox(scan func(dest ...any) error, c Codec) (*team.Email, error) {
+	var e team.Email
+	if err := scan(&e.ID, &e.To, &e.Subject, &e.Text, c.Time(&e.CreatedAt)); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}

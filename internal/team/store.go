@@ -84,6 +84,20 @@ type Store interface {
 	// created before createdBefore, and reports how many there were.
 	SessionDeleteIdle(ctx context.Context, lastSeenBefore, createdBefore time.Time) (int, error)
 
+	// PasswordResetInsert stores a new reset link and sets CreatedAt;
+	// conflict if its hash exists, not found if the user does not.
+	PasswordResetInsert(ctx context.Context, r *PasswordReset) error
+	// PasswordResetGet returns the reset link with the given token hash,
+	// used or not; not found if there is none.
+	PasswordResetGet(ctx context.Context, hash string) (*PasswordReset, error)
+
+	// OutboxInsert keeps an email to a user in the outbox and sets its ID
+	// and CreatedAt.
+	OutboxInsert(ctx context.Context, e *Email) error
+	// OutboxList returns the outbox's latest emails, newest first, at most
+	// limit.
+	OutboxList(ctx context.Context, limit int) ([]*Email, error)
+
 	// TeamUpdate runs fn in one transaction and commits it if fn returns
 	// nil; if fn returns an error, nothing fn wrote is kept and TeamUpdate
 	// returns that error as it is. fn must write only through tx (on SQLite
@@ -108,4 +122,13 @@ type Tx interface {
 	// SessionDeleteUser removes every session of the user and reports how
 	// many there were.
 	SessionDeleteUser(ctx context.Context, userID int64) (int, error)
+	// PasswordResetUse uses up the reset link with the given token hash,
+	// and every other unused link of its user, and returns the user's id.
+	// Conflict if the link is used or has expired by the transaction's
+	// time; not found if there is none.
+	PasswordResetUse(ctx context.Context, hash string) (int64, error)
+	// UserPasswordSet sets the user's password hash, clears
+	// PasswordChangeRequired and ends a lockout (no failed attempts), and
+	// touches nothing else of the user; not found if there is no such user.
+	UserPasswordSet(ctx context.Context, id int64, hash string) error
 }

@@ -43,6 +43,8 @@ Commands:
                                         give a user a role in a service, or take it away
   users unlock EMAIL                    let a user locked out by failed sign-ins try again
   users reset-2fa EMAIL                 remove a user's authenticator app (they lost it)
+  emails list [--limit N]               print the latest emails to admin site users (reset links,
+                                        lockouts) kept in the outbox when SMTP_URL is unset
 
 Configuration comes from the environment: ` + strings.Join(config.Variables, ", ") + `
 `
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return links(ctx, cfg, rest, stdout, stderr)
 	case "users":
 		return users(ctx, cfg, rest, stdout, stderr)
+	case "emails":
+		return emails(ctx, cfg, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

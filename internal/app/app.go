@@ -140,6 +140,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		st.Close()
 		return nil, err
 	}
+	a.wireTeamMail()
 	if a.Limiter, err = newLimiter(cfg, logger, a.now); err != nil {
 		st.Close()
 		return nil, err
@@ -160,6 +161,15 @@ func (a *App) openEmail(cfg config.Config) error {
 		a.Sender, err = notify.NewSMTP(cfg.SMTPURL, cfg.EmailFrom)
 	}
 	return err
+}
+
+// wireTeamMail sends the team's emails through Pay's sender: reset links,
+// whose address is on the public URL, and word to a user who failed
+// sign-ins locked out, with a link that lets them back in.
+func (a *App) wireTeamMail() {
+	a.Users.Mailer = &teamMailer{sender: a.Sender, store: a.Store}
+	a.Users.ResetURL = func(token string) string { return a.Config.PublicURL + "/admin/reset-password/" + token }
+	a.Users.LockedOut = a.Users.TellLockedOut
 }
 
 // newStripe returns the Stripe provider: each live account's key comes

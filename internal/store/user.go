@@ -83,3 +83,30 @@ func ScanOutbox(scan func(dest ...any) error, c Codec) (*team.Email, error) {
 	}
 	return &e, nil
 }
+
+// MemberSelect reads a service's team with their emails; the engine adds
+// its placeholder for the service id and its ORDER BY.
+const MemberSelect = `SELECT m.user_id, u.email, m.role, m.created_at
+	FROM service_users m JOIN users u ON u.id = m.user_id WHERE m.service_id = `
+
+// ScanMember reads one row of MemberSelect.
+func ScanMember(scan func(dest ...any) error, c Codec) (*team.Member, error) {
+	var m team.Member
+	if err := scan(&m.UserID, &m.Email, &m.Role, c.Time(&m.Since)); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// TeamEventColumns lists the team_events table's columns in the order
+// ScanTeamEvent reads them.
+const TeamEventColumns = `id, service_id, actor_email, summary, created_at`
+
+// ScanTeamEvent reads one row of TeamEventColumns.
+func ScanTeamEvent(scan func(dest ...any) error, c Codec) (*team.Event, error) {
+	var e team.Event
+	if err := scan(&e.ID, &e.ServiceID, &e.ActorEmail, &e.Summary, c.Time(&e.CreatedAt)); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}

@@ -91,6 +91,13 @@ type Store interface {
 	// used or not; not found if there is none.
 	PasswordResetGet(ctx context.Context, hash string) (*PasswordReset, error)
 
+	// MemberList returns the service's team with their emails, by email;
+	// none for an unknown service.
+	MemberList(ctx context.Context, serviceID int64) ([]*Member, error)
+	// EventList returns the latest changes to the service's team, newest
+	// first, at most limit.
+	EventList(ctx context.Context, serviceID int64, limit int) ([]*Event, error)
+
 	// OutboxInsert keeps an email to a user in the outbox and sets its ID
 	// and CreatedAt.
 	OutboxInsert(ctx context.Context, e *Email) error
@@ -131,4 +138,14 @@ type Tx interface {
 	// PasswordChangeRequired and ends a lockout (no failed attempts), and
 	// touches nothing else of the user; not found if there is no such user.
 	UserPasswordSet(ctx context.Context, id int64, hash string) error
+	// MembershipDelete removes the user from the service; not found if they
+	// had no role there.
+	MembershipDelete(ctx context.Context, userID, serviceID int64) error
+	// MemberListLocked returns the service's team, as MemberList does, and
+	// locks its memberships until the transaction ends, so a check of the
+	// team (its last administrator) holds until the change is written.
+	MemberListLocked(ctx context.Context, serviceID int64) ([]*Member, error)
+	// EventInsert records a change to a service's team and sets ID and
+	// CreatedAt; not found if the service does not exist.
+	EventInsert(ctx context.Context, e *Event) error
 }

@@ -25,6 +25,7 @@ func testTeam(t *testing.T, open Opener) {
 	t.Run("PasswordReset", func(t *testing.T) { t.Parallel(); testPasswordReset(t, open) })
 	t.Run("UserPasswordSet", func(t *testing.T) { t.Parallel(); testUserPasswordSet(t, open) })
 	t.Run("Outbox", func(t *testing.T) { t.Parallel(); testOutbox(t, open) })
+	t.Run("Members", func(t *testing.T) { t.Parallel(); testMembers(t, open) })
 }
 
 // wantErr fails t unless err is a team error of the given kind.

@@ -20,6 +20,17 @@ CREATE TABLE team_outbox (
     created_at TEXT NOT NULL
 );
 
+-- What changed in a service's team, by whom and when, for the team page.
+CREATE TABLE team_events (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    service_id  INTEGER NOT NULL REFERENCES services (id),
+    actor_email TEXT NOT NULL,
+    summary     TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX team_events_service ON team_events (service_id, id);
+
 -- +goose Down
+DROP TABLE team_events;
 DROP TABLE team_outbox;
 DROP TABLE password_resets;

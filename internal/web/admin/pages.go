@@ -81,6 +81,7 @@ func (h *Handler) page(q *request, title, current string) page {
 		{team.PermTokensRead, "/api-keys", "API keys"},
 		{team.PermTokensCreate, "/payment-links", "Payment links"},
 		{team.PermPaymentTypesRead, "/settings", "Settings"},
+		{team.PermUsersRead, "/team", "Team members"},
 		{team.PermTransactionsRead, "/explorer", "API Explorer"},
 	} {
 		if q.role.Can(item.perm) {

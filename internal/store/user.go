@@ -110,3 +110,18 @@ func ScanTeamEvent(scan func(dest ...any) error, c Codec) (*team.Event, error) {
 	}
 	return &e, nil
 }
+
+// InviteSelect reads invitations with their services' names.
+const InviteSelect = `SELECT i.id, i.hash, i.service_id, s.name, i.email, i.role, i.invited_by, i.created_at,
+	i.expires_at, i.accepted_at, i.cancelled_at FROM invitations i JOIN services s ON s.id = i.service_id`
+
+// ScanInvite reads one row of InviteSelect.
+func ScanInvite(scan func(dest ...any) error, c Codec) (*team.Invite, error) {
+	var i team.Invite
+	err := scan(&i.ID, &i.Hash, &i.ServiceID, &i.ServiceName, &i.Email, &i.Role, &i.InvitedBy, c.Time(&i.CreatedAt),
+		c.Time(&i.ExpiresAt), c.NullTime(&i.AcceptedAt), c.NullTime(&i.CancelledAt))
+	if err != nil {
+		return nil, err
+	}
+	return &i, nil
+}

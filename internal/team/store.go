@@ -98,6 +98,13 @@ type Store interface {
 	// first, at most limit.
 	EventList(ctx context.Context, serviceID int64, limit int) ([]*Event, error)
 
+	// InviteGet returns the invitation with the given token hash, with its
+	// service's name; not found if there is none.
+	InviteGet(ctx context.Context, hash string) (*Invite, error)
+	// InviteList returns the service's invitations that were neither
+	// accepted nor cancelled, expired or not, newest first.
+	InviteList(ctx context.Context, serviceID int64) ([]*Invite, error)
+
 	// OutboxInsert keeps an email to a user in the outbox and sets its ID
 	// and CreatedAt.
 	OutboxInsert(ctx context.Context, e *Email) error
@@ -148,4 +155,19 @@ type Tx interface {
 	// EventInsert records a change to a service's team and sets ID and
 	// CreatedAt; not found if the service does not exist.
 	EventInsert(ctx context.Context, e *Event) error
+	// InviteInsert stores a new invitation and sets ID and CreatedAt; not
+	// found if the service does not exist.
+	InviteInsert(ctx context.Context, inv *Invite) error
+	// InviteUse accepts the invitation with the given token hash. Conflict
+	// if it was accepted or cancelled, or has expired by the transaction's
+	// time; not found if there is none.
+	InviteUse(ctx context.Context, hash string) error
+	// InviteRenew gives the service's invitation a new token hash and
+	// expiry and returns it; not found if the service has no such
+	// invitation, or it was accepted or cancelled.
+	InviteRenew(ctx context.Context, serviceID, id int64, hash string, expiresAt time.Time) (*Invite, error)
+	// InviteCancel cancels the service's invitation and returns it; not
+	// found if the service has no such invitation, or it was accepted or
+	// cancelled.
+	InviteCancel(ctx context.Context, serviceID, id int64) (*Invite, error)
 }

@@ -167,6 +167,8 @@ type Users struct {
 	Mailer Mailer
 	// ResetURL is the address of the page a reset link's token opens.
 	ResetURL func(token string) string
+	// InviteURL is the address of the page an invitation's token opens.
+	InviteURL func(token string) string
 }
 
 func (s *Users) now() time.Time {

@@ -26,6 +26,7 @@ func testTeam(t *testing.T, open Opener) {
 	t.Run("UserPasswordSet", func(t *testing.T) { t.Parallel(); testUserPasswordSet(t, open) })
 	t.Run("Outbox", func(t *testing.T) { t.Parallel(); testOutbox(t, open) })
 	t.Run("Members", func(t *testing.T) { t.Parallel(); testMembers(t, open) })
+	t.Run("Invite", func(t *testing.T) { t.Parallel(); testInvite(t, open) })
 }
 
 // wantErr fails t unless err is a team error of the given kind.

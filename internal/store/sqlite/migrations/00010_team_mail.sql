@@ -30,7 +30,24 @@ CREATE TABLE team_events (
 );
 CREATE INDEX team_events_service ON team_events (service_id, id);
 
+-- Invitations to join a service's team. The emailed link carries a random
+-- token; only its hash is kept. Sending one again replaces the hash.
+CREATE TABLE invitations (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    hash         TEXT NOT NULL UNIQUE,
+    service_id   INTEGER NOT NULL REFERENCES services (id),
+    email        TEXT NOT NULL,
+    role         TEXT NOT NULL CHECK (role IN ('admin', 'view-and-refund', 'view-only')),
+    invited_by   TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL,
+    accepted_at  TEXT,
+    cancelled_at TEXT
+);
+CREATE INDEX invitations_service ON invitations (service_id, id);
+
 -- +goose Down
+DROP TABLE invitations;
 DROP TABLE team_events;
 DROP TABLE team_outbox;
 DROP TABLE password_resets;

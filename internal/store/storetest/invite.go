@@ -56,7 +56,10 @@ func testInvite(t *testing.T, open Opener) {
 	_, err = f.Team.InviteGet(f.ctx, "h2")
 	wantErr(t, err, team.ErrNotFound)
 	for _, fn := range []func(tx team.Tx) error{
-		func(tx team.Tx) error { _, err := tx.InviteRenew(f.ctx, f.service.ID, first.ID, "h1b", later); return err },
+		func(tx team.Tx) error {
+			_, err := tx.InviteRenew(f.ctx, f.service.ID, first.ID, "h1b", later)
+			return err
+		},
 		func(tx team.Tx) error { _, err := tx.InviteCancel(f.ctx, f.service.ID+1, second.ID); return err },
 	} {
 		wantErr(t, f.inTx(fn), team.ErrNotFound) // accepted; another service's

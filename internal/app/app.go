@@ -163,12 +163,13 @@ func (a *App) openEmail(cfg config.Config) error {
 	return err
 }
 
-// wireTeamMail sends the team's emails through Pay's sender: reset links,
-// whose address is on the public URL, and word to a user who failed
+// wireTeamMail sends the team's emails through Pay's sender: invitations
+// and reset links, whose addresses are on the public URL, and word to a user who failed
 // sign-ins locked out, with a link that lets them back in.
 func (a *App) wireTeamMail() {
 	a.Users.Mailer = &teamMailer{sender: a.Sender, store: a.Store}
 	a.Users.ResetURL = func(token string) string { return a.Config.PublicURL + "/admin/reset-password/" + token }
+	a.Users.InviteURL = func(token string) string { return a.Config.PublicURL + "/admin/invitations/" + token }
 	a.Users.LockedOut = a.Users.TellLockedOut
 }
 

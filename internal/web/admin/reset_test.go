@@ -34,15 +34,18 @@ func (b *teamInbox) all() []*team.Email {
 var resetLink = regexp.MustCompile(`/admin/reset-password/\S+`)
 
 // link is the reset link in the last email sent.
-func (b *teamInbox) link(t *testing.T) string {
+func (b *teamInbox) link(t *testing.T) string { return b.lastLink(t, resetLink) }
+
+// lastLink is the link matching pattern in the last email sent.
+func (b *teamInbox) lastLink(t *testing.T, pattern *regexp.Regexp) string {
 	t.Helper()
 	sent := b.all()
 	if len(sent) == 0 {
 		t.Fatal("no email was sent")
 	}
-	l := resetLink.FindString(sent[len(sent)-1].Text)
+	l := pattern.FindString(sent[len(sent)-1].Text)
 	if l == "" {
-		t.Fatalf("no reset link in %q", sent[len(sent)-1].Text)
+		t.Fatalf("no link like %s in %q", pattern, sent[len(sent)-1].Text)
 	}
 	return l
 }

@@ -28,6 +28,7 @@ type signInData struct {
 	Next          string
 	SignedOut     bool
 	PasswordReset bool // the user just chose a new password through a reset link
+	Joined        bool // the user just accepted an invitation
 }
 
 // The sign-in form, which has no session yet, is protected by a double
@@ -54,7 +55,8 @@ func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &signInData{page: basePage("Sign in"), Next: sameSiteNext(r.URL.Query().Get("next")),
-		SignedOut: r.URL.Query().Has("signed-out"), PasswordReset: r.URL.Query().Has("password-reset")}
+		SignedOut: r.URL.Query().Has("signed-out"), PasswordReset: r.URL.Query().Has("password-reset"),
+		Joined: r.URL.Query().Has("joined")}
 	d.CSRF = h.signInToken(w, r)
 	h.templates.Render(w, r, http.StatusOK, "sign_in", d)
 }

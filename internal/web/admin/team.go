@@ -13,7 +13,9 @@ import (
 type teamData struct {
 	page
 	Members []memberView
+	Invites []inviteView
 	Events  []eventView
+	Invited bool // an invitation was just sent
 	Manage  bool // the user may change the team
 	Roles   []team.Role
 }
@@ -49,16 +51,35 @@ func (h *Handler) renderTeam(q *request, status int, errs []fieldError) {
 			Since: h.displayTime(m.Since), You: m.UserID == q.user.ID,
 			Action: q.accountPath("/team/" + strconv.FormatInt(m.UserID, 10))})
 	}
+	if d.Manage {
+		if d.Invites, err = h.invites(q); err != nil {
+			h.systemError(q.w, q.r, err)
+			return
+		}
+	}
+	d.Invited = q.r.URL.Query().Has("invited")
 	for _, e := range events {
 		d.Events = append(d.Events, eventView{When: h.displayTime(e.CreatedAt), Who: e.ActorEmail, What: e.Summary})
 	}
 	h.render(q, status, "team", d)
 }
 
-// memberID reads the member's user id from the path; false, having
-// answered 404, if it is not one.
-func (h *Handler) memberID(q *request) (int64, bool) {
-	id, err := strconv.ParseInt(q.r.PathValue("user"), 10, 64)
+// invites lists the account's service's pending invitations.
+func (h *Handler) invites(q *request) ([]inviteView, error) {
+	list, err := h.store.InviteList(q.ctx, q.account.ServiceID)
+	var out []inviteView
+	for _, inv := range list {
+		out = append(out, inviteView{ID: inv.ID, Email: inv.Email, RoleLabel: inv.Role.Label(), InvitedBy: inv.InvitedBy,
+			Expires: h.displayTime(inv.ExpiresAt), Expired: !inv.Pending(h.now().UTC()),
+			Action: q.accountPath("/team/invitations/" + strconv.FormatInt(inv.ID, 10))})
+	}
+	return out, err
+}
+
+// pathID reads the id named name from the path; false, having answered
+// 404, if it is not one.
+func (h *Handler) pathID(q *request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(q.r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
 		h.notFound(q.w, q.r)
 		return 0, false
@@ -68,7 +89,7 @@ func (h *Handler) memberID(q *request) (int64, bool) {
 
 // changeRole gives a member of the account's service another role.
 func (h *Handler) changeRole(q *request) {
-	id, ok := h.memberID(q)
+	id, ok := h.pathID(q, "user")
 	if !ok {
 		return
 	}
@@ -82,7 +103,7 @@ func (h *Handler) changeRole(q *request) {
 
 // removeMember takes a member out of the account's service.
 func (h *Handler) removeMember(q *request) {
-	if id, ok := h.memberID(q); ok {
+	if id, ok := h.pathID(q, "user"); ok {
 		h.teamChanged(q, h.users.RemoveMember(q.ctx, q.user, q.account.ServiceID, id))
 	}
 }

@@ -35,6 +35,10 @@ Commands:
                                         (without --amount the payer chooses the amount)
   links list [--account ID]             list payment links, their status and address
   links disable ID [--account ID]       stop a payment link taking payments
+  services create --name NAME [--welsh-name NAME] [--admin EMAIL]
+                                        add a service with a sandbox account; prints their ids, and
+                                        makes EMAIL its admin (a new user gets a one-time password)
+  services list                         list services and their accounts
   users create --email EMAIL [--role ROLE] [--service ID]
                                         create an admin site user (role admin by default, in
                                         the first service); prints a one-time password
@@ -77,6 +81,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return users(ctx, cfg, rest, stdout, stderr)
 	case "emails":
 		return emails(ctx, cfg, rest, stdout, stderr)
+	case "services":
+		return services(ctx, cfg, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

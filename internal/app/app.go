@@ -249,7 +249,7 @@ func (a *App) Handler() (http.Handler, error) {
 	admins, err := admin.New(admin.Config{Store: a.Store, Payments: a.Payments, Accounts: a.Accounts, Links: a.Links, Users: a.Users,
 		Secret: a.Secret, Emails: a.Emails, EmailTemplates: a.Templates, Outbox: a.Sender.Outbox(),
 		PublicURL: a.Config.PublicURL, SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now,
-		SignInLimiter: a.SignInLimiter, CheckStripeKey: a.Stripe.CheckKey})
+		SignInLimiter: a.SignInLimiter, CheckStripeKey: a.Stripe.CheckKey, CreateService: a.createServiceFor})
 	if err != nil {
 		return nil, err
 	}

@@ -66,6 +66,16 @@ func (a *App) CreateService(ctx context.Context, ns *NewService) (*CreatedServic
 	return c, nil
 }
 
+// createServiceFor adds a service that a user of the admin site creates,
+// with them as its admin, and returns its sandbox account.
+func (a *App) createServiceFor(ctx context.Context, name, nameWelsh string, creator *team.User) (*pay.Account, error) {
+	c, err := a.CreateService(ctx, &NewService{Name: name, NameWelsh: nameWelsh, Admin: creator})
+	if err != nil {
+		return nil, err
+	}
+	return c.Account, nil
+}
+
 // MaxServiceNameLength is GOV.UK Pay's limit on a service's names.
 const MaxServiceNameLength = 50
 

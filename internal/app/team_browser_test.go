@@ -121,3 +121,36 @@ func TestBrowserForgottenPassword(t *testing.T) {
 	bt.Do(t, tab, chromedp.SendKeys(chromedp.ID("password"), "my new password here"), chromedp.Click(chromedp.ID("continue")),
 		chromedp.WaitVisible(chromedp.ID("password-reset")), signInSteps(base, email, "my new password here"))
 }
+
+// TestBrowserAddService: a user adds a service from "Switch service or
+// account"; it has a sandbox account at once, whose dashboard opens, and
+// the user is its admin. A name that is too long is refused.
+func TestBrowserAddService(t *testing.T) {
+	t.Parallel()
+	tab := bt.Tab(t)
+	mp := apptest.NewMailpit(t)
+	a, email, base, _ := startWithMail(t, mp, apptest.SQLiteURL(t))
+	bt.Do(t, tab, signInSteps(base, email, teamAdminPassword), chromedp.Navigate(base+"/admin/services"),
+		chromedp.WaitVisible(chromedp.ID("add-service")), chromedp.Click(chromedp.ID("add-service")),
+		chromedp.WaitVisible(chromedp.ID("new-service-form")))
+	bt.Accessible(t, tab)
+	bt.Do(t, tab, chromedp.SendKeys(chromedp.ID("service-name"), strings.Repeat("x", 51)),
+		chromedp.Click(chromedp.ID("add-service-button")), chromedp.WaitVisible(chromedp.ID("error-summary")))
+	if got := bt.Text(t, tab, "#error-summary"); !strings.Contains(got, "Service name must be 50 characters or fewer") {
+		t.Fatalf("a long name: %q", got)
+	}
+	bt.Do(t, tab, chromedp.Clear(chromedp.ID("service-name")), chromedp.SendKeys(chromedp.ID("service-name"), "Fishing licences"),
+		chromedp.SendKeys(chromedp.ID("service-name-welsh"), "Trwyddedau pysgota"),
+		chromedp.Click(chromedp.ID("add-service-button")), chromedp.WaitVisible(chromedp.ID("account-mode")))
+	u, err := a.Store.UserGetByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := a.Store.MembershipList(context.Background(), u.ID)
+	if err != nil || len(list) != 2 || list[1].ServiceName != "Fishing licences" || list[1].Role != team.RoleAdmin {
+		t.Fatalf("memberships after adding a service: %+v %v", list, err)
+	}
+	if loc := bt.Location(t, tab); !strings.HasPrefix(loc, base+"/admin/accounts/") {
+		t.Fatalf("after adding a service the browser is at %s", loc)
+	}
+}

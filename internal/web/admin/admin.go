@@ -74,6 +74,10 @@ type Config struct {
 	// CheckStripeKey asks Stripe whether a live secret key works, before a
 	// service goes live; nil refuses every key.
 	CheckStripeKey func(ctx context.Context, key string) error
+	// CreateService adds a service with a sandbox account, with creator as
+	// its admin, and returns the account; an error of kind team.ErrInvalid
+	// says what is wrong with the names. Nil offers no "Add a new service".
+	CreateService func(ctx context.Context, name, nameWelsh string, creator *team.User) (*pay.Account, error)
 }
 
 // Handler serves the admin site.
@@ -100,6 +104,8 @@ type Handler struct {
 	signInLimiter *ratelimit.Limiter
 
 	checkKey func(ctx context.Context, key string) error
+	// createService adds a service for "Add a new service"; nil offers none.
+	createService func(ctx context.Context, name, nameWelsh string, creator *team.User) (*pay.Account, error)
 }
 
 // New parses the templates and returns the handler.
@@ -130,7 +136,7 @@ func New(c Config) (*Handler, error) {
 	return &Handler{store: c.Store, payments: c.Payments, accounts: c.Accounts, linksSvc: c.Links, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
 		publicURL: c.PublicURL, secure: c.SecureCookies, templates: t, logger: c.Logger, now: c.Now,
 		client: c.Client, london: london, emailService: c.Emails, mail: c.EmailTemplates, outbox: c.Outbox,
-		signInLimiter: c.SignInLimiter, checkKey: c.CheckStripeKey}, nil
+		signInLimiter: c.SignInLimiter, checkKey: c.CheckStripeKey, createService: c.CreateService}, nil
 }
 
 var templateFuncs = template.FuncMap{
@@ -183,6 +189,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	route("GET /admin", h.signedIn(h.home))
 	route("GET /admin/{$}", h.signedIn(h.home))
 	route("GET /admin/services", h.signedIn(h.services))
+	route("GET /admin/services/new", h.signedIn(h.newServicePage))
+	route("POST /admin/services/new", h.signedIn(h.newService))
 
 	account := func(pattern string, perm team.Permission, f func(*request)) {
 		route(pattern, h.signedIn(h.withAccount(perm, f)))

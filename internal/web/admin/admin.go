@@ -189,6 +189,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	route("GET /admin", h.signedIn(h.home))
 	route("GET /admin/{$}", h.signedIn(h.home))
 	route("GET /admin/services", h.signedIn(h.services))
+	route("GET /admin/profile", h.signedIn(h.profile))
+	route("GET /admin/profile/password", h.signedIn(h.passwordPage))
+	route("POST /admin/profile/password", h.signedIn(h.changePassword))
 	route("GET /admin/services/new", h.signedIn(h.newServicePage))
 	route("POST /admin/services/new", h.signedIn(h.newService))
 
@@ -229,6 +232,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	account("GET /admin/accounts/{account}/team", team.PermUsersRead, h.teamPage)
 	account("POST /admin/accounts/{account}/team/{user}/role", team.PermUsersManage, h.changeRole)
 	account("POST /admin/accounts/{account}/team/{user}/remove", team.PermUsersManage, h.removeMember)
+	account("POST /admin/accounts/{account}/team/{user}/reset-2fa", team.PermUsersManage, h.resetMemberTOTP)
 	account("GET /admin/accounts/{account}/team/invite", team.PermUsersManage, h.invitePage)
 	account("POST /admin/accounts/{account}/team/invite", team.PermUsersManage, h.invite)
 	account("POST /admin/accounts/{account}/team/invitations/{invite}/cancel", team.PermUsersManage, h.cancelInvite)

@@ -303,6 +303,8 @@ type authenticatorData struct {
 	Secret   string       // the secret in groups of four, to type in
 	Optional bool         // the user may skip this for now
 	Next     string
+	// Replacing says a signed-in user is replacing the app they have.
+	Replacing bool
 }
 
 func (h *Handler) authenticatorPage(q *request) {
@@ -310,7 +312,9 @@ func (h *Handler) authenticatorPage(q *request) {
 }
 
 func (h *Handler) renderAuthenticator(q *request, errs []fieldError) {
-	if q.user.TOTPSecret != "" {
+	// A signed-in user may replace their app from their profile.
+	replacing := q.sess.Stage == team.StageSignedIn && q.r.URL.Query().Has("replace")
+	if q.user.TOTPSecret != "" && !replacing {
 		q.redirect("/admin") // already set up
 		return
 	}
@@ -326,7 +330,7 @@ func (h *Handler) renderAuthenticator(q *request, errs []fieldError) {
 	}
 	next := sameSiteNext(q.r.FormValue("next"))
 	d := &authenticatorData{page: h.page(q, "Set up an authenticator app", ""), QR: qr,
-		Secret: groupSecret(secret), Optional: q.sess.Stage == team.StageSignedIn, Next: next}
+		Secret: groupSecret(secret), Optional: q.sess.Stage == team.StageSignedIn, Next: next, Replacing: replacing}
 	d.Errors = errs
 	h.render(q, http.StatusOK, "authenticator", d)
 }

@@ -42,6 +42,10 @@ Commands:
   webhooks listen --forward-to URL [--account ID]
                                         forward a sandbox account's events to a local URL
                                         (while pay serve runs) and print each delivery
+  services create --name NAME [--welsh-name NAME] [--admin EMAIL]
+                                        add a service with a sandbox account; prints their ids, and
+                                        makes EMAIL its admin (a new user gets a one-time password)
+  services list                         list services and their accounts
   users create --email EMAIL [--role ROLE] [--service ID]
                                         create an admin site user (role admin by default, in
                                         the first service); prints a one-time password
@@ -50,6 +54,8 @@ Commands:
                                         give a user a role in a service, or take it away
   users unlock EMAIL                    let a user locked out by failed sign-ins try again
   users reset-2fa EMAIL                 remove a user's authenticator app (they lost it)
+  emails list [--limit N]               print the latest emails to admin site users (reset links,
+                                        lockouts) kept in the outbox when SMTP_URL is unset
 
 Configuration comes from the environment: ` + strings.Join(config.Variables, ", ") + `
 `
@@ -82,6 +88,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return webhooks(ctx, cfg, rest, stdout, stderr)
 	case "users":
 		return users(ctx, cfg, rest, stdout, stderr)
+	case "emails":
+		return emails(ctx, cfg, rest, stdout, stderr)
+	case "services":
+		return services(ctx, cfg, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -142,6 +142,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		st.Close()
 		return nil, err
 	}
+	a.wireTeamMail()
 	if a.Limiter, err = newLimiter(cfg, logger, a.now); err != nil {
 		st.Close()
 		return nil, err
@@ -162,6 +163,16 @@ func (a *App) openEmail(cfg config.Config) error {
 		a.Sender, err = notify.NewSMTP(cfg.SMTPURL, cfg.EmailFrom)
 	}
 	return err
+}
+
+// wireTeamMail sends the team's emails through Pay's sender: invitations
+// and reset links, whose addresses are on the public URL, and word to a user who failed
+// sign-ins locked out, with a link that lets them back in.
+func (a *App) wireTeamMail() {
+	a.Users.Mailer = &teamMailer{sender: a.Sender, store: a.Store}
+	a.Users.ResetURL = func(token string) string { return a.Config.PublicURL + "/admin/reset-password/" + token }
+	a.Users.InviteURL = func(token string) string { return a.Config.PublicURL + "/admin/invitations/" + token }
+	a.Users.LockedOut = a.Users.TellLockedOut
 }
 
 // newStripe returns the Stripe provider: each live account's key comes
@@ -240,7 +251,8 @@ func (a *App) Handler() (http.Handler, error) {
 	admins, err := admin.New(admin.Config{Store: a.Store, Payments: a.Payments, Accounts: a.Accounts, Links: a.Links, Users: a.Users,
 		Secret: a.Secret, Emails: a.Emails, EmailTemplates: a.Templates, Outbox: a.Sender.Outbox(),
 		PublicURL: a.Config.PublicURL, SecureCookies: a.Config.SecureCookies(), Logger: a.Logger, Now: a.now,
-		SignInLimiter: a.SignInLimiter, CheckStripeKey: a.Stripe.CheckKey, Webhooks: a.Webhooks})
+		SignInLimiter: a.SignInLimiter, CheckStripeKey: a.Stripe.CheckKey, Webhooks: a.Webhooks,
+		CreateService: a.createServiceFor})
 	if err != nil {
 		return nil, err
 	}

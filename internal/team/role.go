@@ -36,11 +36,13 @@ const (
 	PermServiceNameRead      Permission = "service-name:read"
 	PermServiceNameUpdate    Permission = "service-name:update"
 	PermGoLive               Permission = "go-live-stage:update"
+	PermUsersRead            Permission = "users-service:read"
+	PermUsersManage          Permission = "users-service:create"
 )
 
 // viewPermissions are what every role has: GOV.UK Pay's view-only set.
 var viewPermissions = []Permission{PermTransactionsRead, PermTransactionsDetails, PermTransactionsDownload,
-	PermServiceNameRead}
+	PermServiceNameRead, PermUsersRead}
 
 // rolePermissions follows GOV.UK Pay's role-permissions table for the
 // permissions Pay has: view-and-refund adds refunds, admin adds API keys and
@@ -50,7 +52,7 @@ var rolePermissions = map[Role][]Permission{
 	RoleViewAndRefund: append(slices.Clone(viewPermissions), PermRefundsCreate),
 	RoleAdmin: append(slices.Clone(viewPermissions), PermRefundsCreate,
 		PermTokensRead, PermTokensRevokedRead, PermTokensCreate, PermTokensUpdate, PermTokensDelete,
-		PermPaymentTypesRead, PermPaymentTypesUpdate, PermServiceNameUpdate, PermGoLive),
+		PermPaymentTypesRead, PermPaymentTypesUpdate, PermServiceNameUpdate, PermGoLive, PermUsersManage),
 }
 
 // Can reports whether the role has the permission. An unknown role has none.

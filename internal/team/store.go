@@ -84,6 +84,34 @@ type Store interface {
 	// created before createdBefore, and reports how many there were.
 	SessionDeleteIdle(ctx context.Context, lastSeenBefore, createdBefore time.Time) (int, error)
 
+	// PasswordResetInsert stores a new reset link and sets CreatedAt;
+	// conflict if its hash exists, not found if the user does not.
+	PasswordResetInsert(ctx context.Context, r *PasswordReset) error
+	// PasswordResetGet returns the reset link with the given token hash,
+	// used or not; not found if there is none.
+	PasswordResetGet(ctx context.Context, hash string) (*PasswordReset, error)
+
+	// MemberList returns the service's team with their emails, by email;
+	// none for an unknown service.
+	MemberList(ctx context.Context, serviceID int64) ([]*Member, error)
+	// EventList returns the latest changes to the service's team, newest
+	// first, at most limit.
+	EventList(ctx context.Context, serviceID int64, limit int) ([]*Event, error)
+
+	// InviteGet returns the invitation with the given token hash, with its
+	// service's name; not found if there is none.
+	InviteGet(ctx context.Context, hash string) (*Invite, error)
+	// InviteList returns the service's invitations that were neither
+	// accepted nor cancelled, expired or not, newest first.
+	InviteList(ctx context.Context, serviceID int64) ([]*Invite, error)
+
+	// OutboxInsert keeps an email to a user in the outbox and sets its ID
+	// and CreatedAt.
+	OutboxInsert(ctx context.Context, e *Email) error
+	// OutboxList returns the outbox's latest emails, newest first, at most
+	// limit.
+	OutboxList(ctx context.Context, limit int) ([]*Email, error)
+
 	// TeamUpdate runs fn in one transaction and commits it if fn returns
 	// nil; if fn returns an error, nothing fn wrote is kept and TeamUpdate
 	// returns that error as it is. fn must write only through tx (on SQLite
@@ -108,4 +136,38 @@ type Tx interface {
 	// SessionDeleteUser removes every session of the user and reports how
 	// many there were.
 	SessionDeleteUser(ctx context.Context, userID int64) (int, error)
+	// PasswordResetUse uses up the reset link with the given token hash,
+	// and every other unused link of its user, and returns the user's id.
+	// Conflict if the link is used or has expired by the transaction's
+	// time; not found if there is none.
+	PasswordResetUse(ctx context.Context, hash string) (int64, error)
+	// UserPasswordSet sets the user's password hash, clears
+	// PasswordChangeRequired and ends a lockout (no failed attempts), and
+	// touches nothing else of the user; not found if there is no such user.
+	UserPasswordSet(ctx context.Context, id int64, hash string) error
+	// MembershipDelete removes the user from the service; not found if they
+	// had no role there.
+	MembershipDelete(ctx context.Context, userID, serviceID int64) error
+	// MemberListLocked returns the service's team, as MemberList does, and
+	// locks its memberships until the transaction ends, so a check of the
+	// team (its last administrator) holds until the change is written.
+	MemberListLocked(ctx context.Context, serviceID int64) ([]*Member, error)
+	// EventInsert records a change to a service's team and sets ID and
+	// CreatedAt; not found if the service does not exist.
+	EventInsert(ctx context.Context, e *Event) error
+	// InviteInsert stores a new invitation and sets ID and CreatedAt; not
+	// found if the service does not exist.
+	InviteInsert(ctx context.Context, inv *Invite) error
+	// InviteUse accepts the invitation with the given token hash. Conflict
+	// if it was accepted or cancelled, or has expired by the transaction's
+	// time; not found if there is none.
+	InviteUse(ctx context.Context, hash string) error
+	// InviteRenew gives the service's invitation a new token hash and
+	// expiry and returns it; not found if the service has no such
+	// invitation, or it was accepted or cancelled.
+	InviteRenew(ctx context.Context, serviceID, id int64, hash string, expiresAt time.Time) (*Invite, error)
+	// InviteCancel cancels the service's invitation and returns it; not
+	// found if the service has no such invitation, or it was accepted or
+	// cancelled.
+	InviteCancel(ctx context.Context, serviceID, id int64) (*Invite, error)
 }

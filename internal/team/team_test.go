@@ -12,12 +12,12 @@ func TestRolePermissions(t *testing.T) {
 		can  []Permission
 		not  []Permission
 	}{
-		{RoleViewOnly, []Permission{PermTransactionsRead, PermTransactionsDetails, PermTransactionsDownload},
-			[]Permission{PermRefundsCreate, PermTokensRead, PermTokensCreate, PermTokensDelete, PermPaymentTypesRead, PermPaymentTypesUpdate}},
+		{RoleViewOnly, []Permission{PermTransactionsRead, PermTransactionsDetails, PermTransactionsDownload, PermUsersRead},
+			[]Permission{PermUsersManage, PermRefundsCreate, PermTokensRead, PermTokensCreate, PermTokensDelete, PermPaymentTypesRead, PermPaymentTypesUpdate}},
 		{RoleViewAndRefund, []Permission{PermTransactionsRead, PermTransactionsDownload, PermRefundsCreate},
-			[]Permission{PermTokensRead, PermTokensCreate, PermPaymentTypesUpdate, PermServiceNameUpdate, PermGoLive}},
+			[]Permission{PermTokensRead, PermTokensCreate, PermPaymentTypesUpdate, PermServiceNameUpdate, PermGoLive, PermUsersManage}},
 		{RoleAdmin, []Permission{PermTransactionsRead, PermRefundsCreate, PermTokensRead, PermTokensCreate, PermTokensUpdate,
-			PermTokensDelete, PermTokensRevokedRead, PermPaymentTypesRead, PermPaymentTypesUpdate, PermServiceNameUpdate, PermGoLive}, nil},
+			PermTokensDelete, PermTokensRevokedRead, PermPaymentTypesRead, PermPaymentTypesUpdate, PermServiceNameUpdate, PermGoLive, PermUsersRead, PermUsersManage}, nil},
 		{Role("super-admin"), nil, []Permission{PermTransactionsRead}},
 	} {
 		for _, p := range tt.can {

@@ -163,6 +163,12 @@ type Users struct {
 	// to someone guessing at an unknown email. An error fails the attempt
 	// with it. Nil tells no one.
 	LockedOut func(ctx context.Context, u *User) error
+	// Mailer sends emails to users (reset links, lockouts); nil sends none.
+	Mailer Mailer
+	// ResetURL is the address of the page a reset link's token opens.
+	ResetURL func(token string) string
+	// InviteURL is the address of the page an invitation's token opens.
+	InviteURL func(token string) string
 }
 
 func (s *Users) now() time.Time {

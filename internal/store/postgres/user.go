@@ -18,6 +18,7 @@ import (
 type teamDB interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
 // teamTx is team.Tx on db, with the time its writes record.
@@ -224,7 +225,12 @@ func (t teamTx) MembershipSet(ctx context.Context, m *team.Membership) error {
 
 // MembershipDelete removes a user from a service; not found if they had no role there.
 func (s *Store) MembershipDelete(ctx context.Context, userID, serviceID int64) error {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM service_users WHERE user_id = $1 AND service_id = $2`, userID, serviceID)
+	return s.teamWriter().MembershipDelete(ctx, userID, serviceID)
+}
+
+// MembershipDelete removes a user from a service in the transaction.
+func (t teamTx) MembershipDelete(ctx context.Context, userID, serviceID int64) error {
+	tag, err := t.db.Exec(ctx, `DELETE FROM service_users WHERE user_id = $1 AND service_id = $2`, userID, serviceID)
 	return teamAffectedOne(tag, err, "membership")
 }
 

@@ -19,6 +19,7 @@ import (
 type teamDB interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // teamTx is team.Tx on db, with the time its writes record.
@@ -226,7 +227,12 @@ func (t teamTx) MembershipSet(ctx context.Context, m *team.Membership) error {
 
 // MembershipDelete removes a user from a service.
 func (s *Store) MembershipDelete(ctx context.Context, userID, serviceID int64) error {
-	res, err := s.write.ExecContext(ctx, `DELETE FROM service_users WHERE user_id = ? AND service_id = ?`, userID, serviceID)
+	return s.teamWriter().MembershipDelete(ctx, userID, serviceID)
+}
+
+// MembershipDelete removes a user from a service in the transaction.
+func (t teamTx) MembershipDelete(ctx context.Context, userID, serviceID int64) error {
+	res, err := t.db.ExecContext(ctx, `DELETE FROM service_users WHERE user_id = ? AND service_id = ?`, userID, serviceID)
 	return teamAffectedOne(res, err, "membership")
 }
 

@@ -22,6 +22,11 @@ func testTeam(t *testing.T, open Opener) {
 	t.Run("Session", func(t *testing.T) { t.Parallel(); testSession(t, open) })
 	t.Run("TeamUpdate", func(t *testing.T) { t.Parallel(); testTeamUpdate(t, open) })
 	t.Run("TeamUpdateRollback", func(t *testing.T) { t.Parallel(); testTeamUpdateRollback(t, open) })
+	t.Run("PasswordReset", func(t *testing.T) { t.Parallel(); testPasswordReset(t, open) })
+	t.Run("UserPasswordSet", func(t *testing.T) { t.Parallel(); testUserPasswordSet(t, open) })
+	t.Run("Outbox", func(t *testing.T) { t.Parallel(); testOutbox(t, open) })
+	t.Run("Members", func(t *testing.T) { t.Parallel(); testMembers(t, open) })
+	t.Run("Invite", func(t *testing.T) { t.Parallel(); testInvite(t, open) })
 }
 
 // wantErr fails t unless err is a team error of the given kind.

@@ -33,6 +33,7 @@ type Store interface {
 	APIKeyGet(ctx context.Context, accountID, id int64) (*pay.APIKey, error)
 	APIKeyList(ctx context.Context, accountID int64) ([]*pay.APIKey, error)
 	EmailList(ctx context.Context, accountID int64, paymentID string, limit int) ([]*pay.Email, error)
+	InviteList(ctx context.Context, serviceID int64) ([]*team.Invite, error)
 	LinkGetByPath(ctx context.Context, serviceSlug, slug string) (*pay.Link, error)
 	LinkList(ctx context.Context, accountID int64) ([]*pay.Link, error)
 	MembershipList(ctx context.Context, userID int64) ([]*team.Membership, error)
@@ -80,6 +81,10 @@ type Config struct {
 	CheckStripeKey func(ctx context.Context, key string) error
 	// Webhooks manages the accounts' webhooks.
 	Webhooks *pay.Webhooks
+	// CreateService adds a service with a sandbox account, with creator as
+	// its admin, and returns the account; an error of kind team.ErrInvalid
+	// says what is wrong with the names. Nil offers no "Add a new service".
+	CreateService func(ctx context.Context, name, nameWelsh string, creator *team.User) (*pay.Account, error)
 }
 
 // Handler serves the admin site.
@@ -108,6 +113,8 @@ type Handler struct {
 	checkKey func(ctx context.Context, key string) error
 
 	webhookSvc *pay.Webhooks
+	// createService adds a service for "Add a new service"; nil offers none.
+	createService func(ctx context.Context, name, nameWelsh string, creator *team.User) (*pay.Account, error)
 }
 
 // New parses the templates and returns the handler.
@@ -138,7 +145,8 @@ func New(c Config) (*Handler, error) {
 	return &Handler{store: c.Store, payments: c.Payments, accounts: c.Accounts, linksSvc: c.Links, users: c.Users, secret: c.Secret, csrfKey: csrfKey(c.Secret),
 		publicURL: c.PublicURL, secure: c.SecureCookies, templates: t, logger: c.Logger, now: c.Now,
 		client: c.Client, london: london, emailService: c.Emails, mail: c.EmailTemplates, outbox: c.Outbox,
-		signInLimiter: c.SignInLimiter, checkKey: c.CheckStripeKey, webhookSvc: c.Webhooks}, nil
+		signInLimiter: c.SignInLimiter, checkKey: c.CheckStripeKey, webhookSvc: c.Webhooks,
+		createService: c.CreateService}, nil
 }
 
 var templateFuncs = template.FuncMap{
@@ -182,9 +190,20 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	route("GET /admin/authenticator", h.atStage(team.StageSetUp2FA, h.authenticatorPage, team.StageSignedIn))
 	route("POST /admin/authenticator", h.atStage(team.StageSetUp2FA, h.authenticator, team.StageSignedIn))
 	route("POST /admin/sign-out", h.signOut)
+	route("GET /admin/forgot-password", h.forgotPasswordPage)
+	route("POST /admin/forgot-password", h.forgotPassword)
+	route("GET /admin/invitations/{token}", h.invitationPage)
+	route("POST /admin/invitations/{token}", h.acceptInvitation)
+	route("GET /admin/reset-password/{token}", h.resetPasswordPage)
+	route("POST /admin/reset-password/{token}", h.resetPassword)
 	route("GET /admin", h.signedIn(h.home))
 	route("GET /admin/{$}", h.signedIn(h.home))
 	route("GET /admin/services", h.signedIn(h.services))
+	route("GET /admin/profile", h.signedIn(h.profile))
+	route("GET /admin/profile/password", h.signedIn(h.passwordPage))
+	route("POST /admin/profile/password", h.signedIn(h.changePassword))
+	route("GET /admin/services/new", h.signedIn(h.newServicePage))
+	route("POST /admin/services/new", h.signedIn(h.newService))
 
 	account := func(pattern string, perm team.Permission, f func(*request)) {
 		route(pattern, h.signedIn(h.withAccount(perm, f)))
@@ -230,6 +249,14 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	account("POST /admin/accounts/{account}/webhooks/{hook}/secret", team.PermTokensCreate, h.webhookSecret)
 	account("GET /admin/accounts/{account}/webhooks/{hook}/messages/{message}", team.PermTokensCreate, h.webhookMessage)
 	account("POST /admin/accounts/{account}/webhooks/{hook}/messages/{message}/resend", team.PermTokensCreate, h.resendMessage)
+	account("GET /admin/accounts/{account}/team", team.PermUsersRead, h.teamPage)
+	account("POST /admin/accounts/{account}/team/{user}/role", team.PermUsersManage, h.changeRole)
+	account("POST /admin/accounts/{account}/team/{user}/remove", team.PermUsersManage, h.removeMember)
+	account("POST /admin/accounts/{account}/team/{user}/reset-2fa", team.PermUsersManage, h.resetMemberTOTP)
+	account("GET /admin/accounts/{account}/team/invite", team.PermUsersManage, h.invitePage)
+	account("POST /admin/accounts/{account}/team/invite", team.PermUsersManage, h.invite)
+	account("POST /admin/accounts/{account}/team/invitations/{invite}/cancel", team.PermUsersManage, h.cancelInvite)
+	account("POST /admin/accounts/{account}/team/invitations/{invite}/resend", team.PermUsersManage, h.resendInvite)
 	account("GET /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorerPage)
 	account("POST /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorer)
 	route("/admin/", h.notFound)

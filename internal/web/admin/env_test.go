@@ -53,6 +53,7 @@ type env struct {
 	mail    *notify.Templates
 	links   *pay.Links
 	hooks   *pay.Webhooks
+	inbox   *teamInbox // emails to users: reset links and lockouts
 }
 
 // options change the env before the server starts.
@@ -76,7 +77,8 @@ func newEnvOn(t *testing.T, eng apptest.Engine, opts ...func(*options)) *env {
 		f(&o)
 	}
 	e := &env{Env: apptest.New(t, eng), logs: &strings.Builder{}}
-	e.users = &team.Users{Store: e.Store, Now: e.Clock.Now, Require2FA: o.require2FA, Hashing: o.hashing}
+	e.inbox = &teamInbox{}
+	e.users = &team.Users{Store: e.Store, Now: e.Clock.Now, Require2FA: o.require2FA, Hashing: o.hashing, Mailer: e.inbox}
 	e.service, e.account = e.newService("Licence service", pay.AccountTest)
 	_, e.other = e.newService("Other service", pay.AccountLive)
 	e.start(o)

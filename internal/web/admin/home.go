@@ -13,6 +13,8 @@ import (
 type homeData struct {
 	page
 	Services []serviceView
+	// CanAddService offers "Add a new service".
+	CanAddService bool
 }
 
 type serviceView struct {
@@ -62,7 +64,7 @@ func (h *Handler) homeData(q *request) (*homeData, int, bool) {
 		h.systemError(q.w, q.r, err)
 		return nil, 0, false
 	}
-	d := &homeData{page: h.page(q, "Your services", "")}
+	d := &homeData{page: h.page(q, "Your services", ""), CanAddService: h.createService != nil}
 	n := 0
 	for _, m := range memberships {
 		sv := serviceView{Name: m.ServiceName, Role: m.Role.Label()}

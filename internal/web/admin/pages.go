@@ -82,6 +82,7 @@ func (h *Handler) page(q *request, title, current string) page {
 		{team.PermTokensCreate, "/payment-links", "Payment links"},
 		{team.PermTokensCreate, "/webhooks", "Webhooks"},
 		{team.PermPaymentTypesRead, "/settings", "Settings"},
+		{team.PermUsersRead, "/team", "Team members"},
 		{team.PermTransactionsRead, "/explorer", "API Explorer"},
 	} {
 		if q.role.Can(item.perm) {

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"bytes"
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -25,9 +24,11 @@ import (
 // signInData is the sign-in page.
 type signInData struct {
 	page
-	EmailValue string
-	Next       string
-	SignedOut  bool
+	EmailValue    string
+	Next          string
+	SignedOut     bool
+	PasswordReset bool // the user just chose a new password through a reset link
+	Joined        bool // the user just accepted an invitation
 }
 
 // The sign-in form, which has no session yet, is protected by a double
@@ -54,7 +55,8 @@ func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &signInData{page: basePage("Sign in"), Next: sameSiteNext(r.URL.Query().Get("next")),
-		SignedOut: r.URL.Query().Has("signed-out")}
+		SignedOut: r.URL.Query().Has("signed-out"), PasswordReset: r.URL.Query().Has("password-reset"),
+		Joined: r.URL.Query().Has("joined")}
 	d.CSRF = h.signInToken(w, r)
 	h.templates.Render(w, r, http.StatusOK, "sign_in", d)
 }
@@ -62,16 +64,13 @@ func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 // signIn checks the email and password and opens a session at the next
 // stage.
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	c, err := r.Cookie(signInCookie)
-	if err != nil || !hmac.Equal([]byte(c.Value), []byte(r.PostFormValue("csrfToken"))) {
-		h.message(w, r, nil, http.StatusForbidden, "Your form could not be sent",
-			"Go back to the sign-in page, reload it and try again. Your browser must accept cookies from Pay.")
+	csrf, ok := h.signInFormValid(w, r)
+	if !ok {
 		return
 	}
 	email, password := strings.TrimSpace(r.PostFormValue("email")), r.PostFormValue("password")
 	d := &signInData{page: basePage("Sign in"), EmailValue: email, Next: sameSiteNext(r.PostFormValue("next"))}
-	d.CSRF = c.Value
+	d.CSRF = csrf
 	if email == "" {
 		d.Errors = append(d.Errors, fieldError{"email", "Enter an email address"})
 	} else if !pay.ValidText(email) { // no user's address could match it
@@ -198,7 +197,8 @@ func (h *Handler) locked(w http.ResponseWriter, r *http.Request) {
 	h.clearSessionCookie(w)
 	h.message(w, r, nil, http.StatusForbidden, "You cannot sign in to Pay",
 		"Your account is locked because of too many failed attempts to sign in.",
-		"Ask an administrator of your service to unlock it. Operators unlock users with the command pay users unlock EMAIL.")
+		"Pay has emailed you a link to choose a new password, which unlocks your account. You can also ask for one with \"Forgot your password?\" on the sign-in page.",
+		"Operators unlock users with the command pay users unlock EMAIL.")
 }
 
 // codeData is the security code page.
@@ -303,6 +303,8 @@ type authenticatorData struct {
 	Secret   string       // the secret in groups of four, to type in
 	Optional bool         // the user may skip this for now
 	Next     string
+	// Replacing says a signed-in user is replacing the app they have.
+	Replacing bool
 }
 
 func (h *Handler) authenticatorPage(q *request) {
@@ -310,7 +312,9 @@ func (h *Handler) authenticatorPage(q *request) {
 }
 
 func (h *Handler) renderAuthenticator(q *request, errs []fieldError) {
-	if q.user.TOTPSecret != "" {
+	// A signed-in user may replace their app from their profile.
+	replacing := q.sess.Stage == team.StageSignedIn && q.r.URL.Query().Has("replace")
+	if q.user.TOTPSecret != "" && !replacing {
 		q.redirect("/admin") // already set up
 		return
 	}
@@ -326,7 +330,7 @@ func (h *Handler) renderAuthenticator(q *request, errs []fieldError) {
 	}
 	next := sameSiteNext(q.r.FormValue("next"))
 	d := &authenticatorData{page: h.page(q, "Set up an authenticator app", ""), QR: qr,
-		Secret: groupSecret(secret), Optional: q.sess.Stage == team.StageSignedIn, Next: next}
+		Secret: groupSecret(secret), Optional: q.sess.Stage == team.StageSignedIn, Next: next, Replacing: replacing}
 	d.Errors = errs
 	h.render(q, http.StatusOK, "authenticator", d)
 }

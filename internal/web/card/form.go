@@ -266,10 +266,11 @@ func checkEmail(v string) string {
 	return ""
 }
 
-// forget blanks what must not go back to the browser: the card number, the
-// CVC, and any field that looks like a card number typed in the wrong place.
+// forget blanks any field that looks like a card number typed in the wrong
+// place, so that it is not shown again. The card number and security code
+// themselves go back to the payer who typed them, as GOV.UK Pay's page does,
+// in the answer to their own request: they are never stored.
 func (f *cardForm) forget() {
-	f.CardNo, f.CVC = "", ""
 	for _, v := range []*string{&f.CardholderName, &f.AddressLine1, &f.AddressLine2, &f.AddressCity, &f.AddressPostcode, &f.Email} {
 		if tooManyDigits(*v) {
 			*v = ""

@@ -1,0 +1,88 @@
+package card_test
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	bt "pay/internal/web/browsertest"
+)
+
+// above reports whether the first element's top edge is above the second's.
+const aboveJS = `(function(a, b) {
+	return document.querySelector(a).getBoundingClientRect().top < document.querySelector(b).getBoundingClientRect().top;
+})(%q, %q)`
+
+// TestBrowserPageStructure checks what automation written against GOV.UK
+// Pay's pages relies on: exact titles and the containers around the forms.
+// On a phone the payment summary comes before the buttons that pay.
+func TestBrowserPageStructure(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	_, token := e.newPayment(nil)
+	tab := bt.Tab(t)
+	bt.Do(t, tab, chromedp.EmulateViewport(375, 812), chromedp.Navigate(nextURL(e, token)), chromedp.WaitVisible(chromedp.ID("card-no")))
+	check := func(title, form, button string) {
+		t.Helper()
+		if got := bt.Get(t, tab, chromedp.Title()); got != title {
+			t.Errorf("title %q, want %q", got, title)
+		}
+		if !bt.Get(t, tab, chromedp.Evaluate[bool]("document.querySelector("+strconv.Quote(form)+") !== null")) {
+			t.Errorf("no %s on %q", form, title)
+		}
+		if !bt.Get(t, tab, chromedp.Evaluate[bool](fmt.Sprintf(aboveJS, "#payment-summary", button))) {
+			t.Errorf("on a 375 px screen the payment summary comes after %s on %q", button, title)
+		}
+		bt.Accessible(t, tab)
+	}
+	check("Enter card details", ".govuk-grid-row > #main-content.charge-new > .charge-new__content > #card-details-wrap > #card-details", "#submit-card-details")
+	bt.Do(t, tab, bt.FillCard("4444333322221111"), chromedp.Click(chromedp.ID("submit-card-details")), chromedp.WaitVisible(chromedp.ID("confirm")))
+	check("Confirm your payment", ".govuk-grid-row > #main-content form#confirmation > #confirm", "#confirm")
+}
+
+// TestBrowserTypedValuesKept: a refused form shows again what the payer
+// typed, card number and security code included, and says "Error:" in its
+// title.
+func TestBrowserTypedValuesKept(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	_, token := e.newPayment(nil)
+	tab := bt.Tab(t)
+	bt.Do(t, tab, chromedp.Navigate(nextURL(e, token)), bt.FillCard("4444333322221112"),
+		chromedp.Click(chromedp.ID("submit-card-details")), chromedp.WaitVisible(chromedp.ID("error-summary")))
+	for id, want := range map[string]string{"card-no": "4444333322221112", "cvc": "123", "cardholder-name": "J Bloggs", "expiry-year": "2030"} {
+		if got := bt.Get(t, tab, chromedp.Value(chromedp.ID(id))); got != want {
+			t.Errorf("#%s holds %q after the error, want %q", id, got, want)
+		}
+	}
+	if title := bt.Get(t, tab, chromedp.Title()); title != "Error: Enter card details" {
+		t.Errorf("title %q", title)
+	}
+	bt.Accessible(t, tab)
+}
+
+// TestBrowserUsedLinkElsewhere: a next_url already used, opened in another
+// browser, says the session has expired once and links back to the service.
+func TestBrowserUsedLinkElsewhere(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	_, token := e.newPayment(nil)
+	first, second := bt.Tab(t), bt.Tab(t)
+	bt.Do(t, first, chromedp.Navigate(nextURL(e, token)), chromedp.WaitVisible(chromedp.ID("card-no")))
+	bt.Do(t, second, chromedp.Navigate(nextURL(e, token)), chromedp.WaitVisible(chromedp.CSS("h1.session-expired")))
+	body := bt.Text(t, second, "main")
+	if n := strings.Count(body, "Your payment session has expired"); n != 1 {
+		t.Errorf("the heading is said %d times: %q", n, body)
+	}
+	if title := bt.Get(t, second, chromedp.Title()); title != "Your payment session has expired" {
+		t.Errorf("title %q", title)
+	}
+	bt.Accessible(t, second)
+	bt.Do(t, second, chromedp.Click(chromedp.ID("return-url")), chromedp.WaitVisible(chromedp.ID("service")))
+	if loc := bt.Location(t, second); loc != e.service.URL+"/return" {
+		t.Fatalf("the link led to %s", loc)
+	}
+}

@@ -218,11 +218,8 @@ func checkAddressLine(v string) string {
 	return ""
 }
 
-// ukPostcode is a complete UK postcode, with or without the space.
-var ukPostcode = regexp.MustCompile(`(?i)^(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]([0-9ABEHMNPRV-Y])?|[0-9][A-HJKPS-UW]) ?[0-9][ABD-HJLNP-UW-Z]{2})$`)
-
 func checkPostcode(v, country string) string {
-	if (country == "GB" && !ukPostcode.MatchString(v)) || tooManyDigits(v) || len(v) > 10 {
+	if (country == "GB" && !web.ValidUKPostcode(v)) || tooManyDigits(v) || len(v) > 10 {
 		return "message"
 	}
 	return ""

@@ -231,26 +231,13 @@ func (h *Handler) renderMessage(w http.ResponseWriter, r *http.Request, status i
 func (h *Handler) confirmData(q *request) *confirmData {
 	p := q.payment
 	c := p.Card
-	var addr []string
-	for _, part := range []string{c.BillingAddress.Line1, c.BillingAddress.Line2, c.BillingAddress.City, c.BillingAddress.Postcode, countryName(c.BillingAddress.Country, q.locale.Lang)} {
-		if part != "" {
-			addr = append(addr, part)
-		}
-	}
+	a := c.BillingAddress
+	addr := web.AddressParts(a.Line1, a.Line2, a.City, a.Postcode, a.Country, q.locale.Lang)
 	return &confirmData{
 		pageData:   h.page(q, q.locale.T("confirmDetails.title")),
 		CardNumber: strings.Repeat("•", 12) + c.LastDigits, Expiry: c.ExpiryDate, Name: c.CardholderName,
 		Address: strings.Join(addr, ", "), Email: p.Email,
 	}
-}
-
-func countryName(code, lang string) string {
-	for _, c := range web.Countries(lang) {
-		if c.Code == code {
-			return c.Name
-		}
-	}
-	return code
 }
 
 // fieldArgs are a text field's parameters for the "text-field" template.

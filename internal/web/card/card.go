@@ -203,7 +203,7 @@ func (h *Handler) submitCardDetails(q *request) {
 		return
 	}
 	if !q.payment.Status.In(pay.StatusCreated, pay.StatusEnteringCardDetails) {
-		h.showState(q)
+		q.to("")
 		return
 	}
 	form := readForm(q.r)
@@ -270,7 +270,7 @@ func (h *Handler) threeDS(q *request) {
 
 func (h *Handler) submitThreeDS(q *request) {
 	if q.payment.Status != pay.StatusAuthorisation3DSRequired {
-		h.showState(q)
+		q.to("")
 		return
 	}
 	h.completeThreeDS(q, q.r.PostFormValue("result") == "pass")
@@ -303,7 +303,7 @@ func (h *Handler) confirm(q *request) {
 // payment before sending the payer back, so the service sees the outcome.
 func (h *Handler) submitConfirm(q *request) {
 	if q.payment.Status != pay.StatusAuthorisationSuccess {
-		h.showState(q) // a second submit after capture shows the success page
+		q.to("") // a second submit after capture: the success page
 		return
 	}
 	if _, err := h.payments.Confirm(q.ctx, q.payment.ID); err != nil && !isTransition(err) {
@@ -315,21 +315,16 @@ func (h *Handler) submitConfirm(q *request) {
 
 func (h *Handler) cancel(q *request) {
 	if !q.payment.Status.In(pay.StatusEnteringCardDetails, pay.StatusAuthorisationSuccess) {
-		h.showState(q)
+		q.to("")
 		return
 	}
-	p, err := h.payments.CancelByUser(q.ctx, q.payment.ID)
-	if isTransition(err) {
-		if h.reload(q) {
-			h.showState(q)
-		}
-		return
-	} else if err != nil {
+	// Another request may have moved the payment on (a transition error):
+	// the page it is redirected to shows where it is now.
+	if _, err := h.payments.CancelByUser(q.ctx, q.payment.ID); err != nil && !isTransition(err) {
 		h.systemError(q.w, q.r, err, q.payment.Language)
 		return
 	}
-	q.payment = p
-	h.showState(q)
+	q.to("")
 }
 
 // returnToService sends the payer back to the service. A payment the payer

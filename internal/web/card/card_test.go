@@ -62,9 +62,10 @@ func TestJourney(t *testing.T) {
 	}
 
 	t.Run("BackButtonAndResubmit", func(t *testing.T) {
-		// Going back and submitting again never authorises or captures twice.
-		for _, page := range []*page{b.get("/card_details/" + p.ID), b.post("/card_details/"+p.ID, goodCard("4444333322221111")),
-			b.get("/card_details/" + p.ID + "/confirm"), b.post("/card_details/"+p.ID+"/confirm", nil)} {
+		// Going back and submitting again never authorises or captures twice;
+		// a form posted again is answered with a redirect to the outcome.
+		for _, page := range []*page{b.get("/card_details/" + p.ID), b.followPost("/card_details/"+p.ID, goodCard("4444333322221111")),
+			b.get("/card_details/" + p.ID + "/confirm"), b.followPost("/card_details/"+p.ID+"/confirm", nil)} {
 			if page.status != 200 || page.heading() != "Your payment was successful" {
 				t.Fatalf("after payment: %d %q", page.status, page.heading())
 			}
@@ -383,7 +384,7 @@ func TestPayerCancels(t *testing.T) {
 		p, token := e.newPayment(nil)
 		b := e.browser()
 		b.open(token)
-		page := b.post("/card_details/"+p.ID+"/cancel", nil)
+		page := b.followPost("/card_details/"+p.ID+"/cancel", nil)
 		if page.heading() != "Your payment has been cancelled" || e.status(p.ID) != pay.StatusUserCancelled {
 			t.Fatalf("cancel: %q %s", page.heading(), e.status(p.ID))
 		}

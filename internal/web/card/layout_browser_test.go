@@ -1,12 +1,16 @@
 package card_test
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"pay/internal/pay"
 
 	bt "pay/internal/web/browsertest"
 )
@@ -85,4 +89,52 @@ func TestBrowserUsedLinkElsewhere(t *testing.T) {
 	if loc := bt.Location(t, second); loc != e.service.URL+"/return" {
 		t.Fatalf("the link led to %s", loc)
 	}
+}
+
+// TestBrowserHistory pays after one refused form, then goes back through
+// the history: every page there is a page to show again, never a form to
+// post again.
+func TestBrowserHistory(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	p, token := e.newPayment(nil)
+	tab := bt.Tab(t)
+	bt.Do(t, tab, chromedp.Navigate(nextURL(e, token)), bt.FillCard("4444333322221112"),
+		chromedp.Click(chromedp.ID("submit-card-details")), chromedp.WaitVisible(chromedp.ID("error-summary")),
+		chromedp.SetValue(chromedp.ID("card-no"), "4444333322221111"),
+		chromedp.Click(chromedp.ID("submit-card-details")), chromedp.WaitVisible(chromedp.ID("confirm")),
+		chromedp.Click(chromedp.ID("confirm")), chromedp.WaitVisible(chromedp.ID("service")))
+	if st := e.status(p.ID); st != pay.StatusCaptureApproved {
+		t.Fatalf("status %s", st)
+	}
+	for i := 1; i <= 2; i++ {
+		from := bt.Location(t, tab)
+		if body := back(t, tab); !strings.Contains(body, "Your payment was successful") {
+			t.Fatalf("back %d times, from %s: the page says %q", i, from, body)
+		}
+	}
+}
+
+// back goes back one page in the tab's history, as the browser's button
+// does, and returns the text of the page there once it has settled (a page
+// restored from the back/forward cache may reload itself).
+func back(t *testing.T, tab context.Context) string {
+	t.Helper()
+	from := bt.Location(t, tab)
+	bt.Get(t, tab, chromedp.Evaluate[bool]("history.back(), true"))
+	last := ""
+	for range 40 {
+		time.Sleep(100 * time.Millisecond)
+		loc, err := chromedp.Run(tab, chromedp.Location())
+		body, err2 := chromedp.Run(tab, chromedp.Evaluate[string]("document.readyState === 'complete' ? document.body.innerText : ''"))
+		if err != nil || err2 != nil || loc == from || body == "" {
+			continue
+		}
+		if body == last {
+			return body
+		}
+		last = body
+	}
+	t.Fatalf("going back from %s led nowhere", from)
+	return ""
 }

@@ -1,8 +1,20 @@
-// Progressive enhancement for the card form: the form works without this.
-// It moves focus to the error summary, and shows which card brand the
-// number looks like as the payer types.
+// Progressive enhancement for the card pages: they work without this. It
+// keeps the history to pages (never a form to post again), moves focus to
+// the error summary, and shows which card brand the number looks like as
+// the payer types.
 (function () {
   'use strict';
+  // A page restored from the browser's back/forward cache would offer a
+  // form the payment has moved past (Confirm payment, after paying): ask
+  // the server for the page instead, which shows where the payment stands.
+  window.addEventListener('pageshow', function (event) {
+    if (event.persisted) { window.location.reload(); }
+  });
+  // A page that answers a refused form is a POST's answer: make its history
+  // entry a plain page, so Back to it never asks to send the form again.
+  if (document.getElementById('error-summary') && window.history.replaceState) {
+    window.history.replaceState(null, '', window.location.href);
+  }
   var summary = document.querySelector('.error-summary');
   if (summary && document.activeElement !== summary) { summary.focus(); }
 

@@ -3,6 +3,8 @@ package card_test
 import (
 	"context"
 	"fmt"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"strconv"
 	"strings"
 	"testing"
@@ -47,6 +49,81 @@ func TestBrowserPageStructure(t *testing.T) {
 	check("Confirm your payment", ".govuk-grid-row > #main-content form#confirmation > #confirm", "#confirm")
 }
 
+// scripts switches JavaScript on or off in a tab.
+func scripts(on bool) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
+		return err
+	})
+}
+
+var withoutScripts = scripts(false)
+
+// errorSummary is the error summary's links: where each leads, and its text.
+func errorSummary(t *testing.T, tab context.Context) []string {
+	t.Helper()
+	return bt.Get(t, tab, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#error-summary li a')).map(a => a.getAttribute('href') + ' ' + a.textContent.trim())`))
+}
+
+// TestBrowserChecksBeforeSending: with JavaScript the form is checked in
+// the browser, with the server's rules and texts, before any round trip.
+func TestBrowserChecksBeforeSending(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	fill := chromedp.Steps(
+		chromedp.WaitVisible(chromedp.ID("card-no")),
+		chromedp.SendKeys(chromedp.ID("card-no"), "4444 3333 2222 1112"),
+		chromedp.SendKeys(chromedp.ID("expiry-month"), "1"),
+		chromedp.SendKeys(chromedp.ID("expiry-year"), "20"),
+		chromedp.SendKeys(chromedp.ID("cvc"), "12"),
+		chromedp.SendKeys(chromedp.ID("address-postcode"), "SW1"),
+		chromedp.SendKeys(chromedp.ID("email"), "payer@"),
+	)
+	var want []string
+	for _, scripts := range []bool{false, true} {
+		_, token := e.newPayment(nil)
+		tab := bt.Tab(t)
+		if !scripts {
+			bt.Do(t, tab, withoutScripts)
+		}
+		bt.Do(t, tab, chromedp.Navigate(nextURL(e, token)), fill)
+		if scripts {
+			bt.Get(t, tab, chromedp.Evaluate[bool]("window.samePage = true"))
+		}
+		bt.Do(t, tab, chromedp.Click(chromedp.ID("submit-card-details")), chromedp.WaitVisible(chromedp.ID("error-summary")))
+		got := errorSummary(t, tab)
+		if !scripts {
+			want = got
+			continue
+		}
+		if !bt.Get(t, tab, chromedp.Evaluate[bool]("window.samePage === true")) {
+			t.Error("the form went to the server")
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") || len(got) != 8 {
+			t.Errorf("the browser's errors:\n%s\nthe server's:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if focused := bt.Get(t, tab, chromedp.Evaluate[string]("document.activeElement.id")); focused != "error-summary" {
+			t.Errorf("focus is on %q", focused)
+		}
+		if title := bt.Get(t, tab, chromedp.Title()); title != "Error: Enter card details" {
+			t.Errorf("title %q", title)
+		}
+		if n := bt.Get(t, tab, chromedp.Evaluate[int]("document.querySelectorAll('.error-message').length")); n != len(want) {
+			t.Errorf("%d inline errors for %d problems", n, len(want))
+		}
+		bt.Accessible(t, tab)
+		// Put right, the form goes.
+		bt.Do(t, tab, chromedp.SetValue(chromedp.ID("card-no"), "4444333322221111"), chromedp.SetValue(chromedp.ID("expiry-year"), "2030"),
+			chromedp.SetValue(chromedp.ID("cvc"), "123"), chromedp.SetValue(chromedp.ID("cardholder-name"), "J Bloggs"),
+			chromedp.SetValue(chromedp.ID("address-line-1"), "1 High Street"), chromedp.SetValue(chromedp.ID("address-city"), "London"),
+			chromedp.SetValue(chromedp.ID("address-postcode"), "sw1a1aa"), chromedp.SetValue(chromedp.ID("email"), "payer@example.org"),
+			chromedp.Click(chromedp.ID("submit-card-details")), chromedp.WaitVisible(chromedp.ID("confirm")))
+		if addr := bt.Text(t, tab, "#address"); addr != "1 High Street, London, SW1A 1AA, United Kingdom" {
+			t.Errorf("confirm page address %q", addr)
+		}
+	}
+}
+
 // TestBrowserTypedValuesKept: a refused form shows again what the payer
 // typed, card number and security code included, and says "Error:" in its
 // title.
@@ -55,7 +132,8 @@ func TestBrowserTypedValuesKept(t *testing.T) {
 	e := newEnv(t)
 	_, token := e.newPayment(nil)
 	tab := bt.Tab(t)
-	bt.Do(t, tab, chromedp.Navigate(nextURL(e, token)), bt.FillCard("4444333322221112"),
+	// Without scripts, so that the server checks the form and answers.
+	bt.Do(t, tab, withoutScripts, chromedp.Navigate(nextURL(e, token)), bt.FillCard("4444333322221112"),
 		chromedp.Click(chromedp.ID("submit-card-details")), chromedp.WaitVisible(chromedp.ID("error-summary")))
 	for id, want := range map[string]string{"card-no": "4444333322221112", "cvc": "123", "cardholder-name": "J Bloggs", "expiry-year": "2030"} {
 		if got := bt.Get(t, tab, chromedp.Value(chromedp.ID(id))); got != want {
@@ -65,6 +143,7 @@ func TestBrowserTypedValuesKept(t *testing.T) {
 	if title := bt.Get(t, tab, chromedp.Title()); title != "Error: Enter card details" {
 		t.Errorf("title %q", title)
 	}
+	bt.Do(t, tab, scripts(true)) // axe is a script
 	bt.Accessible(t, tab)
 }
 

@@ -1,6 +1,7 @@
 package card
 
 import (
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -39,6 +40,9 @@ type formData struct {
 	// the email field's hint promises.
 	ConfirmationEmail bool
 	Countries         []web.Country
+	// Messages are the error texts, as JSON, for the script that checks the
+	// form before it is sent.
+	Messages string
 }
 
 // confirmData is the confirm page.
@@ -103,7 +107,7 @@ func (h *Handler) renderCardForm(q *request, form *cardForm, errs []fieldError) 
 		pageData: h.page(q, q.locale.T("cardDetails.enterCardDetails")), Form: form, Errors: errs,
 		ErrorFor: map[string]string{}, ExpiryExample: strconv.Itoa((h.now().Year() + 1) % 100),
 		CollectAddress: rules.settings.CollectBillingAddress, Email: rules.settings.EmailCollection, Countries: web.Countries(q.locale.Lang),
-		ConfirmationEmail: rules.settings.ConfirmationEmails,
+		ConfirmationEmail: rules.settings.ConfirmationEmails, Messages: clientMessages(q.locale),
 	}
 	if len(errs) > 0 {
 		// GOV.UK's pattern: a page that shows errors says so in its title.
@@ -179,6 +183,31 @@ func (h *Handler) showState(q *request) {
 	d := h.page(q, m.Heading)
 	d.Message = m
 	h.templates.Render(q.w, q.r, http.StatusOK, "message", d)
+}
+
+// clientFields are the fields the card page's script checks, with the
+// reasons it may give besides "message" (as validate gives them).
+var clientFields = map[string][]string{
+	"cardNo": {"numberIncorrectLength", "cardNotSupported"}, "expiryMonth": {"inThePast"}, "cardholderName": nil,
+	"cvc": nil, "email": nil, "addressLine1": nil, "addressLine2": nil, "addressCity": nil, "addressPostcode": nil,
+	"addressCountry": nil,
+}
+
+// clientMessages are the texts of validate's errors, by field and reason,
+// as JSON: "empty" is the summary of an empty field, "message" the inline
+// text and the summary of any other reason not listed.
+func clientMessages(l web.Locale) string {
+	out := map[string]map[string]string{"": {"summary": l.T("fieldErrors.summary"), "error": l.T("fieldErrors.visuallyHiddenError")}}
+	for name, reasons := range clientFields {
+		key := "fieldErrors.fields." + name
+		m := map[string]string{"empty": l.T("fieldErrors.generic", l.T(key+".name")), "message": l.T(key + ".message")}
+		for _, r := range reasons {
+			m[r] = l.T(key + "." + r)
+		}
+		out[name] = m
+	}
+	b, _ := json.Marshal(out) // maps of strings always marshal
+	return string(b)
 }
 
 // brandNames are brands whose proper names differ from the API's

@@ -211,7 +211,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	account("POST /admin/accounts/{account}/payment-links/{link}/delete", team.PermTokensCreate, h.deleteLink)
 	account("GET /admin/accounts/{account}/go-live", team.PermGoLive, h.goLivePage)
 	account("POST /admin/accounts/{account}/go-live", team.PermGoLive, h.goLive)
-	account("GET /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorerPage)
-	account("POST /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorer)
+	// The explorer needs an API key: it is for those who may see keys.
+	account("GET /admin/accounts/{account}/explorer", team.PermTokensRead, h.explorerPage)
+	account("POST /admin/accounts/{account}/explorer", team.PermTokensRead, h.explorer)
 	route("/admin/", h.notFound)
 }

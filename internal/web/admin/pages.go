@@ -55,7 +55,8 @@ func basePage(title string) page {
 }
 
 // page is the page data of a page for a signed-in user; current names the
-// navigation item to mark.
+// navigation item to mark. The menu has only the pages the user's role may
+// open, each behind the permission its route asks for.
 func (h *Handler) page(q *request, title, current string) page {
 	p := basePage(title)
 	if q.sess != nil {
@@ -81,7 +82,7 @@ func (h *Handler) page(q *request, title, current string) page {
 		{team.PermTokensRead, "/api-keys", "API keys"},
 		{team.PermTokensCreate, "/payment-links", "Payment links"},
 		{team.PermPaymentTypesRead, "/settings", "Settings"},
-		{team.PermTransactionsRead, "/explorer", "API Explorer"},
+		{team.PermTokensRead, "/explorer", "API Explorer"},
 	} {
 		if q.role.Can(item.perm) {
 			p.Nav = append(p.Nav, navItem{Href: q.accountPath(item.path), Text: item.text, Current: item.text == current})

@@ -142,7 +142,7 @@ func TestExplorer(t *testing.T) {
 	key, k := pay.NewAPIKey(e.account, testSecret, "explorer", "admin@example.org")
 	must(t, e.Store.APIKeyInsert(e.Ctx, k))
 	b := e.browser()
-	b.signIn(e.user("viewer@example.org", team.RoleViewOnly, false))
+	b.signIn(e.user("admin2@example.org", team.RoleAdmin, false))
 	p := b.get(e.accountPath("/explorer"))
 	if p.heading() != "API Explorer" || !p.has("New passport application") ||
 		!strings.Contains(html.UnescapeString(p.body), `"return_url": "https://service-name.gov.uk/transactions/12345"`) {

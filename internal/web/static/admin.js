@@ -14,7 +14,14 @@
       var button = event.currentTarget;
       var target = document.getElementById(button.getAttribute('data-copy-target'));
       navigator.clipboard.writeText(target.textContent.trim()).then(function () {
+        // The button itself says it worked, for a few seconds, as GOV.UK
+        // Pay's does; the live region says so to screen readers.
+        var label = button.getAttribute('data-label') || button.textContent;
+        button.setAttribute('data-label', label);
+        button.textContent = button.getAttribute('data-copied');
         if (status) { status.textContent = button.getAttribute('data-copied'); }
+        window.clearTimeout(button.copyTimer);
+        button.copyTimer = window.setTimeout(function () { button.textContent = label; }, 5000);
       });
     });
   }

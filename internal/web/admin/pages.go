@@ -110,8 +110,15 @@ func (h *Handler) message(w http.ResponseWriter, r *http.Request, q *request, st
 	h.templates.Render(w, r, status, "message", &messagePage{page: p, Heading: heading, Lines: lines})
 }
 
+// notFound answers a page that does not exist. A signed-in user keeps the
+// header that says so, with a way back to their services rather than an
+// offer to sign in.
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
-	h.message(w, r, nil, http.StatusNotFound, "Page not found",
+	var q *request
+	if sess, user, err := h.users.Session(r.Context(), sessionToken(r)); err == nil && sess.Stage == team.StageSignedIn {
+		q = &request{w: w, r: r, ctx: r.Context(), sess: sess, user: user}
+	}
+	h.message(w, r, q, http.StatusNotFound, "Page not found",
 		"If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.")
 }
 

@@ -227,7 +227,7 @@ func (h *Handler) fillDetail(q *request, d *detailData) {
 		{"Payment status", p.Status.DisplayState().Name}, {"Payment source", sourceLabel(p.Source)}, {"3D Secure (3DS)", threeDS}}
 	d.Amount = amountRows(p)
 	d.Method = methodRows(p)
-	d.Provider = []row{{"Provider", titleCase(p.Provider)}, {"Provider ID", p.ProviderID}, {"GOV.UK Pay ID", p.ID}}
+	d.Provider = []row{{"Provider", titleCase(p.Provider)}, {"Provider ID", p.ProviderID}, {"Pay ID", p.ID}}
 	for _, k := range slices.Sorted(maps.Keys(p.Metadata)) {
 		d.Metadata = append(d.Metadata, row{k, metadataText(p.Metadata[k])})
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"pay/internal/pay"
+	"pay/internal/web"
 
 	bt "pay/internal/web/browsertest"
 )
@@ -27,8 +28,15 @@ const aboveJS = `(function(a, b) {
 // On a phone the payment summary comes before the buttons that pay.
 func TestBrowserPageStructure(t *testing.T) {
 	t.Parallel()
+	for _, lang := range []pay.Language{pay.LanguageEnglish, pay.LanguageWelsh} {
+		t.Run(string(lang), func(t *testing.T) { t.Parallel(); checkPageStructure(t, lang) })
+	}
+}
+
+func checkPageStructure(t *testing.T, lang pay.Language) {
 	e := newEnv(t)
-	_, token := e.newPayment(nil)
+	l := web.LocaleFor(string(lang))
+	_, token := e.newPayment(func(r *pay.CreatePaymentRequest) { r.Language = lang })
 	tab := bt.Tab(t)
 	bt.Do(t, tab, chromedp.EmulateViewport(375, 812), chromedp.Navigate(nextURL(e, token)), chromedp.WaitVisible(chromedp.ID("card-no")))
 	check := func(title, form, button string) {
@@ -44,9 +52,9 @@ func TestBrowserPageStructure(t *testing.T) {
 		}
 		bt.Accessible(t, tab)
 	}
-	check("Enter card details", ".govuk-grid-row > #main-content.charge-new > .charge-new__content > #card-details-wrap > #card-details", "#submit-card-details")
+	check(l.T("cardDetails.enterCardDetails"), ".govuk-grid-row > #main-content.charge-new > .charge-new__content > #card-details-wrap > #card-details", "#submit-card-details")
 	bt.Do(t, tab, bt.FillCard("4444333322221111"), chromedp.Click(chromedp.ID("submit-card-details")), chromedp.WaitVisible(chromedp.ID("confirm")))
-	check("Confirm your payment", ".govuk-grid-row > #main-content form#confirmation > #confirm", "#confirm")
+	check(l.T("confirmDetails.title"), ".govuk-grid-row > #main-content form#confirmation > #confirm", "#confirm")
 }
 
 // scripts switches JavaScript on or off in a tab.

@@ -86,6 +86,9 @@ func DetectBrand(digits string) string {
 // knownCardTypes gives debit or credit for the test cards of GOV.UK Pay's
 // sandbox; other cards have an unknown type until a provider says.
 var knownCardTypes = map[string]string{
+	"4444333322221111": "credit",
+	"4242424242424242": "credit",
+	"5105105105105100": "credit",
 	"4000056655665556": "debit",
 	"4000160000000004": "debit",
 	"4131840000000003": "debit",

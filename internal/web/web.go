@@ -28,6 +28,9 @@ type Page struct {
 	Title       string // the page's own title, before the service name
 	ServiceName string
 	TestBanner  bool // a sandbox payment: say that no money moves
+	// ExactTitle shows Title alone, without the service's and Pay's names,
+	// as GOV.UK Pay's payer pages do: automation matches titles exactly.
+	ExactTitle bool
 }
 
 // Lang is the page's language code.

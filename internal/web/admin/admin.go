@@ -229,6 +229,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	account("GET /admin/accounts/{account}/emails", team.PermTransactionsRead, h.emails)
 	account("GET /admin/accounts/{account}/emails/{id}", team.PermTransactionsDetails, h.email)
 	account("GET /admin/accounts/{account}/emails/{id}/html", team.PermTransactionsDetails, h.emailHTML)
+	account("GET /admin/accounts/{account}/demo-payment", team.PermTokensCreate, h.demoPage)
+	account("POST /admin/accounts/{account}/demo-payment", team.PermTokensCreate, h.makeDemo)
+	account("GET /admin/accounts/{account}/demo-payment/{payment}", team.PermTokensCreate, h.demoReturn)
 	account("GET /admin/accounts/{account}/payment-links", team.PermTokensCreate, h.links)
 	account("GET /admin/accounts/{account}/payment-links/new", team.PermTokensCreate, h.newLinkPage)
 	account("POST /admin/accounts/{account}/payment-links/new", team.PermTokensCreate, h.linkFormPost)
@@ -257,7 +260,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	account("POST /admin/accounts/{account}/team/invite", team.PermUsersManage, h.invite)
 	account("POST /admin/accounts/{account}/team/invitations/{invite}/cancel", team.PermUsersManage, h.cancelInvite)
 	account("POST /admin/accounts/{account}/team/invitations/{invite}/resend", team.PermUsersManage, h.resendInvite)
-	account("GET /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorerPage)
-	account("POST /admin/accounts/{account}/explorer", team.PermTransactionsRead, h.explorer)
+	// The explorer needs an API key: it is for those who may see keys.
+	account("GET /admin/accounts/{account}/explorer", team.PermTokensRead, h.explorerPage)
+	account("POST /admin/accounts/{account}/explorer", team.PermTokensRead, h.explorer)
 	route("/admin/", h.notFound)
 }

@@ -88,9 +88,7 @@ func (c csvColumns) paymentValues(r csvRow, p *pay.Payment) {
 	r["Corporate Card Surcharge"] = web.FormatPoundsGrouped(p.CorporateSurcharge)
 	r["Payment Provider"] = p.Provider
 	r["MOTO"] = strconv.FormatBool(p.Moto)
-	if p.ThreeDSRequired {
-		r["3-D Secure Required"] = "true"
-	}
+	r["3-D Secure Required"] = strconv.FormatBool(p.ThreeDSRequired)
 	setDate(r, p.CreatedAt)
 	success := st.Status == pay.StateSuccess
 	switch {

@@ -24,6 +24,7 @@ import (
 	"pay/internal/web"
 	"pay/internal/web/admin"
 	"pay/internal/web/browsertest"
+	"pay/internal/web/card"
 )
 
 func TestMain(m *testing.M) { browsertest.Main(m) }
@@ -107,6 +108,10 @@ func (e *env) start(o options) {
 	h.Register(mux)
 	(&api.API{Payments: e.Payments, Accounts: accounts, Store: e.Store, PublicURL: publicURL, Logger: logger}).Register(mux)
 	mux.Handle("GET /static/", web.Static())
+	// The card pages, for demo payments.
+	cards, err := card.New(card.Config{Payments: e.Payments, Store: e.Store, Secret: testSecret, Logger: logger, Now: e.Clock.Now})
+	must(e.T, err)
+	cards.Register(mux)
 }
 
 // liveKey is the one secret key the stand-in for Stripe accepts.

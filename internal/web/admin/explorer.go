@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
@@ -132,7 +133,8 @@ func (h *Handler) explorer(q *request) {
 		var err error
 		if d.Response, err = h.send(q, d); err != nil {
 			d.Errors = []fieldError{{"path", "Pay’s API did not answer: " + err.Error()}}
-		} else if id := d.Response.PaymentID; id != "" {
+		} else if id := cmp.Or(d.Response.PaymentID, pathPaymentID(d.Path)); id != "" {
+			// An error answer has no payment_id: the path may still name one.
 			d.PaymentID = id
 		}
 	}
@@ -144,6 +146,17 @@ func validPaymentID(s string) string {
 		return s
 	}
 	return ""
+}
+
+// pathPaymentID is the payment a request path names (/v1/payments/{id}…),
+// or "".
+func pathPaymentID(path string) string {
+	rest, ok := strings.CutPrefix(path, "/v1/payments/")
+	if !ok {
+		return ""
+	}
+	id, _, _ := strings.Cut(rest, "/")
+	return validPaymentID(id)
 }
 
 func fillPaymentID(p, id string) string {

@@ -88,6 +88,10 @@ type dashboardData struct {
 	LinksPath string
 	GoLive    bool // a sandbox account of a service without a live account, seen by an admin
 	WentLive  bool // the live account was just created
+	// DemoPath offers "Make a demo payment" on sandbox accounts to those
+	// who may; Demo is the demo payment the user just came back from.
+	DemoPath string
+	Demo     *demoResult
 }
 
 type periodView struct {
@@ -104,6 +108,9 @@ func (h *Handler) dashboard(q *request) {
 	d := &dashboardData{page: h.page(q, "Dashboard", "Dashboard"), WentLive: q.account.IsLive() && q.r.URL.Query().Has("live")}
 	if q.role.Can(team.PermTokensCreate) {
 		d.LinksPath = q.accountPath("/payment-links/new")
+		if !q.account.IsLive() {
+			d.DemoPath, d.Demo = q.accountPath("/demo-payment"), h.demoOutcome(q)
+		}
 	}
 	if !q.account.IsLive() && q.role.Can(team.PermGoLive) {
 		live, err := h.liveAccountOf(q)

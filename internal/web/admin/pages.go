@@ -55,7 +55,8 @@ func basePage(title string) page {
 }
 
 // page is the page data of a page for a signed-in user; current names the
-// navigation item to mark.
+// navigation item to mark. The menu has only the pages the user's role may
+// open, each behind the permission its route asks for.
 func (h *Handler) page(q *request, title, current string) page {
 	p := basePage(title)
 	if q.sess != nil {
@@ -83,7 +84,7 @@ func (h *Handler) page(q *request, title, current string) page {
 		{team.PermTokensCreate, "/webhooks", "Webhooks"},
 		{team.PermPaymentTypesRead, "/settings", "Settings"},
 		{team.PermUsersRead, "/team", "Team members"},
-		{team.PermTransactionsRead, "/explorer", "API Explorer"},
+		{team.PermTokensRead, "/explorer", "API Explorer"},
 	} {
 		if q.role.Can(item.perm) {
 			p.Nav = append(p.Nav, navItem{Href: q.accountPath(item.path), Text: item.text, Current: item.text == current})
@@ -111,8 +112,15 @@ func (h *Handler) message(w http.ResponseWriter, r *http.Request, q *request, st
 	h.templates.Render(w, r, status, "message", &messagePage{page: p, Heading: heading, Lines: lines})
 }
 
+// notFound answers a page that does not exist. A signed-in user keeps the
+// header that says so, with a way back to their services rather than an
+// offer to sign in.
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
-	h.message(w, r, nil, http.StatusNotFound, "Page not found",
+	var q *request
+	if sess, user, err := h.users.Session(r.Context(), sessionToken(r)); err == nil && sess.Stage == team.StageSignedIn {
+		q = &request{w: w, r: r, ctx: r.Context(), sess: sess, user: user}
+	}
+	h.message(w, r, q, http.StatusNotFound, "Page not found",
 		"If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.")
 }
 

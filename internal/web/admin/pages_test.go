@@ -104,6 +104,9 @@ func TestSettings(t *testing.T) {
 	if !slices.Equal(bad.errors(), want) {
 		t.Fatalf("invalid settings: %v", bad.errors())
 	}
+	if !bad.has(`<span id="account-service">Licence service</span>`) || !bad.has(`<span class="header__service">Licence service</span>`) {
+		t.Error("a failed save lost the service's name from the header")
+	}
 	ok := b.post(e.accountPath("/settings"), url.Values{"serviceName": {"Renew a licence"}, "serviceNameWelsh": {"Adnewyddu trwydded"},
 		"cardTypes": {"visa-debit", "master-card-credit", "bogus"}, "collectBillingAddress": {"off"},
 		"defaultBillingCountry": {"IE"}, "allowZeroAmount": {"on"},
@@ -142,7 +145,7 @@ func TestExplorer(t *testing.T) {
 	key, k := pay.NewAPIKey(e.account, testSecret, "explorer", "admin@example.org")
 	must(t, e.Store.APIKeyInsert(e.Ctx, k))
 	b := e.browser()
-	b.signIn(e.user("viewer@example.org", team.RoleViewOnly, false))
+	b.signIn(e.user("admin2@example.org", team.RoleAdmin, false))
 	p := b.get(e.accountPath("/explorer"))
 	if p.heading() != "API Explorer" || !p.has("New passport application") ||
 		!strings.Contains(html.UnescapeString(p.body), `"return_url": "https://service-name.gov.uk/transactions/12345"`) {
@@ -216,5 +219,21 @@ func TestHomeWithOneAccount(t *testing.T) {
 	must(t, e.Store.MembershipDelete(e.Ctx, lonely.ID, e.service.ID))
 	if p := nobody.signIn(lonely); !p.has(`id="no-services"`) {
 		t.Fatalf("a user without services sees:\n%s", p.body)
+	}
+}
+
+// TestNotFoundSignedIn: a signed-in user on a missing page keeps their
+// header and is offered their services, not a sign-in.
+func TestNotFoundSignedIn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser()
+	if res := b.get("/admin/nowhere"); res.status != http.StatusNotFound || !res.has(`href="/admin/sign-in"`) {
+		t.Fatalf("signed out: %d", res.status)
+	}
+	b.signIn(e.user("admin@example.org", team.RoleAdmin, false))
+	res := b.get("/admin/nowhere")
+	if res.status != http.StatusNotFound || res.has(`href="/admin/sign-in"`) || !res.has(`id="sign-out"`) || !res.has("Go to your services") {
+		t.Fatalf("signed in: %d\n%s", res.status, res.body)
 	}
 }

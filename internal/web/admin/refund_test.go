@@ -84,7 +84,7 @@ func TestRefundForm(t *testing.T) {
 		t.Fatalf("partial refund: %d %q %v", res.status, res.location, res.errors())
 	}
 	d = b.follow(res)
-	if !d.has(`id="refund-success"`) || !d.has("Refund successful") || !d.has("It may take up to six days to process.") {
+	if !d.has(`id="refund-success"`) || !d.has("Refund submitted. It may take up to six days to process.") {
 		t.Errorf("no success banner after a refund")
 	}
 	if got := refundRows(d); !slices.Equal(got, []string{"£20.50 Refund submitted admin@example.org"}) {

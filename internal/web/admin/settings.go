@@ -15,7 +15,9 @@ const MaxServiceNameLength = 50
 // settingsData is the payment page settings of an account.
 type settingsData struct {
 	page
-	ServiceName      string
+	// NameInput is the service name as typed. (Not ServiceName: that is the
+	// header's, which must stay the saved name when a save fails.)
+	NameInput        string
 	ServiceNameWelsh string
 	CardTypes        []cardTypeOption
 	Settings         pay.AccountSettings
@@ -35,7 +37,7 @@ func (h *Handler) settingsPage(q *request) {
 }
 
 func (h *Handler) settingsData(q *request, name, welsh string, s pay.AccountSettings) *settingsData {
-	d := &settingsData{page: h.page(q, "Settings", "Settings"), ServiceName: name, ServiceNameWelsh: welsh,
+	d := &settingsData{page: h.page(q, "Settings", "Settings"), NameInput: name, ServiceNameWelsh: welsh,
 		Settings: s, Countries: web.Countries("en")}
 	for _, ct := range pay.CardTypes {
 		d.CardTypes = append(d.CardTypes, cardTypeOption{ID: ct.ID(), Label: ct.Label + " " + ct.Type,

@@ -227,7 +227,7 @@ func (h *Handler) fillDetail(q *request, d *detailData) {
 		{"Payment status", p.Status.DisplayState().Name}, {"Payment source", sourceLabel(p.Source)}, {"3D Secure (3DS)", threeDS}}
 	d.Amount = amountRows(p)
 	d.Method = methodRows(p)
-	d.Provider = []row{{"Provider", titleCase(p.Provider)}, {"Provider ID", p.ProviderID}, {"GOV.UK Pay ID", p.ID}}
+	d.Provider = []row{{"Provider", titleCase(p.Provider)}, {"Provider ID", p.ProviderID}, {"Pay ID", p.ID}}
 	for _, k := range slices.Sorted(maps.Keys(p.Metadata)) {
 		d.Metadata = append(d.Metadata, row{k, metadataText(p.Metadata[k])})
 	}
@@ -308,7 +308,7 @@ func methodRows(p *pay.Payment) []row {
 			row{"Name on card", p.Card.CardholderName}, row{"Card number", number},
 			row{"Card expiry date", p.Card.ExpiryDate})
 		if a := p.Card.BillingAddress; !a.IsZero() {
-			rows = append(rows, row{"Billing address", joinNonEmpty(", ", a.Line1, a.Line2, a.City, a.Postcode, a.Country)})
+			rows = append(rows, row{"Billing address", strings.Join(web.AddressParts(a.Line1, a.Line2, a.City, a.Postcode, a.Country, "en"), ", ")})
 		}
 	}
 	return append(rows, row{"Email", p.Email})
@@ -351,16 +351,6 @@ func titleCase(s string) string {
 		words[i] = strings.ToUpper(w[:1]) + strings.ToLower(w[1:])
 	}
 	return strings.Join(words, " ")
-}
-
-func joinNonEmpty(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
 }
 
 // sourceLabel names what created a payment, as GOV.UK Pay's detail page does.

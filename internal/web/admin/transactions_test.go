@@ -184,7 +184,7 @@ func TestTransactionDetail(t *testing.T) {
 		"Reference number": "12345", "Service name": "Licence service", "Description": "New passport application",
 		"Payment status": "Success", "Payment amount": "£120.00", "Payment type": "Card", "Card brand": "Visa",
 		"Name on card": "J Bloggs", "Card number": "**** **** **** 1111", "Card expiry date": "12/30",
-		"Email": "payer@example.org", "Provider": "Sandbox", "GOV.UK Pay ID": p.ID, "Provider ID": p.ProviderID,
+		"Email": "payer@example.org", "Provider": "Sandbox", "Pay ID": p.ID, "Provider ID": p.ProviderID,
 		"ledger_code": "AB100", "3D Secure (3DS)": "Not required",
 	} {
 		if rows[k] != v {
@@ -282,7 +282,7 @@ func TestCSVDownload(t *testing.T) {
 		"Finished": "true", "Error Code": "", "Card Number": "1111", "Cardholder Name": "J Bloggs", "Card Expiry Date": "12/30",
 		"Email": "payer@example.org", "Provider ID": paid.ProviderID, "Issued By": "", "cost_centre (metadata)": "'-42",
 		"Date Created": paid.CreatedAt.UTC().Format("02 Jan 2006"), "Time Created": paid.CreatedAt.UTC().Format("15:04:05"),
-		"Card Type": "", "3-D Secure Required": ""}
+		"Card Type": "credit", "3-D Secure Required": "false"}
 	for k, v := range want {
 		if second[k] != v {
 			t.Errorf("paid row %s = %q, want %q", k, second[k], v)

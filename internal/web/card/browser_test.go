@@ -1,12 +1,9 @@
 package card_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"pay/internal/pay"
@@ -115,11 +112,7 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 	e := newEnv(t)
 	p, token := e.newPayment(nil)
 	tab := bt.Tab(t)
-	noScript := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
-		return err
-	})
-	bt.Do(t, tab, noScript, chromedp.Navigate(nextURL(e, token)), bt.FillCard("4444333322221111"),
+	bt.Do(t, tab, withoutScripts, chromedp.Navigate(nextURL(e, token)), bt.FillCard("4444333322221111"),
 		chromedp.Click(chromedp.ID("submit-card-details")), chromedp.WaitVisible(chromedp.ID("confirm")),
 		chromedp.Click(chromedp.ID("confirm")), chromedp.WaitVisible(chromedp.ID("service")))
 	if st := e.status(p.ID); st != pay.StatusCaptureApproved {

@@ -95,7 +95,7 @@ func (h *Handler) secure(w http.ResponseWriter, r *http.Request) {
 	var used *pay.TokenUsedError
 	switch {
 	case err == nil && p.AuthorisationMode != pay.ModeWeb:
-		h.sessionExpired(w, r, p.Language) // a moto_api token has no pages
+		h.sessionExpired(w, r, nil) // a moto_api token has no pages
 	case err == nil:
 		sess.add(p.ID, h.now())
 		h.sessions.write(w, sess)
@@ -103,11 +103,23 @@ func (h *Handler) secure(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &used) && sess.has(used.PaymentID):
 		// The payer's own browser came back: carry on where they were.
 		http.Redirect(w, r, "/card_details/"+used.PaymentID, http.StatusSeeOther)
-	case errors.As(err, &used), pay.IsKind(err, pay.KindNotFound) || token == "":
-		h.sessionExpired(w, r, "")
+	case errors.As(err, &used):
+		h.sessionExpired(w, r, h.usedPayment(r, used.PaymentID))
+	case pay.IsKind(err, pay.KindNotFound) || token == "":
+		h.sessionExpired(w, r, nil)
 	default:
 		h.systemError(w, r, err, "")
 	}
+}
+
+// usedPayment is the payment of a spent token, so that the expired page can
+// link back to its service; nil if it cannot be read.
+func (h *Handler) usedPayment(r *http.Request, id string) *pay.Payment {
+	p, err := h.store.PaymentGet(r.Context(), 0, id)
+	if err != nil || p.AuthorisationMode != pay.ModeWeb {
+		return nil
+	}
+	return p
 }
 
 // request is one page request for a payment this browser opened.
@@ -137,7 +149,7 @@ func (h *Handler) withPayment(next func(*request)) http.HandlerFunc {
 			return
 		}
 		if !h.sessions.read(r).has(id) {
-			h.sessionExpired(w, r, p.Language)
+			h.sessionExpired(w, r, p)
 			return
 		}
 		acct, err := h.store.AccountGet(r.Context(), p.AccountID)
@@ -191,7 +203,7 @@ func (h *Handler) submitCardDetails(q *request) {
 		return
 	}
 	if !q.payment.Status.In(pay.StatusCreated, pay.StatusEnteringCardDetails) {
-		h.showState(q)
+		q.to("")
 		return
 	}
 	form := readForm(q.r)
@@ -258,7 +270,7 @@ func (h *Handler) threeDS(q *request) {
 
 func (h *Handler) submitThreeDS(q *request) {
 	if q.payment.Status != pay.StatusAuthorisation3DSRequired {
-		h.showState(q)
+		q.to("")
 		return
 	}
 	h.completeThreeDS(q, q.r.PostFormValue("result") == "pass")
@@ -291,7 +303,7 @@ func (h *Handler) confirm(q *request) {
 // payment before sending the payer back, so the service sees the outcome.
 func (h *Handler) submitConfirm(q *request) {
 	if q.payment.Status != pay.StatusAuthorisationSuccess {
-		h.showState(q) // a second submit after capture shows the success page
+		q.to("") // a second submit after capture: the success page
 		return
 	}
 	if _, err := h.payments.Confirm(q.ctx, q.payment.ID); err != nil && !isTransition(err) {
@@ -303,21 +315,16 @@ func (h *Handler) submitConfirm(q *request) {
 
 func (h *Handler) cancel(q *request) {
 	if !q.payment.Status.In(pay.StatusEnteringCardDetails, pay.StatusAuthorisationSuccess) {
-		h.showState(q)
+		q.to("")
 		return
 	}
-	p, err := h.payments.CancelByUser(q.ctx, q.payment.ID)
-	if isTransition(err) {
-		if h.reload(q) {
-			h.showState(q)
-		}
-		return
-	} else if err != nil {
+	// Another request may have moved the payment on (a transition error):
+	// the page it is redirected to shows where it is now.
+	if _, err := h.payments.CancelByUser(q.ctx, q.payment.ID); err != nil && !isTransition(err) {
 		h.systemError(q.w, q.r, err, q.payment.Language)
 		return
 	}
-	q.payment = p
-	h.showState(q)
+	q.to("")
 }
 
 // returnToService sends the payer back to the service. A payment the payer

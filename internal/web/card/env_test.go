@@ -125,6 +125,17 @@ func (b *browser) post(path string, form url.Values) *page {
 	return b.do(apptest.FormRequest(b.base+path, form))
 }
 
+// followPost posts a form, which must be answered with a redirect to a card
+// page (post/redirect/get), and returns that page.
+func (b *browser) followPost(path string, form url.Values) *page {
+	b.t.Helper()
+	res := b.post(path, form)
+	if res.status != http.StatusSeeOther || !strings.HasPrefix(res.location, "/card_details/") {
+		b.t.Fatalf("POST %s: %d %q, want a redirect to a card page", path, res.status, res.location)
+	}
+	return b.get(res.location)
+}
+
 // open follows next_url into the card form.
 func (b *browser) open(token string) *page {
 	b.t.Helper()

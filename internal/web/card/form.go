@@ -218,11 +218,8 @@ func checkAddressLine(v string) string {
 	return ""
 }
 
-// ukPostcode is a complete UK postcode, with or without the space.
-var ukPostcode = regexp.MustCompile(`(?i)^(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]([0-9ABEHMNPRV-Y])?|[0-9][A-HJKPS-UW]) ?[0-9][ABD-HJLNP-UW-Z]{2})$`)
-
 func checkPostcode(v, country string) string {
-	if (country == "GB" && !ukPostcode.MatchString(v)) || tooManyDigits(v) || len(v) > 10 {
+	if (country == "GB" && !web.ValidUKPostcode(v)) || tooManyDigits(v) || len(v) > 10 {
 		return "message"
 	}
 	return ""
@@ -266,10 +263,11 @@ func checkEmail(v string) string {
 	return ""
 }
 
-// forget blanks what must not go back to the browser: the card number, the
-// CVC, and any field that looks like a card number typed in the wrong place.
+// forget blanks any field that looks like a card number typed in the wrong
+// place, so that it is not shown again. The card number and security code
+// themselves go back to the payer who typed them, as GOV.UK Pay's page does,
+// in the answer to their own request: they are never stored.
 func (f *cardForm) forget() {
-	f.CardNo, f.CVC = "", ""
 	for _, v := range []*string{&f.CardholderName, &f.AddressLine1, &f.AddressLine2, &f.AddressCity, &f.AddressPostcode, &f.Email} {
 		if tooManyDigits(*v) {
 			*v = ""

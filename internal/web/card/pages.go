@@ -1,6 +1,7 @@
 package card
 
 import (
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -39,6 +40,9 @@ type formData struct {
 	// the email field's hint promises.
 	ConfirmationEmail bool
 	Countries         []web.Country
+	// Messages are the error texts, as JSON, for the script that checks the
+	// form before it is sent.
+	Messages string
 }
 
 // confirmData is the confirm page.
@@ -72,7 +76,7 @@ func (h *Handler) page(q *request, title string) pageData {
 		serviceName = q.account.ServiceNameWelsh
 	}
 	return pageData{
-		Page: web.Page{L: q.locale, Title: title, ServiceName: serviceName, TestBanner: !q.account.IsLive()},
+		Page: web.Page{L: q.locale, Title: title, ServiceName: serviceName, TestBanner: !q.account.IsLive(), ExactTitle: true},
 		ID:   q.payment.ID, Amount: q.payment.TotalAmount(), Description: q.payment.Description,
 	}
 }
@@ -103,7 +107,11 @@ func (h *Handler) renderCardForm(q *request, form *cardForm, errs []fieldError) 
 		pageData: h.page(q, q.locale.T("cardDetails.enterCardDetails")), Form: form, Errors: errs,
 		ErrorFor: map[string]string{}, ExpiryExample: strconv.Itoa((h.now().Year() + 1) % 100),
 		CollectAddress: rules.settings.CollectBillingAddress, Email: rules.settings.EmailCollection, Countries: web.Countries(q.locale.Lang),
-		ConfirmationEmail: rules.settings.ConfirmationEmails,
+		ConfirmationEmail: rules.settings.ConfirmationEmails, Messages: clientMessages(q.locale),
+	}
+	if len(errs) > 0 {
+		// GOV.UK's pattern: a page that shows errors says so in its title.
+		d.Title = q.locale.T("fieldErrors.visuallyHiddenError") + " " + d.Title
 	}
 	for _, e := range errs {
 		d.ErrorFor[e.Field] = e.Inline
@@ -115,7 +123,7 @@ func (h *Handler) renderCardForm(q *request, form *cardForm, errs []fieldError) 
 		}
 		debit, credit = debit || ct.Type == "debit", credit || ct.Type == "credit"
 		if len(d.BrandIDs) == 0 || d.BrandIDs[len(d.BrandIDs)-1] != ct.Brand {
-			d.Brands, d.BrandIDs = append(d.Brands, ct.Label), append(d.BrandIDs, ct.Brand)
+			d.Brands, d.BrandIDs = append(d.Brands, brandName(ct)), append(d.BrandIDs, ct.Brand)
 		}
 	}
 	switch {
@@ -160,8 +168,8 @@ func (h *Handler) showState(q *request) {
 		m = &message{Class: "declined", Heading: l.T("errorViews.declined"), Lines: []string{l.T("errorViews.contactYourBank")},
 			Link: &link{Href: back.Href, Text: l.T("commonButtons.startAgain"), Button: true}}
 	case st.Code == pay.CodeExpired:
-		m = &message{Class: "session-expired", Heading: l.T("errorViews.sessionExpired"), Lines: []string{l.T("errorViews.sessionExpiredNoMoneyTaken")},
-			Link: &link{Href: back.Href, Text: l.T("errorViews.tryAgain")}}
+		m = &message{Class: "session-expired", Heading: l.T("errorViews.sessionExpired"), Lines: []string{l.T("errorViews.noMoneyTaken")},
+			Link: &link{Href: back.Href, Text: l.T("errorViews.goBackToTryAgain")}}
 	case st.Code == pay.CodeCancelledByUser:
 		m = &message{Class: "user-cancelled", Heading: l.T("authorisation.userCancelledPayment"), Lines: []string{l.T("errorViews.noMoneyTaken")},
 			Link: &link{Href: back.Href, Text: l.T("commonButtons.continueButton"), Button: true}}
@@ -177,18 +185,62 @@ func (h *Handler) showState(q *request) {
 	h.templates.Render(q.w, q.r, http.StatusOK, "message", d)
 }
 
+// clientFields are the fields the card page's script checks, with the
+// reasons it may give besides "message" (as validate gives them).
+var clientFields = map[string][]string{
+	"cardNo": {"numberIncorrectLength", "cardNotSupported"}, "expiryMonth": {"inThePast"}, "cardholderName": nil,
+	"cvc": nil, "email": nil, "addressLine1": nil, "addressLine2": nil, "addressCity": nil, "addressPostcode": nil,
+	"addressCountry": nil,
+}
+
+// clientMessages are the texts of validate's errors, by field and reason,
+// as JSON: "empty" is the summary of an empty field, "message" the inline
+// text and the summary of any other reason not listed.
+func clientMessages(l web.Locale) string {
+	out := map[string]map[string]string{"": {"summary": l.T("fieldErrors.summary"), "error": l.T("fieldErrors.visuallyHiddenError")}}
+	for name, reasons := range clientFields {
+		key := "fieldErrors.fields." + name
+		m := map[string]string{"empty": l.T("fieldErrors.generic", l.T(key+".name")), "message": l.T(key + ".message")}
+		for _, r := range reasons {
+			m[r] = l.T(key + "." + r)
+		}
+		out[name] = m
+	}
+	b, _ := json.Marshal(out) // maps of strings always marshal
+	return string(b)
+}
+
+// brandNames are brands whose proper names differ from the API's
+// card_brand labels, which GOV.UK Pay spells "Jcb" and "Union Pay".
+var brandNames = map[string]string{"jcb": "JCB", "unionpay": "UnionPay"}
+
+// brandName is how a card brand is written for payers.
+func brandName(ct pay.CardType) string {
+	if name, ok := brandNames[ct.Brand]; ok {
+		return name
+	}
+	return ct.Label
+}
+
 // sessionExpired answers a browser that has no right to a payment: a used
-// or unknown token, or a payment it did not open.
-func (h *Handler) sessionExpired(w http.ResponseWriter, r *http.Request, lang pay.Language) {
-	l := web.LocaleFor(string(lang))
-	m := &message{Class: "session-expired", Heading: l.T("errorViews.sessionExpired"), Lines: []string{l.T("errorViews.sessionExpiredNoMoneyTaken")}}
-	h.templates.Render(w, r, http.StatusForbidden, "message", pageData{Page: web.Page{L: l, Title: m.Heading}, Message: m})
+// or unknown token, or a payment it did not open. When the payment is known
+// (p is not nil) the page links back to its service, which can start again;
+// the link does not go through Pay, as this browser may not act on it.
+func (h *Handler) sessionExpired(w http.ResponseWriter, r *http.Request, p *pay.Payment) {
+	l := web.LocaleFor("")
+	m := &message{Class: "session-expired"}
+	if p != nil {
+		l = web.LocaleFor(string(p.Language))
+		m.Link = &link{Href: p.ReturnURL, Text: l.T("errorViews.goBackToTryAgain")}
+	}
+	m.Heading, m.Lines = l.T("errorViews.sessionExpired"), []string{l.T("errorViews.noMoneyTaken")}
+	h.renderMessage(w, r, http.StatusForbidden, l, m)
 }
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 	l := web.LocaleFor("en")
 	m := &message{Class: "not-found", Heading: l.T("layout.pageNotFound"), Lines: []string{l.T("layout.pageNotFoundBody")}}
-	h.templates.Render(w, r, http.StatusNotFound, "message", pageData{Page: web.Page{L: l, Title: m.Heading}, Message: m})
+	h.renderMessage(w, r, http.StatusNotFound, l, m)
 }
 
 // systemError logs what went wrong and tells the payer no money was taken.
@@ -196,32 +248,25 @@ func (h *Handler) systemError(w http.ResponseWriter, r *http.Request, err error,
 	h.logger.ErrorContext(r.Context(), "card page failed", slog.String("route", r.Pattern), slog.Any("error", err))
 	l := web.LocaleFor(string(lang))
 	m := &message{Class: "system-error", Heading: l.T("errorViews.technicalProblems"), Lines: []string{l.T("errorViews.noMoneyTaken")}}
-	h.templates.Render(w, r, http.StatusInternalServerError, "message", pageData{Page: web.Page{L: l, Title: m.Heading}, Message: m})
+	h.renderMessage(w, r, http.StatusInternalServerError, l, m)
+}
+
+// renderMessage shows a message page of no particular payment.
+func (h *Handler) renderMessage(w http.ResponseWriter, r *http.Request, status int, l web.Locale, m *message) {
+	d := pageData{Page: web.Page{L: l, Title: m.Heading, ExactTitle: true}, Message: m}
+	h.templates.Render(w, r, status, "message", d)
 }
 
 func (h *Handler) confirmData(q *request) *confirmData {
 	p := q.payment
 	c := p.Card
-	var addr []string
-	for _, part := range []string{c.BillingAddress.Line1, c.BillingAddress.Line2, c.BillingAddress.City, c.BillingAddress.Postcode, countryName(c.BillingAddress.Country, q.locale.Lang)} {
-		if part != "" {
-			addr = append(addr, part)
-		}
-	}
+	a := c.BillingAddress
+	addr := web.AddressParts(a.Line1, a.Line2, a.City, a.Postcode, a.Country, q.locale.Lang)
 	return &confirmData{
 		pageData:   h.page(q, q.locale.T("confirmDetails.title")),
 		CardNumber: strings.Repeat("•", 12) + c.LastDigits, Expiry: c.ExpiryDate, Name: c.CardholderName,
 		Address: strings.Join(addr, ", "), Email: p.Email,
 	}
-}
-
-func countryName(code, lang string) string {
-	for _, c := range web.Countries(lang) {
-		if c.Code == code {
-			return c.Name
-		}
-	}
-	return code
 }
 
 // fieldArgs are a text field's parameters for the "text-field" template.

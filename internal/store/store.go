@@ -351,3 +351,14 @@ func AgreementSearchWhere(s *pay.AgreementSearch, c Codec) *Where {
 	}
 	return w
 }
+
+// PageTotal returns how many rows match a search when its page of n rows
+// (at most size, after offset) already says so: a page with rows that is not
+// full is the last one, and an empty first page means nothing matches. When
+// ok is false the caller must count, as more rows may follow the page.
+func PageTotal(n, size, offset int) (total int, ok bool) {
+	if (n > 0 && n < size) || (n == 0 && offset == 0) {
+		return offset + n, true
+	}
+	return 0, false
+}

@@ -173,7 +173,7 @@ func testPaymentSearch(t *testing.T, open Opener) {
 			t.Fatalf("pages do not tile the full result (-want +got):\n%s", diff)
 		}
 		one := search(t, pay.PaymentSearch{DisplaySize: 1, Page: 12})
-		if len(one.Payments) != 1 || one.Payments[0].ID != all.Payments[11].ID {
+		if len(one.Payments) != 1 || one.Payments[0].ID != all.Payments[11].ID || one.Total != 12 {
 			t.Fatalf("last page of size 1 = %v", ids(one.Payments))
 		}
 	})

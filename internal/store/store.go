@@ -8,7 +8,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"pay/internal/pay"
@@ -144,13 +147,41 @@ func decodeMetadata(s string) (pay.Metadata, error) {
 }
 
 // DecodeSettings reads stored account settings over the defaults, so a
-// setting added later reads as its default on old rows.
+// setting added later reads as its default on old rows. Accounts are read on
+// every API request and card page while their settings rarely change, so each
+// stored text is decoded once and kept (settingsCache); a change is a new
+// text, so it takes effect at once. The caller may change what it gets.
 func DecodeSettings(s string) (pay.AccountSettings, error) {
+	if v, ok := settingsCache.Load(s); ok {
+		return cloneSettings(v.(pay.AccountSettings)), nil
+	}
 	settings := pay.DefaultAccountSettings()
 	if err := json.Unmarshal([]byte(s), &settings); err != nil {
 		return settings, fmt.Errorf("decode account settings: %w", err)
 	}
+	if settingsCached.Add(1) > maxCachedSettings {
+		// Old texts are dead weight after changes; start again rather than track age.
+		settingsCache.Clear()
+		settingsCached.Store(1)
+	}
+	settingsCache.Store(s, cloneSettings(settings))
 	return settings, nil
+}
+
+// settingsCache maps stored settings texts to their decoded settings, shared
+// by every store, as the texts alone decide the result.
+var (
+	settingsCache  sync.Map
+	settingsCached atomic.Int64
+)
+
+// maxCachedSettings bounds the cache: far more than the accounts of one Pay.
+const maxCachedSettings = 1024
+
+// cloneSettings copies s deep enough that changing the copy leaves s alone.
+func cloneSettings(s pay.AccountSettings) pay.AccountSettings {
+	s.CardTypes = slices.Clone(s.CardTypes)
+	return s
 }
 
 // likeEscape escapes the LIKE wildcards in s; use with ESCAPE '\'.

@@ -5,10 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"time"
 
 	"pay/internal/pay"
 	"pay/internal/store"
+	"pay/internal/store/postgres"
+	"pay/internal/store/sqlite"
 )
 
 // anchor runs, directly against Pay's database, the SQL Pay runs for an
@@ -120,23 +121,10 @@ func drain(rows *sql.Rows, err error) (int, error) {
 	return n, rows.Err()
 }
 
-func (a *anchor) codec() store.Codec { return anchorCodec{eng: a.eng} }
-
-// anchorCodec writes arguments as Pay's engines do; the anchor scans no times.
-type anchorCodec struct{ eng engine }
-
-func (c anchorCodec) Time(t *time.Time) any      { return new(any) }
-func (c anchorCodec) NullTime(t **time.Time) any { return new(any) }
-func (c anchorCodec) TimeArg(t time.Time) any    { return timeArg(c.eng, t) }
-func (c anchorCodec) NullTimeArg(t *time.Time) any {
-	if t == nil {
-		return nil
+// codec is the engine's own, so the anchor's SQL is Pay's.
+func (a *anchor) codec() store.Codec {
+	if a.eng == "postgres" {
+		return postgres.Codec()
 	}
-	return timeArg(c.eng, *t)
-}
-func (c anchorCodec) Placeholder(n int) string {
-	if c.eng == "postgres" {
-		return fmt.Sprintf("$%d", n)
-	}
-	return "?"
+	return sqlite.Codec()
 }

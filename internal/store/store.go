@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"pay/internal/pay"
 	"pay/internal/team"
@@ -257,18 +258,14 @@ func addPaymentFilters(w *Where, s *pay.PaymentSearch, prefix string) {
 	} else if s.Reference != "" {
 		w.Add("lower("+prefix+"reference) = lower(?)", s.Reference)
 	}
-	if s.Email != "" {
-		w.Add(`lower(`+prefix+`email) LIKE lower(?) ESCAPE '\'`, "%"+likeEscape(s.Email)+"%")
-	}
+	addContains(w, prefix, "email", s.Email)
 	if s.CardBrand != "" {
 		w.In(prefix+"card_brand", brandIDs(s.CardBrand))
 	}
 	if len(s.CardBrands) > 0 {
 		w.In(prefix+"card_brand", anyList(s.CardBrands))
 	}
-	if s.CardholderName != "" {
-		w.Add(`lower(`+prefix+`cardholder_name) LIKE lower(?) ESCAPE '\'`, "%"+likeEscape(s.CardholderName)+"%")
-	}
+	addContains(w, prefix, "cardholder_name", s.CardholderName)
 	if s.FirstDigits != "" {
 		w.Add(prefix+"card_first_digits = ?", s.FirstDigits)
 	}
@@ -279,6 +276,30 @@ func addPaymentFilters(w *Where, s *pay.PaymentSearch, prefix string) {
 		w.Add(prefix+"agreement_id = ?", s.AgreementID)
 	}
 	addDayRange(w, prefix+"settled_at", s.FromSettled, s.ToSettled)
+}
+
+// SubstringIndex is a Codec whose engine indexes the substrings of payment
+// columns in a table of its own (SQLite's FTS5 trigram table), where a
+// LIKE '%…%' condition on the column alone could only scan every row.
+type SubstringIndex interface {
+	// Contains returns a condition with one placeholder, for a LIKE pattern
+	// without escapes, that holds for at least every payment (columns
+	// prefixed with prefix) whose col contains the pattern, ignoring case.
+	Contains(prefix, col string) string
+}
+
+// addContains filters prefix+col to the values containing text, ignoring
+// case. An engine's substring index narrows the rows first when the text
+// is long enough for trigrams and has no LIKE wildcards to escape; the
+// LIKE condition still decides, so both engines match the same rows.
+func addContains(w *Where, prefix, col, text string) {
+	if text == "" {
+		return
+	}
+	if ix, ok := w.c.(SubstringIndex); ok && utf8.RuneCountInString(text) >= 3 && likeEscape(text) == text {
+		w.Add(ix.Contains(prefix, col), "%"+text+"%")
+	}
+	w.Add(`lower(`+prefix+col+`) LIKE lower(?) ESCAPE '\'`, "%"+likeEscape(text)+"%")
 }
 
 // addStatuses filters col to the statuses, when there are any.

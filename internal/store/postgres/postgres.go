@@ -337,3 +337,7 @@ type conn interface {
 func custom(args []any) []any {
 	return append([]any{pgx.QueryExecModeExec}, args...)
 }
+
+// Codec returns how this engine writes arguments and placeholders, for tools
+// that run Pay's own SQL directly (the load tool's anchor).
+func Codec() store.Codec { return pc }

@@ -276,6 +276,14 @@ const timeLayout = "2006-01-02T15:04:05.000000Z"
 
 type codec struct{}
 
+var _ store.SubstringIndex = codec{}
+
+// Contains narrows a substring search to the candidates of the trigram
+// table payments_text (migration 00011), whose LIKE ignores case.
+func (codec) Contains(prefix, col string) string {
+	return prefix + "rowid IN (SELECT rowid FROM payments_text WHERE " + col + " LIKE ?)"
+}
+
 func (codec) Time(t *time.Time) any      { return timeScanner{t: t} }
 func (codec) NullTime(t **time.Time) any { return nullTimeScanner{t: t} }
 func (codec) TimeArg(t time.Time) any    { return t.UTC().Format(timeLayout) }
@@ -320,3 +328,7 @@ func (s nullTimeScanner) Scan(v any) error {
 }
 
 var _ store.Codec = codec{}
+
+// Codec returns how this engine writes arguments and placeholders, for tools
+// that run Pay's own SQL directly (the load tool's anchor).
+func Codec() store.Codec { return sc }

@@ -177,6 +177,24 @@ func testPaymentSearch(t *testing.T, open Opener) {
 			t.Fatalf("last page of size 1 = %v", ids(one.Payments))
 		}
 	})
+	t.Run("ChangedEmailAndName", func(t *testing.T) {
+		// An engine indexing substrings apart from the table must follow changes.
+		p := byName["lookalike"]
+		mustOK(t, f.Store.Update(f.ctx, func(tx pay.Tx) error {
+			locked, err := tx.PaymentLock(f.ctx, 0, p.ID)
+			mustOK(t, err)
+			locked.Email, locked.Card.CardholderName = "renamed@example.net", "Zed Quinn"
+			return tx.PaymentUpdate(f.ctx, locked)
+		}))
+		for _, q := range []pay.PaymentSearch{{Email: "renamed@"}, {CardholderName: "ZED QU"}} {
+			if got := ids(search(t, q).Payments); len(got) != 1 || got[0] != "lookalike" {
+				t.Fatalf("%+v finds %v, want the changed payment", q, got)
+			}
+		}
+		if got := ids(search(t, pay.PaymentSearch{Email: "cxd@example"}).Payments); len(got) != 0 {
+			t.Fatalf("the old email still finds %v", got)
+		}
+	})
 	t.Run("ResultsAreFullPayments", func(t *testing.T) {
 		page := search(t, pay.PaymentSearch{LastDigits: "4242"})
 		if diff := cmp.Diff(byName["alice"], page.Payments[0]); diff != "" {

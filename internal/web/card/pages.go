@@ -1,6 +1,7 @@
 package card
 
 import (
+	"html/template"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -39,6 +40,9 @@ type formData struct {
 	// the email field's hint promises.
 	ConfirmationEmail bool
 	Countries         []web.Country
+	// CountryOptions is the country list as <option> elements, rendered
+	// without a template loop (web.CountryOptions).
+	CountryOptions template.HTML
 }
 
 // confirmData is the confirm page.
@@ -104,6 +108,7 @@ func (h *Handler) renderCardForm(q *request, form *cardForm, errs []fieldError) 
 		ErrorFor: map[string]string{}, ExpiryExample: strconv.Itoa((h.now().Year() + 1) % 100),
 		CollectAddress: rules.settings.CollectBillingAddress, Email: rules.settings.EmailCollection, Countries: web.Countries(q.locale.Lang),
 		ConfirmationEmail: rules.settings.ConfirmationEmails,
+		CountryOptions:    web.CountryOptions(q.locale.Lang, form.AddressCountry),
 	}
 	for _, e := range errs {
 		d.ErrorFor[e.Field] = e.Inline

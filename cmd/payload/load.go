@@ -46,6 +46,9 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 	if c.concurrency < 1 || c.rate < 0 || c.duration <= 0 {
 		return errors.New("--concurrency must be at least 1, --rate not negative and --duration positive")
 	}
+	if _, err := selectOps(ops(c.seeded, nil), c.ops); err != nil {
+		return err
+	}
 	return measureAll(ctx, &c, stdout)
 }
 

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -66,6 +67,7 @@ type App struct {
 	server    *http.Server
 	listener  net.Listener
 	served    chan error
+	pprof     *http.Server // PAY_PPROF_ADDR's server; nil when unset
 	now       func() time.Time
 }
 
@@ -328,6 +330,28 @@ func (a *App) Start(ctx context.Context, jobOpts jobs.Options) error {
 	}
 	a.served = make(chan error, 1)
 	go func() { a.served <- a.server.Serve(a.listener) }()
+	return a.startPprof()
+}
+
+// startPprof serves Go's profiles on PAY_PPROF_ADDR (loopback only, checked
+// by config), on a listener apart from Pay's, when it is set.
+func (a *App) startPprof() error {
+	if a.Config.PprofAddr == "" {
+		return nil
+	}
+	l, err := net.Listen("tcp", a.Config.PprofAddr)
+	if err != nil {
+		return fmt.Errorf("listen on PAY_PPROF_ADDR %s: %w", a.Config.PprofAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	a.pprof = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	a.Logger.Info("serving profiles", "addr", l.Addr().String())
+	go func() { _ = a.pprof.Serve(l) }() // Shutdown ends it; its failure must not stop Pay
 	return nil
 }
 
@@ -352,6 +376,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 	var errs []error
 	if a.server != nil {
 		errs = append(errs, a.server.Shutdown(ctx))
+	}
+	if a.pprof != nil {
+		errs = append(errs, a.pprof.Close())
 	}
 	if a.jobs != nil {
 		errs = append(errs, a.jobs.Stop(ctx))

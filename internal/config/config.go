@@ -42,6 +42,10 @@ type Config struct {
 	// server than Stripe's, such as stripe-mock in tests; "" is Stripe's.
 	// While it is set, test-mode keys are accepted for live accounts.
 	StripeAPIURL string
+	// PprofAddr (PAY_PPROF_ADDR) serves Go's profiles (/debug/pprof/) on a
+	// loopback address of its own, so an operator can take a CPU profile of
+	// a live server; "" serves none.
+	PprofAddr string
 }
 
 // Defaults.
@@ -57,7 +61,7 @@ const (
 // Variables lists every environment variable Pay reads, for help texts.
 var Variables = []string{"PAY_ADDR", "PAY_PUBLIC_URL", "DATABASE_URL", "PAY_SECRET", "REDIS_URL",
 	"PAY_ADMIN_EMAIL", "PAY_LOG_LEVEL", "PAY_REQUIRE_2FA", "SMTP_URL", "PAY_EMAIL_FROM", "PAY_JOB_TIMEOUT",
-	"PAY_JOB_RESCUE_AFTER", "PAY_STRIPE_API_URL"}
+	"PAY_JOB_RESCUE_AFTER", "PAY_STRIPE_API_URL", "PAY_PPROF_ADDR"}
 
 // FromEnv reads the configuration with getenv and fills in defaults.
 func FromEnv(getenv func(string) string) (Config, error) {
@@ -74,6 +78,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		JobTimeout:     DefaultJobTimeout,
 		JobRescueAfter: DefaultJobRescueAfter,
 		StripeAPIURL:   strings.TrimSuffix(getenv("PAY_STRIPE_API_URL"), "/"),
+		PprofAddr:      getenv("PAY_PPROF_ADDR"),
 	}
 	if c.EmailFrom == "" {
 		c.EmailFrom = DefaultEmailFrom
@@ -139,6 +144,9 @@ func (c Config) Validate() error {
 	if u, err := url.Parse(c.StripeAPIURL); c.StripeAPIURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		return fmt.Errorf("PAY_STRIPE_API_URL %q: want an http:// or https:// URL", c.StripeAPIURL)
 	}
+	if err := c.validatePprof(); err != nil {
+		return err
+	}
 	if c.Secret != "" && len(c.Secret) < 32 {
 		return errors.New("PAY_SECRET: use at least 32 characters")
 	}
@@ -148,6 +156,19 @@ func (c Config) Validate() error {
 		return fmt.Errorf("PAY_LOG_LEVEL %q: want debug, info, warn or error", c.LogLevel)
 	}
 	return c.validateJobs()
+}
+
+// validatePprof checks PAY_PPROF_ADDR is on loopback: profiles show the
+// program's memory and must never be reachable from the network.
+func (c Config) validatePprof() error {
+	if c.PprofAddr == "" {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(c.PprofAddr)
+	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+		return fmt.Errorf("PAY_PPROF_ADDR %q: want a loopback host:port such as 127.0.0.1:6060", c.PprofAddr)
+	}
+	return nil
 }
 
 // validateJobs checks the job timings: a job rescued before its timeout

@@ -79,6 +79,9 @@ func TestInvalid(t *testing.T) {
 		"rescue before timeout": {"PAY_JOB_TIMEOUT": "2m", "PAY_JOB_RESCUE_AFTER": "2m"},
 		"tiny timeout":          {"PAY_JOB_TIMEOUT": "10ms", "PAY_JOB_RESCUE_AFTER": "5s"},
 		"stripe url":            {"PAY_STRIPE_API_URL": "127.0.0.1:12111"},
+		"pprof on every host":   {"PAY_PPROF_ADDR": "0.0.0.0:6060"},
+		"pprof on a name":       {"PAY_PPROF_ADDR": "example.org:6060"},
+		"pprof without port":    {"PAY_PPROF_ADDR": "127.0.0.1"},
 	} {
 		if _, err := FromEnv(env(e)); err == nil {
 			t.Errorf("%s: %v accepted", name, e)
@@ -93,5 +96,14 @@ func TestStripeAPIURL(t *testing.T) {
 	}
 	if c, _ := FromEnv(env(nil)); c.StripeAPIURL != "" {
 		t.Fatalf("default PAY_STRIPE_API_URL %q, want Stripe's (empty)", c.StripeAPIURL)
+	}
+}
+
+func TestPprofAddr(t *testing.T) {
+	for _, addr := range []string{"127.0.0.1:6060", "[::1]:6060", "localhost:0"} {
+		c, err := FromEnv(env(map[string]string{"PAY_PPROF_ADDR": addr}))
+		if err != nil || c.PprofAddr != addr {
+			t.Errorf("PAY_PPROF_ADDR %s: %q, %v", addr, c.PprofAddr, err)
+		}
 	}
 }

@@ -419,21 +419,17 @@ var errKeyRefused = &Error{Kind: KindUnauthorised, Message: "Credentials are req
 
 // Authenticate returns the unrevoked API key that key is, and its account.
 // The checksum is verified before any database work, so forged keys cost
-// nothing; revocation takes effect at once because every call reads the
-// key's row. A forged, unknown or revoked key is KindUnauthorised; an
-// account that cannot be found is KindNotFound.
+// nothing; revocation and setting changes take effect at once because every
+// call reads the key's row and its account's, in one query. A forged,
+// unknown or revoked key is KindUnauthorised.
 func (s *Accounts) Authenticate(ctx context.Context, key string) (*APIKey, *Account, error) {
 	if !CheckAPIKey(key, s.Secret) {
 		return nil, nil, errKeyRefused
 	}
-	k, err := s.Store.APIKeyGetByHash(ctx, HashAPIKey(key))
+	k, acct, err := s.Store.APIKeyGetWithAccount(ctx, HashAPIKey(key))
 	if IsKind(err, KindNotFound) || (err == nil && k.Revoked()) {
 		return nil, nil, errKeyRefused
 	} else if err != nil {
-		return nil, nil, err
-	}
-	acct, err := s.Store.AccountGet(ctx, k.AccountID)
-	if err != nil {
 		return nil, nil, err
 	}
 	return k, acct, nil

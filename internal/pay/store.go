@@ -53,6 +53,9 @@ type Store interface {
 	APIKeyInsert(ctx context.Context, k *APIKey) error
 	// APIKeyGetByHash finds a key, revoked or not, by its hash.
 	APIKeyGetByHash(ctx context.Context, hash string) (*APIKey, error)
+	// APIKeyGetWithAccount finds a key, revoked or not, by its hash, and
+	// its account, in one query; not found if there is no such key.
+	APIKeyGetWithAccount(ctx context.Context, hash string) (*APIKey, *Account, error)
 	// APIKeyList returns an account's keys (every key for account 0), newest first.
 	APIKeyList(ctx context.Context, accountID int64) ([]*APIKey, error)
 	// APIKeyRevoke revokes a key of the account (any account for 0); not

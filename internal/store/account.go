@@ -42,6 +42,29 @@ func ScanAPIKey(scan func(...any) error, c Codec) (*pay.APIKey, error) {
 	return &k, err
 }
 
+// APIKeyAccountColumns lists a key's columns (api_keys aliased k) and its
+// account's (AccountColumns) in ScanAPIKeyAccount's order.
+const APIKeyAccountColumns = "k.id, k.account_id, k.description, k.hash, k.hint, k.created_by, k.created_at, " +
+	"k.last_used_at, k.revoked_at, " + AccountColumns
+
+// APIKeyAccountFrom joins a key to its account and the account's service,
+// for APIKeyAccountColumns.
+const APIKeyAccountFrom = "api_keys k JOIN accounts a ON a.id = k.account_id JOIN services s ON s.id = a.service_id"
+
+// ScanAPIKeyAccount reads one row of APIKeyAccountColumns.
+func ScanAPIKeyAccount(scan func(...any) error, c Codec) (*pay.APIKey, *pay.Account, error) {
+	var k *pay.APIKey
+	a, err := ScanAccount(func(dest ...any) error {
+		var err error
+		k, err = ScanAPIKey(func(key ...any) error { return scan(append(key, dest...)...) }, c)
+		return err
+	}, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return k, a, nil
+}
+
 // EventColumns lists the payment_events columns in ScanEvent's order.
 const EventColumns = "payment_id, type, status, amount, refund_id, occurred_at"
 

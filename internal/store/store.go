@@ -8,8 +8,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"pay/internal/pay"
 	"pay/internal/team"
@@ -144,13 +148,41 @@ func decodeMetadata(s string) (pay.Metadata, error) {
 }
 
 // DecodeSettings reads stored account settings over the defaults, so a
-// setting added later reads as its default on old rows.
+// setting added later reads as its default on old rows. Accounts are read on
+// every API request and card page while their settings rarely change, so each
+// stored text is decoded once and kept (settingsCache); a change is a new
+// text, so it takes effect at once. The caller may change what it gets.
 func DecodeSettings(s string) (pay.AccountSettings, error) {
+	if v, ok := settingsCache.Load(s); ok {
+		return cloneSettings(v.(pay.AccountSettings)), nil
+	}
 	settings := pay.DefaultAccountSettings()
 	if err := json.Unmarshal([]byte(s), &settings); err != nil {
 		return settings, fmt.Errorf("decode account settings: %w", err)
 	}
+	if settingsCached.Add(1) > maxCachedSettings {
+		// Old texts are dead weight after changes; start again rather than track age.
+		settingsCache.Clear()
+		settingsCached.Store(1)
+	}
+	settingsCache.Store(s, cloneSettings(settings))
 	return settings, nil
+}
+
+// settingsCache maps stored settings texts to their decoded settings, shared
+// by every store, as the texts alone decide the result.
+var (
+	settingsCache  sync.Map
+	settingsCached atomic.Int64
+)
+
+// maxCachedSettings bounds the cache: far more than the accounts of one Pay.
+const maxCachedSettings = 1024
+
+// cloneSettings copies s deep enough that changing the copy leaves s alone.
+func cloneSettings(s pay.AccountSettings) pay.AccountSettings {
+	s.CardTypes = slices.Clone(s.CardTypes)
+	return s
 }
 
 // likeEscape escapes the LIKE wildcards in s; use with ESCAPE '\'.
@@ -226,18 +258,14 @@ func addPaymentFilters(w *Where, s *pay.PaymentSearch, prefix string) {
 	} else if s.Reference != "" {
 		w.Add("lower("+prefix+"reference) = lower(?)", s.Reference)
 	}
-	if s.Email != "" {
-		w.Add(`lower(`+prefix+`email) LIKE lower(?) ESCAPE '\'`, "%"+likeEscape(s.Email)+"%")
-	}
+	addContains(w, prefix, "email", s.Email)
 	if s.CardBrand != "" {
 		w.In(prefix+"card_brand", brandIDs(s.CardBrand))
 	}
 	if len(s.CardBrands) > 0 {
 		w.In(prefix+"card_brand", anyList(s.CardBrands))
 	}
-	if s.CardholderName != "" {
-		w.Add(`lower(`+prefix+`cardholder_name) LIKE lower(?) ESCAPE '\'`, "%"+likeEscape(s.CardholderName)+"%")
-	}
+	addContains(w, prefix, "cardholder_name", s.CardholderName)
 	if s.FirstDigits != "" {
 		w.Add(prefix+"card_first_digits = ?", s.FirstDigits)
 	}
@@ -248,6 +276,30 @@ func addPaymentFilters(w *Where, s *pay.PaymentSearch, prefix string) {
 		w.Add(prefix+"agreement_id = ?", s.AgreementID)
 	}
 	addDayRange(w, prefix+"settled_at", s.FromSettled, s.ToSettled)
+}
+
+// SubstringIndex is a Codec whose engine indexes the substrings of payment
+// columns in a table of its own (SQLite's FTS5 trigram table), where a
+// LIKE '%…%' condition on the column alone could only scan every row.
+type SubstringIndex interface {
+	// Contains returns a condition with one placeholder, for a LIKE pattern
+	// without escapes, that holds for at least every payment (columns
+	// prefixed with prefix) whose col contains the pattern, ignoring case.
+	Contains(prefix, col string) string
+}
+
+// addContains filters prefix+col to the values containing text, ignoring
+// case. An engine's substring index narrows the rows first when the text
+// is long enough for trigrams and has no LIKE wildcards to escape; the
+// LIKE condition still decides, so both engines match the same rows.
+func addContains(w *Where, prefix, col, text string) {
+	if text == "" {
+		return
+	}
+	if ix, ok := w.c.(SubstringIndex); ok && utf8.RuneCountInString(text) >= 3 && likeEscape(text) == text {
+		w.Add(ix.Contains(prefix, col), "%"+text+"%")
+	}
+	w.Add(`lower(`+prefix+col+`) LIKE lower(?) ESCAPE '\'`, "%"+likeEscape(text)+"%")
 }
 
 // addStatuses filters col to the statuses, when there are any.
@@ -350,4 +402,15 @@ func AgreementSearchWhere(s *pay.AgreementSearch, c Codec) *Where {
 		w.Add("status = ?", string(s.Status))
 	}
 	return w
+}
+
+// PageTotal returns how many rows match a search when its page of n rows
+// (at most size, after offset) already says so: a page with rows that is not
+// full is the last one, and an empty first page means nothing matches. When
+// ok is false the caller must count, as more rows may follow the page.
+func PageTotal(n, size, offset int) (total int, ok bool) {
+	if (n > 0 && n < size) || (n == 0 && offset == 0) {
+		return offset + n, true
+	}
+	return 0, false
 }

@@ -98,3 +98,19 @@ func countryName(list []Country, code string) string {
 	}
 	return ""
 }
+
+func TestCountryOptions(t *testing.T) {
+	got := string(CountryOptions("cy", "GB"))
+	if n := strings.Count(got, "<option "); n != len(Countries("cy")) {
+		t.Fatalf("%d options, want one per country (%d)", n, len(Countries("cy")))
+	}
+	if strings.Count(got, " selected>") != 1 || !strings.Contains(got, `<option value="GB" selected>Y Deyrnas Unedig</option>`) {
+		t.Fatalf("GB is not the one selected option:\n%.300s", got)
+	}
+	if !strings.Contains(string(CountryOptions("en", "")), `<option value="CW">Curaçao</option>`) {
+		t.Fatal("English names missing or escaped twice")
+	}
+	if strings.Contains(string(CountryOptions("en", "ZZ")), "selected") {
+		t.Fatal("an unknown code selects an option")
+	}
+}

@@ -45,6 +45,17 @@ func (s *Store) APIKeyGetByHash(ctx context.Context, hash string) (*pay.APIKey, 
 	return k, nil
 }
 
+// APIKeyGetWithAccount finds a key, revoked or not, by its hash, and its
+// account, in one query; not found if there is no such key.
+func (s *Store) APIKeyGetWithAccount(ctx context.Context, hash string) (*pay.APIKey, *pay.Account, error) {
+	row := s.pool.QueryRow(ctx, `SELECT `+store.APIKeyAccountColumns+` FROM `+store.APIKeyAccountFrom+` WHERE k.hash = $1`, hash)
+	k, a, err := store.ScanAPIKeyAccount(row.Scan, pc)
+	if err != nil {
+		return nil, nil, notFound(err, "API key")
+	}
+	return k, a, nil
+}
+
 // APIKeyList returns an account's keys (every key for account 0), newest first.
 func (s *Store) APIKeyList(ctx context.Context, accountID int64) ([]*pay.APIKey, error) {
 	rows, err := s.pool.Query(ctx, apiKeySelect+` WHERE $1::bigint = 0 OR account_id = $1 ORDER BY id DESC`, accountID)

@@ -216,18 +216,23 @@ func collect[T any](rows pgx.Rows, err error, scan func(func(...any) error) (T, 
 }
 
 // searchPage reads one page of table's rows matching w, newest first, and
-// how many match in all, from one snapshot.
+// how many match in all, from one snapshot. It counts only when the page
+// does not tell the total (store.PageTotal).
 func searchPage[T any](ctx context.Context, s *Store, table, cols string, w *store.Where, size, offset int,
 	scan func(func(...any) error, store.Codec) (T, error)) (list []T, total int, err error) {
 	err = s.readTx(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM `+table+` `+w.String(), w.Args...).Scan(&total); err != nil {
-			return err
-		}
+		args := w.Args[:len(w.Args):len(w.Args)]
 		limit, off := w.Next(size), w.Next(offset)
 		rows, err := tx.Query(ctx, `SELECT `+cols+` FROM `+table+` `+w.String()+
-			` ORDER BY created_at DESC, id DESC LIMIT `+limit+` OFFSET `+off, w.Args...)
-		list, err = collect(rows, err, withCodec(scan))
-		return err
+			` ORDER BY created_at DESC, id DESC LIMIT `+limit+` OFFSET `+off, custom(w.Args)...)
+		if list, err = collect(rows, err, withCodec(scan)); err != nil {
+			return err
+		}
+		var ok bool
+		if total, ok = store.PageTotal(len(list), size, offset); ok {
+			return nil
+		}
+		return tx.QueryRow(ctx, `SELECT count(*) FROM `+table+` `+w.String(), custom(args)...).Scan(&total)
 	})
 	return list, total, err
 }
@@ -324,3 +329,15 @@ type conn interface {
 	querier
 	execer
 }
+
+// custom runs a search with args on the unnamed statement, which PostgreSQL
+// plans with the values at hand. A cached prepared statement switches to a
+// generic plan after five runs, and a generic plan cannot see that a
+// reference is rare or use a trigram index for a LIKE pattern.
+func custom(args []any) []any {
+	return append([]any{pgx.QueryExecModeExec}, args...)
+}
+
+// Codec returns how this engine writes arguments and placeholders, for tools
+// that run Pay's own SQL directly (the load tool's anchor).
+func Codec() store.Codec { return pc }

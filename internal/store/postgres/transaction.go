@@ -18,16 +18,17 @@ func (s *Store) TransactionSearch(ctx context.Context, q *pay.TransactionSearch)
 		return page, nil
 	}
 	err := s.readTx(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, count, w.Args...).Scan(&page.Total); err != nil {
-			return err
-		}
+		args := w.Args[:len(w.Args):len(w.Args)]
 		limit, offset := w.Next(q.DisplaySize), w.Next(q.Offset())
-		rows, err := tx.Query(ctx, query+` LIMIT `+limit+` OFFSET `+offset, w.Args...)
-		if err != nil {
+		rows, err := tx.Query(ctx, query+` LIMIT `+limit+` OFFSET `+offset, custom(w.Args)...)
+		if page.Transactions, err = collect(rows, err, withCodec(store.ScanTransaction)); err != nil {
 			return err
 		}
-		page.Transactions, err = collect(rows, nil, withCodec(store.ScanTransaction))
-		return err
+		var ok bool
+		if page.Total, ok = store.PageTotal(len(page.Transactions), q.DisplaySize, q.Offset()); ok {
+			return nil
+		}
+		return tx.QueryRow(ctx, count, custom(args)...).Scan(&page.Total)
 	})
 	if err != nil {
 		return nil, err
@@ -44,7 +45,7 @@ func (s *Store) TransactionStream(ctx context.Context, q *pay.TransactionSearch,
 		return nil
 	}
 	return s.readTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, query, w.Args...)
+		rows, err := tx.Query(ctx, query, custom(w.Args)...)
 		if err != nil {
 			return err
 		}

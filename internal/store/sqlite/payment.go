@@ -14,32 +14,38 @@ var (
 	paymentInsert = `INSERT INTO payments (` + paymentCols + `) VALUES (` + store.Placeholders(sc, len(store.PaymentColumns)) + `)`
 	// paymentUpdate rewrites every column but the id, which comes last.
 	paymentUpdate = `UPDATE payments SET ` + store.SetList(sc, store.PaymentColumns[1:], 1) + ` WHERE id = ?`
+	paymentGet    = `SELECT ` + paymentCols + ` FROM payments WHERE id = ? AND (? = 0 OR account_id = ?)`
+	eventInsert   = `INSERT INTO payment_events (payment_id, type, status, amount, refund_id, occurred_at) VALUES (?, ?, ?, ?, ?, ?)`
+	// An expired idempotency key may be used again: its old row goes first.
+	idempotencyDelete = `DELETE FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at < ?`
+	idempotencyInsert = `INSERT INTO idempotency_keys (account_id, key, payment_id, request_hash, created_at) VALUES (?, ?, ?, ?, ?)`
 )
+
+// hotWrites are the statements of creating and changing a payment, kept
+// prepared on the writer connection.
+var hotWrites = []string{paymentInsert, paymentUpdate, paymentGet, eventInsert, idempotencyDelete, idempotencyInsert}
 
 // PaymentInsert stores a new payment.
 func (t *tx) PaymentInsert(ctx context.Context, p *pay.Payment) error {
-	_, err := t.tx.ExecContext(ctx, paymentInsert, store.PaymentArgs(p, sc)...)
+	_, err := t.hot.ExecContext(ctx, paymentInsert, store.PaymentArgs(p, sc)...)
 	return translate(err)
 }
 
 // IdempotencyKeyInsert keeps the key a payment was created with.
 func (t *tx) IdempotencyKeyInsert(ctx context.Context, p *pay.Payment, key, requestHash string) error {
-	// An expired key may be used again: drop the old row first.
-	_, err := t.tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at < ?`,
+	_, err := t.hot.ExecContext(ctx, idempotencyDelete,
 		p.AccountID, key, sc.TimeArg(t.now.Add(-pay.IdempotencyKeyLifetime)))
 	if err != nil {
 		return err
 	}
-	_, err = t.tx.ExecContext(ctx,
-		`INSERT INTO idempotency_keys (account_id, key, payment_id, request_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+	_, err = t.hot.ExecContext(ctx, idempotencyInsert,
 		p.AccountID, key, p.ID, requestHash, sc.TimeArg(t.now))
 	return translate(err)
 }
 
 // EventInsert appends an event to its payment's log.
 func (t *tx) EventInsert(ctx context.Context, ev *pay.Event) error {
-	_, err := t.tx.ExecContext(ctx,
-		`INSERT INTO payment_events (payment_id, type, status, amount, refund_id, occurred_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	_, err := t.hot.ExecContext(ctx, eventInsert,
 		ev.PaymentID, string(ev.Type), string(ev.Status), ev.Amount, ev.RefundID, sc.TimeArg(ev.At))
 	return translate(err)
 }
@@ -49,8 +55,7 @@ type queryRower interface {
 }
 
 func getPayment(ctx context.Context, q queryRower, accountID int64, id string) (*pay.Payment, error) {
-	row := q.QueryRowContext(ctx, `SELECT `+paymentCols+` FROM payments WHERE id = ? AND (? = 0 OR account_id = ?)`,
-		id, accountID, accountID)
+	row := q.QueryRowContext(ctx, paymentGet, id, accountID, accountID)
 	p, err := store.ScanPayment(row.Scan, sc)
 	if err != nil {
 		return nil, notFound(err, "payment")
@@ -60,7 +65,7 @@ func getPayment(ctx context.Context, q queryRower, accountID int64, id string) (
 
 // PaymentGet returns a payment of the account (any account for 0).
 func (s *Store) PaymentGet(ctx context.Context, accountID int64, id string) (*pay.Payment, error) {
-	return getPayment(ctx, s.read, accountID, id)
+	return getPayment(ctx, s.hotRead, accountID, id)
 }
 
 // PaymentGetByIdempotencyKey returns the payment a live idempotency key created.
@@ -88,13 +93,13 @@ func (s *Store) PaymentSearch(ctx context.Context, q *pay.PaymentSearch) (*pay.P
 // PaymentLock reads a payment in the write transaction, which already holds
 // SQLite's only write lock.
 func (t *tx) PaymentLock(ctx context.Context, accountID int64, id string) (*pay.Payment, error) {
-	return getPayment(ctx, t.tx, accountID, id)
+	return getPayment(ctx, t.hot, accountID, id)
 }
 
 // PaymentUpdate rewrites a payment read in the transaction.
 func (t *tx) PaymentUpdate(ctx context.Context, p *pay.Payment) error {
 	args := store.PaymentArgs(p, sc)
-	_, err := t.tx.ExecContext(ctx, paymentUpdate, append(args[1:], p.ID)...)
+	_, err := t.hot.ExecContext(ctx, paymentUpdate, append(args[1:], p.ID)...)
 	return translate(err)
 }
 

@@ -38,6 +38,9 @@ type Store struct {
 	write *sql.DB // exactly one connection: SQLite has one writer
 	read  *sql.DB // read-only connections
 	jobs  *river.Client[*sql.Tx]
+	stop  chan struct{} // closed by Close, to end the periodic optimize
+	// hotWrite and hotRead keep the hot statements of each pool prepared.
+	hotWrite, hotRead *prepared
 	// Now is the store's clock; tests may replace it. A transaction reads it once.
 	Now func() time.Time
 }
@@ -66,11 +69,21 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	s := &Store{write: write, read: read, Now: time.Now}
+	s := &Store{write: write, read: read, stop: make(chan struct{}), Now: time.Now,
+		hotWrite: &prepared{db: write}, hotRead: &prepared{db: read}}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
+	if err := s.optimize(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.hotWrite.prepareAll(ctx, hotWrites); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: prepare: %w", err)
+	}
+	go s.optimizeEvery(time.Hour)
 	if s.jobs, err = river.NewClient(riversqlite.New(write), &river.Config{}); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: river insert client: %w", err)
@@ -111,8 +124,45 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.read.PingContext(ctx)
 }
 
+// optimize refreshes the planner's statistics where they are missing or
+// stale (tables that grew or shrank tenfold since they were analysed): without
+// them SQLite picks the account's date index even for a reference search and
+// walks every payment of the account. analysis_limit bounds the work on a big
+// database to a sample of each index.
+func (s *Store) optimize(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx, `PRAGMA analysis_limit = 1000`); err != nil {
+		return fmt.Errorf("sqlite: analysis limit: %w", err)
+	}
+	if _, err := s.write.ExecContext(ctx, `PRAGMA optimize = 0x10002`); err != nil {
+		return fmt.Errorf("sqlite: optimize: %w", err)
+	}
+	return nil
+}
+
+// optimizeEvery runs optimize every d until Close, so statistics follow the
+// data as it grows; a failure is retried at the next tick.
+func (s *Store) optimizeEvery(d time.Duration) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			_ = s.optimize(context.Background())
+		}
+	}
+}
+
 // Close closes both pools.
 func (s *Store) Close() error {
+	select {
+	case <-s.stop:
+	default:
+		close(s.stop)
+	}
+	s.hotRead.close()
+	s.hotWrite.close()
 	return errors.Join(s.read.Close(), s.write.Close())
 }
 
@@ -135,7 +185,7 @@ func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) e
 // the domain's changes one at a time, so a payment read in one is locked.
 func (s *Store) Update(ctx context.Context, fn func(pay.Tx) error) error {
 	return s.withTx(ctx, func(t *sql.Tx, now time.Time) error {
-		return fn(&tx{tx: t, jobs: s.jobs, now: now})
+		return fn(&tx{tx: t, jobs: s.jobs, now: now, hot: preparedTx{tx: t, p: s.hotWrite}})
 	})
 }
 
@@ -144,6 +194,7 @@ type tx struct {
 	tx   *sql.Tx
 	jobs *river.Client[*sql.Tx]
 	now  time.Time
+	hot  preparedTx // the hot statements, kept prepared
 }
 
 var _ pay.Tx = (*tx)(nil)
@@ -170,18 +221,23 @@ func (s *Store) readSnapshot(ctx context.Context, fn func(tx *sql.Tx) error) err
 }
 
 // searchPage reads one page of table's rows matching w, newest first, and
-// how many match in all, from one snapshot.
+// how many match in all, from one snapshot. It counts only when the page
+// does not tell the total (store.PageTotal).
 func searchPage[T any](ctx context.Context, s *Store, table, cols string, w *store.Where, size, offset int,
 	scan func(func(...any) error, store.Codec) (T, error)) (list []T, total int, err error) {
 	err = s.readSnapshot(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` `+w.String(), w.Args...).Scan(&total); err != nil {
-			return err
-		}
+		args := w.Args[:len(w.Args):len(w.Args)]
 		limit, off := w.Next(size), w.Next(offset)
 		rows, err := tx.QueryContext(ctx, `SELECT `+cols+` FROM `+table+` `+w.String()+
 			` ORDER BY created_at DESC, id DESC LIMIT `+limit+` OFFSET `+off, w.Args...)
-		list, err = collect(rows, err, withCodec(scan))
-		return err
+		if list, err = collect(rows, err, withCodec(scan)); err != nil {
+			return err
+		}
+		var ok bool
+		if total, ok = store.PageTotal(len(list), size, offset); ok {
+			return nil
+		}
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` `+w.String(), args...).Scan(&total)
 	})
 	return list, total, err
 }
@@ -230,6 +286,14 @@ const timeLayout = "2006-01-02T15:04:05.000000Z"
 
 type codec struct{}
 
+var _ store.SubstringIndex = codec{}
+
+// Contains narrows a substring search to the candidates of the trigram
+// table payments_text (migration 00011), whose LIKE ignores case.
+func (codec) Contains(prefix, col string) string {
+	return prefix + "rowid IN (SELECT rowid FROM payments_text WHERE " + col + " LIKE ?)"
+}
+
 func (codec) Time(t *time.Time) any      { return timeScanner{t: t} }
 func (codec) NullTime(t **time.Time) any { return nullTimeScanner{t: t} }
 func (codec) TimeArg(t time.Time) any    { return t.UTC().Format(timeLayout) }
@@ -274,3 +338,7 @@ func (s nullTimeScanner) Scan(v any) error {
 }
 
 var _ store.Codec = codec{}
+
+// Codec returns how this engine writes arguments and placeholders, for tools
+// that run Pay's own SQL directly (the load tool's anchor).
+func Codec() store.Codec { return sc }

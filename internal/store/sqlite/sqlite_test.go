@@ -60,3 +60,17 @@ func TestReopenKeepsData(t *testing.T) {
 		t.Fatalf("after reopen: %q %v", v, err)
 	}
 }
+
+// TestOpenAnalyses checks Open leaves planner statistics behind: without
+// them SQLite walks a whole account's payments for a reference search.
+func TestOpenAnalyses(t *testing.T) {
+	t.Parallel()
+	s := mustOpen(t)
+	var n int
+	if err := s.DB().QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatal("no sqlite_stat1 after Open: ANALYZE did not run")
+	}
+}

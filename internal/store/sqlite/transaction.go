@@ -17,16 +17,17 @@ func (s *Store) TransactionSearch(ctx context.Context, q *pay.TransactionSearch)
 		return page, nil
 	}
 	err := s.readSnapshot(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, count, w.Args...).Scan(&page.Total); err != nil {
-			return err
-		}
+		args := w.Args[:len(w.Args):len(w.Args)]
 		limit, offset := w.Next(q.DisplaySize), w.Next(q.Offset())
 		rows, err := tx.QueryContext(ctx, query+` LIMIT `+limit+` OFFSET `+offset, w.Args...)
-		if err != nil {
+		if page.Transactions, err = collect(rows, err, withCodec(store.ScanTransaction)); err != nil {
 			return err
 		}
-		page.Transactions, err = collect(rows, err, withCodec(store.ScanTransaction))
-		return err
+		var ok bool
+		if page.Total, ok = store.PageTotal(len(page.Transactions), q.DisplaySize, q.Offset()); ok {
+			return nil
+		}
+		return tx.QueryRowContext(ctx, count, args...).Scan(&page.Total)
 	})
 	if err != nil {
 		return nil, err

@@ -105,6 +105,9 @@ func testAPIKey(t *testing.T, open Opener) {
 		_, err = f.Store.APIKeyGetByHash(f.ctx, pay.HashAPIKey("nope"))
 		wantKind(t, err, pay.KindNotFound)
 	})
+	t.Run("GetWithAccount", func(t *testing.T) {
+		testAPIKeyGetWithAccount(t, f, otherKey)
+	})
 	t.Run("DuplicateHash", func(t *testing.T) {
 		dup := &pay.APIKey{AccountID: f.account.ID, Description: "dup", Hash: first.Hash, Hint: "x"}
 		wantKind(t, f.Store.APIKeyInsert(f.ctx, dup), pay.KindConflict)
@@ -151,4 +154,38 @@ func testAPIKey(t *testing.T, open Opener) {
 			return f.Store.APIKeyRevoke(f.ctx, f.account.ID, k.ID, f.Clock.Now())
 		}))
 	})
+}
+
+// testAPIKeyGetWithAccount checks a key is read with its account, and that
+// a settings change shows in the next read although decoded settings are kept.
+func testAPIKeyGetWithAccount(t *testing.T, f *fixture, k *pay.APIKey) {
+	t.Helper()
+	read := func() (*pay.APIKey, *pay.Account) {
+		t.Helper()
+		gotKey, gotAcct, err := f.Store.APIKeyGetWithAccount(f.ctx, k.Hash)
+		mustOK(t, err)
+		wantAcct, err := f.Store.AccountGet(f.ctx, k.AccountID)
+		mustOK(t, err)
+		if diff := cmp.Diff(wantAcct, gotAcct); diff != "" {
+			t.Fatalf("account (-AccountGet +APIKeyGetWithAccount):\n%s", diff)
+		}
+		return gotKey, gotAcct
+	}
+	gotKey, acct := read()
+	if diff := cmp.Diff(k, gotKey); diff != "" {
+		t.Fatalf("key (-want +got):\n%s", diff)
+	}
+	first := acct.Settings.CardTypes[0]
+	acct.Settings.CardTypes[0] = "changed by the caller" // must not reach the next read
+	if _, again := read(); again.Settings.CardTypes[0] != first {
+		t.Fatalf("a caller's change reached the next read: %v", again.Settings.CardTypes)
+	}
+	acct.Settings.CardTypes[0] = first
+	acct.Settings.RateLimitPost = 7
+	mustOK(t, f.Store.AccountUpdate(f.ctx, acct))
+	if _, again := read(); again.Settings.RateLimitPost != 7 {
+		t.Fatalf("settings after the change = %+v", again.Settings)
+	}
+	_, _, err := f.Store.APIKeyGetWithAccount(f.ctx, pay.HashAPIKey("nope"))
+	wantKind(t, err, pay.KindNotFound)
 }

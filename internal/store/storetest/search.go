@@ -173,8 +173,26 @@ func testPaymentSearch(t *testing.T, open Opener) {
 			t.Fatalf("pages do not tile the full result (-want +got):\n%s", diff)
 		}
 		one := search(t, pay.PaymentSearch{DisplaySize: 1, Page: 12})
-		if len(one.Payments) != 1 || one.Payments[0].ID != all.Payments[11].ID {
+		if len(one.Payments) != 1 || one.Payments[0].ID != all.Payments[11].ID || one.Total != 12 {
 			t.Fatalf("last page of size 1 = %v", ids(one.Payments))
+		}
+	})
+	t.Run("ChangedEmailAndName", func(t *testing.T) {
+		// An engine indexing substrings apart from the table must follow changes.
+		p := byName["lookalike"]
+		mustOK(t, f.Store.Update(f.ctx, func(tx pay.Tx) error {
+			locked, err := tx.PaymentLock(f.ctx, 0, p.ID)
+			mustOK(t, err)
+			locked.Email, locked.Card.CardholderName = "renamed@example.net", "Zed Quinn"
+			return tx.PaymentUpdate(f.ctx, locked)
+		}))
+		for _, q := range []pay.PaymentSearch{{Email: "renamed@"}, {CardholderName: "ZED QU"}} {
+			if got := ids(search(t, q).Payments); len(got) != 1 || got[0] != "lookalike" {
+				t.Fatalf("%+v finds %v, want the changed payment", q, got)
+			}
+		}
+		if got := ids(search(t, pay.PaymentSearch{Email: "cxd@example"}).Payments); len(got) != 0 {
+			t.Fatalf("the old email still finds %v", got)
 		}
 	})
 	t.Run("ResultsAreFullPayments", func(t *testing.T) {

@@ -2,6 +2,7 @@ package card
 
 import (
 	"encoding/json"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -43,6 +44,9 @@ type formData struct {
 	// Messages are the error texts, as JSON, for the script that checks the
 	// form before it is sent.
 	Messages string
+	// CountryOptions is the country list as <option> elements, rendered
+	// without a template loop (web.CountryOptions).
+	CountryOptions template.HTML
 }
 
 // confirmData is the confirm page.
@@ -108,6 +112,7 @@ func (h *Handler) renderCardForm(q *request, form *cardForm, errs []fieldError) 
 		ErrorFor: map[string]string{}, ExpiryExample: strconv.Itoa((h.now().Year() + 1) % 100),
 		CollectAddress: rules.settings.CollectBillingAddress, Email: rules.settings.EmailCollection, Countries: web.Countries(q.locale.Lang),
 		ConfirmationEmail: rules.settings.ConfirmationEmails, Messages: clientMessages(q.locale),
+		CountryOptions: web.CountryOptions(q.locale.Lang, form.AddressCountry),
 	}
 	if len(errs) > 0 {
 		// GOV.UK's pattern: a page that shows errors says so in its title.

@@ -3,6 +3,7 @@ package pay
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -187,7 +188,7 @@ func (e *RefundTransitionError) Error() string {
 // or a conflict wrapping a *RefundTransitionError.
 func ApplyRefundTransition(p *Payment, r *Refund, params *RefundTransitionParams, now time.Time) (*Event, error) {
 	ev, ok := refundTransitions[[2]RefundStatus{r.Status, params.To}]
-	if !ok || (len(params.From) > 0 && !containsRefundStatus(params.From, r.Status)) {
+	if !ok || (len(params.From) > 0 && !slices.Contains(params.From, r.Status)) {
 		te := &RefundTransitionError{RefundID: r.ID, From: r.Status, To: params.To}
 		return nil, &Error{Kind: KindConflict, Message: te.Error(), Err: te}
 	}
@@ -199,15 +200,6 @@ func ApplyRefundTransition(p *Payment, r *Refund, params *RefundTransitionParams
 		params.Update(r)
 	}
 	return &Event{PaymentID: p.ID, Type: ev, Amount: r.Amount, RefundID: r.ID, At: now}, nil
-}
-
-func containsRefundStatus(list []RefundStatus, s RefundStatus) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // GetRefund returns one refund of one of the account's payments; not found

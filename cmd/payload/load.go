@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -22,6 +24,10 @@ type loadConfig struct {
 	rate         float64 // arrivals per second; 0: closed loop at concurrency
 	duration     time.Duration
 	seeded       int
+	account      int64      // the seeded account, whose transactions csv downloads
+	csvFilter    url.Values // the transaction list's filters for csv; none: every transaction
+	adminEmail   string
+	adminPass    string
 }
 
 // runCommand measures each chosen operation in turn and prints one line each.
@@ -30,15 +36,25 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 	var c loadConfig
 	fs.StringVar(&c.url, "url", "http://127.0.0.1:8080", "the Pay to measure")
 	fs.StringVar(&c.key, "key", getenv("PAY_API_KEY"), "an API key of the seeded account (default $PAY_API_KEY)")
-	fs.StringVar(&c.db, "db", "", "the Pay's database, to run the same SQL directly as the anchor (optional)")
+	fs.StringVar(&c.db, "db", "", "the Pay's database, to do the same work directly as the anchor (optional)")
 	fs.StringVar(&c.ops, "ops", "all", "operations, comma-separated: create, get, search-reference, search-state, search-brand, "+
-		"search-email, search-name, search-last-digits, search-date, search-combined, refunds")
+		"search-email, search-name, search-last-digits, search-date, search-combined, refunds, journey, csv")
 	fs.IntVar(&c.concurrency, "concurrency", 8, "clients, each sending its next request when the last is answered")
-	fs.Float64Var(&c.rate, "rate", 0, "requests per second at paced arrivals instead (latency counted from the scheduled start)")
+	fs.Float64Var(&c.rate, "rate", 0, "requests (journeys, downloads) per second at paced arrivals instead (latency counted from the scheduled start)")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long each operation runs")
 	fs.IntVar(&c.seeded, "seeded", 1000, "how many payments seed added (searches pick references among them)")
+	fs.Int64Var(&c.account, "account", 1, "the seeded account, whose transactions csv downloads")
+	filter := fs.String("csv-filter", "", "the transaction list's filters for csv, as in its URL (state=success&dateFilter=last-30-days); "+
+		"default: every transaction")
+	fs.StringVar(&c.adminEmail, "admin-email", cmp.Or(getenv("PAY_ADMIN_EMAIL"), "admin@pay.localhost"),
+		"the admin site user csv signs in as, who has no authenticator app (default $PAY_ADMIN_EMAIL or Pay's default)")
+	fs.StringVar(&c.adminPass, "admin-password", getenv("PAY_ADMIN_PASSWORD"), "that user's password (default $PAY_ADMIN_PASSWORD)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var err error
+	if c.csvFilter, err = url.ParseQuery(*filter); err != nil {
+		return fmt.Errorf("--csv-filter: %w", err)
 	}
 	if c.key == "" {
 		return errors.New("--key (or PAY_API_KEY) is required")
@@ -46,8 +62,12 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 	if c.concurrency < 1 || c.rate < 0 || c.duration <= 0 {
 		return errors.New("--concurrency must be at least 1, --rate not negative and --duration positive")
 	}
-	if _, err := selectOps(ops(c.seeded, nil), c.ops); err != nil {
+	list, err := selectOps(ops(&opEnv{c: &c}), c.ops)
+	if err != nil {
 		return err
+	}
+	if indexOp(list, "csv") >= 0 && c.adminPass == "" && c.ops != "all" {
+		return errors.New("csv signs in to the admin site: --admin-password (or PAY_ADMIN_PASSWORD) is required")
 	}
 	return measureAll(ctx, &c, stdout)
 }
@@ -60,7 +80,8 @@ func measureAll(ctx context.Context, c *loadConfig, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	list, err := selectOps(ops(c.seeded, func(rng *rand.Rand) string { return ids[rng.IntN(len(ids))] }), c.ops)
+	e := &opEnv{c: c, cl: cl, created: func(rng *rand.Rand) string { return ids[rng.IntN(len(ids))] }}
+	list, err := selectOps(ops(e), c.ops)
 	if err != nil {
 		return err
 	}
@@ -77,8 +98,14 @@ func measureAll(ctx context.Context, c *loadConfig, stdout io.Writer) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if o.name == "csv" && c.adminPass == "" {
+			fmt.Fprintln(stdout, "csv: left out, without --admin-password (or PAY_ADMIN_PASSWORD) to sign in with")
+			continue
+		}
 		r := measure(ctx, c, cl, o)
-		r.anchor = anchor.measure(ctx, c, o)
+		if r.took > 0 { // the flow started
+			r.anchor = anchor.measure(ctx, c, o)
+		}
 		r.print(stdout)
 	}
 	return nil
@@ -136,11 +163,21 @@ func (cl *client) createSome(ctx context.Context, n int) ([]string, error) {
 	return ids, nil
 }
 
+// flow is an operation of several requests (journey, csv).
+type flow interface {
+	// start prepares before the measurement, such as signing in.
+	start(ctx context.Context) error
+	// call makes one operation's requests.
+	call(ctx context.Context, rng *rand.Rand) error
+	// finish waits for the work the calls left to the server's background
+	// jobs, so that its CPU time is counted, and adds the flow's own
+	// figures to r.
+	finish(ctx context.Context, r *result) error
+}
+
 // measure runs o for the configured duration and returns what it saw.
 func measure(ctx context.Context, c *loadConfig, cl *client, o op) *result {
 	r := &result{name: o.name}
-	before := cl.serverStats(ctx)
-	peak := cl.watchMemory(ctx)
 	call := func(rng *rand.Rand) error {
 		var body string
 		if o.body != nil {
@@ -149,11 +186,30 @@ func measure(ctx context.Context, c *loadConfig, cl *client, o op) *result {
 		_, err := cl.do(ctx, o.method, o.path(rng), body)
 		return err
 	}
+	var f flow
+	if o.flow != nil {
+		f = o.flow()
+		if r.firstErr = f.start(ctx); r.firstErr != nil {
+			return r
+		}
+		call = func(rng *rand.Rand) error { return f.call(ctx, rng) }
+	}
+	before := cl.serverStats(ctx)
+	peak := cl.watchMemory(ctx)
 	r.took, r.latencies, r.errors, r.firstErr = drive(ctx, c, call)
+	done := len(r.latencies) + r.errors
+	if f != nil {
+		// A flow's CPU time is per completed operation: a failed one did
+		// only part of the work.
+		done = len(r.latencies)
+		if err := f.finish(ctx, r); err != nil && r.firstErr == nil {
+			r.firstErr = err
+		}
+	}
 	r.peakRSS = peak()
 	after := cl.serverStats(ctx)
-	if before.ok && after.ok && len(r.latencies) > 0 {
-		r.cpuPerOp = time.Duration((after.cpuSeconds - before.cpuSeconds) / float64(len(r.latencies)+r.errors) * float64(time.Second))
+	if before.ok && after.ok && done > 0 {
+		r.cpuPerOp = time.Duration((after.cpuSeconds - before.cpuSeconds) / float64(done) * float64(time.Second))
 	}
 	return r
 }

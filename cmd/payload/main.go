@@ -1,12 +1,14 @@
 // Command payload seeds a Pay database with payments and measures a running
-// Pay over HTTP: requests per second, latency percentiles, errors, and the
-// server's CPU time per request and peak memory, with the same SQL run
-// directly against the same database as the anchor. It is a tool for
-// operators and developers, not part of the pay binary.
+// Pay over HTTP (API requests, the payer's journey on the card pages, the
+// admin site's CSV download): requests per second, latency percentiles,
+// errors, and the server's CPU time per request and peak memory, with the
+// same work done directly against the same database as the anchor. It is a
+// tool for operators and developers, not part of the pay binary.
 //
 //	payload seed --db DATABASE_URL --payments 100000 [--account 1]
-//	payload run --url http://127.0.0.1:8080 --key KEY [--db DATABASE_URL] [--ops create,get,...]
+//	payload run --url http://127.0.0.1:8080 --key KEY [--db DATABASE_URL] [--ops create,get,...,journey,csv]
 //	            [--concurrency 8 | --rate 200] [--duration 10s]
+//	            [--admin-email EMAIL --admin-password PASSWORD] [--csv-filter QUERY]
 package main
 
 import (

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -10,32 +11,44 @@ import (
 	"pay/internal/pay"
 )
 
-// op is one kind of request the tool measures: the HTTP request it makes,
-// and, where there is one, the search it stands for, whose SQL the anchor
-// runs directly.
+// op is one kind of operation the tool measures: one HTTP request, or a
+// flow of several; and, where there is one, the same work done directly
+// against the database, which the anchor runs.
 type op struct {
 	name   string
 	method string
 	path   func(rng *rand.Rand) string
 	body   func(rng *rand.Rand) string
-	search func(rng *rand.Rand) *pay.PaymentSearch // nil: no anchor
+	// flow, when set, makes the operation's requests instead of method and
+	// path: a new flow for each measurement.
+	flow func() flow
+	// sql prepares the anchor's version of the operation; nil: no anchor.
+	sql func(ctx context.Context, a *anchor) (anchorCall, error)
+}
+
+// opEnv is what the operations need when they run: the run's
+// configuration, the client, and the ids of the payments made for get.
+type opEnv struct {
+	c       *loadConfig
+	cl      *client
+	created func(rng *rand.Rand) string
 }
 
 // searchSize is the page size of the measured searches: a page a person reads.
 const searchSize = 20
 
-// ops returns every operation, for a database seeded with seeded payments
-// and created, the ids of payments made for get.
-func ops(seeded int, created func(rng *rand.Rand) string) []op {
-	seededNum := func(rng *rand.Rand) int { return rng.IntN(max(seeded, 1)) }
+// ops returns every operation. Only their names and anchors are used
+// before the run, so e may then hold the configuration alone.
+func ops(e *opEnv) []op {
+	seededNum := func(rng *rand.Rand) int { return rng.IntN(max(e.c.seeded, 1)) }
 	recent := time.Now().UTC().Add(-24 * time.Hour).Truncate(time.Second)
 	month := time.Now().UTC().AddDate(0, -1, 0).Truncate(time.Second)
 	return []op{
 		{name: "create", method: "POST", path: fixed("/v1/payments"), body: func(rng *rand.Rand) string {
 			return fmt.Sprintf(`{"amount":%d,"reference":"LOAD-%d","description":"Load test","return_url":"https://example.org/done"}`,
 				100+rng.IntN(10000), rng.Int())
-		}},
-		{name: "get", method: "GET", path: func(rng *rand.Rand) string { return "/v1/payments/" + created(rng) }},
+		}, sql: func(ctx context.Context, a *anchor) (anchorCall, error) { return a.create(ctx, e.c.key) }},
+		{name: "get", method: "GET", path: func(rng *rand.Rand) string { return "/v1/payments/" + e.created(rng) }},
 		searchOp("search-reference", func(rng *rand.Rand) (url.Values, *pay.PaymentSearch) {
 			ref := fmt.Sprintf("SEED-%d", seededNum(rng))
 			return url.Values{"reference": {ref}}, &pay.PaymentSearch{Reference: ref}
@@ -66,11 +79,14 @@ func ops(seeded int, created func(rng *rand.Rand) string) []op {
 			return v, &pay.PaymentSearch{Statuses: pay.StatusesForState("success"), CardBrand: "visa", FromDate: &month}
 		}),
 		{name: "refunds", method: "GET", path: fixed("/v1/refunds?display_size=" + fmt.Sprint(searchSize))},
+		{name: "journey", flow: func() flow { return newJourneys(e.cl) }},
+		{name: "csv", flow: func() flow { return newDownload(e) },
+			sql: func(ctx context.Context, a *anchor) (anchorCall, error) { return a.export(e.c) }},
 	}
 }
 
 // searchOp is a payment search given as query parameters and as the
-// domain's search, which the anchor turns into SQL.
+// domain's search, which the anchor runs as Pay's SQL.
 func searchOp(name string, q func(rng *rand.Rand) (url.Values, *pay.PaymentSearch)) op {
 	return op{name: name, method: "GET",
 		path: func(rng *rand.Rand) string {
@@ -78,10 +94,12 @@ func searchOp(name string, q func(rng *rand.Rand) (url.Values, *pay.PaymentSearc
 			v.Set("display_size", fmt.Sprint(searchSize))
 			return "/v1/payments?" + v.Encode()
 		},
-		search: func(rng *rand.Rand) *pay.PaymentSearch {
-			_, s := q(rng)
-			s.Page, s.DisplaySize = 1, searchSize
-			return s
+		sql: func(_ context.Context, a *anchor) (anchorCall, error) {
+			return func(ctx context.Context, rng *rand.Rand) (int, error) {
+				_, s := q(rng)
+				s.AccountID, s.Page, s.DisplaySize = a.account, 1, searchSize
+				return 1, a.search(ctx, s)
+			}, nil
 		}}
 }
 

@@ -54,6 +54,14 @@ func (s *Store) TransactionStream(ctx context.Context, q *pay.TransactionSearch,
 	})
 }
 
+// TransactionStreamQuery returns the query TransactionStream runs for a
+// search and its arguments ("" when the search takes nothing), for tools
+// that run Pay's own SQL directly (the load tool's CSV anchor).
+func TransactionStreamQuery(q *pay.TransactionSearch) (string, []any) {
+	query, _, w := transactionQuery(q)
+	return query, w.Args
+}
+
 // txRefundNulls stand for the refund columns on payment rows, typed as the
 // refund branch's columns are, so that the union's types resolve even when
 // the search has no refund branch.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -217,6 +218,21 @@ func (h *Handler) download(q *request) {
 		h.logger.ErrorContext(q.ctx, "CSV download failed", slog.Any("error", err))
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// DownloadSearch is the search the CSV download runs for the transaction
+// list's filters in query at now, for tools that run its SQL directly (the
+// load tool's anchor). A filter the download would refuse is an error.
+func DownloadSearch(query url.Values, accountID int64, now time.Time) (*pay.TransactionSearch, error) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return nil, err
+	}
+	f := parseFilters(query, now, london)
+	if len(f.errors) > 0 {
+		return nil, fmt.Errorf("filter %s: %s", f.errors[0].ID, f.errors[0].Message)
+	}
+	return f.search(accountID), nil
 }
 
 // csvWriteWindow is how long the client has to take each batch of rows: a

@@ -54,6 +54,8 @@ const PageSize = 20
 
 // filters are the transaction list's filters as the URL carries them,
 // with GOV.UK Pay's parameter names, so a filtered list can be bookmarked.
+// A custom range's dates are Pay's own: a day, a month and a year each;
+// GOV.UK Pay's one-parameter dates (fromDate, toDate) are still read.
 type filters struct {
 	Reference      string
 	Email          string
@@ -62,10 +64,7 @@ type filters struct {
 	Brands         []string // brand ids
 	States         []string // display state ids
 	DateFilter     string   // a period id, or "" for any time
-	FromDate       string   // as typed: yyyy-mm-dd (or dd/mm/yyyy)
-	FromTime       string   // hh:mm or hh:mm:ss
-	ToDate         string
-	ToTime         string
+	From, To       dateInput
 	Page           int
 
 	from, to *time.Time
@@ -74,18 +73,16 @@ type filters struct {
 
 // filterLabels name the filters in their error messages.
 var filterLabels = map[string]string{"reference": "reference", "email": "email address", "cardholderName": "name on card",
-	"lastDigitsCardNumber": "last 4 digits", "dateFilter": "date", "fromDate": "start date", "fromTime": "start time",
-	"toDate": "end date", "toTime": "end time"}
+	"lastDigitsCardNumber": "last 4 digits", "dateFilter": "date"}
 
-var (
-	fourDigits = regexp.MustCompile(`^[0-9]{4}$`)
-	timeOfDay  = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$`)
-)
+var fourDigits = regexp.MustCompile(`^[0-9]{4}$`)
 
 // parseFilters reads the filters from a query. Unknown states and brands
 // are ignored; a malformed value is an error to show beside its field.
 func parseFilters(v url.Values, now time.Time, loc *time.Location) *filters {
-	f := &filters{Page: 1}
+	f := &filters{Page: 1,
+		From: newDateInput("fromDate", "fromTime", "Start date", "For example, 27 3 2026"),
+		To:   newDateInput("toDate", "toTime", "End date", "For example, 31 3 2026. Transactions on that day are included.")}
 	get := func(name string) string {
 		s := strings.TrimSpace(v.Get(name))
 		if !pay.ValidText(s) { // a NUL, or bytes that are not UTF-8, matches nothing Pay keeps
@@ -95,7 +92,7 @@ func parseFilters(v url.Values, now time.Time, loc *time.Location) *filters {
 		return s
 	}
 	f.Reference, f.Email, f.CardholderName, f.LastDigits = get("reference"), get("email"), get("cardholderName"), get("lastDigitsCardNumber")
-	f.DateFilter, f.FromDate, f.FromTime, f.ToDate, f.ToTime = get("dateFilter"), get("fromDate"), get("fromTime"), get("toDate"), get("toTime")
+	f.DateFilter = get("dateFilter")
 	f.Brands = known(multi(v, "brand"), brandIDs())
 	f.States = known(multi(v, "state"), stateIDs())
 	if n, err := strconv.Atoi(strings.TrimSpace(v.Get("page"))); err == nil && n > 0 && n < 1_000_000 {
@@ -104,7 +101,7 @@ func parseFilters(v url.Values, now time.Time, loc *time.Location) *filters {
 	if f.LastDigits != "" && !fourDigits.MatchString(f.LastDigits) {
 		f.errors = append(f.errors, fieldError{"lastDigitsCardNumber", "Enter the last 4 digits of the card number"})
 	}
-	f.parseDates(now, loc)
+	f.parseDates(v, now, loc)
 	return f
 }
 
@@ -153,8 +150,9 @@ func stateIDs() []string {
 }
 
 // parseDates turns the date filter into a range. A named period wins over
-// typed dates; typed dates make a custom range, the "to" day inclusive.
-func (f *filters) parseDates(now time.Time, loc *time.Location) {
+// typed dates, so that choosing one after a custom range needs no clearing;
+// typed dates make a custom range, the end included.
+func (f *filters) parseDates(v url.Values, now time.Time, loc *time.Location) {
 	if f.DateFilter != "" && f.DateFilter != periodCustom {
 		if _, ok := periodLabels[f.DateFilter]; !ok {
 			f.DateFilter = ""
@@ -164,61 +162,15 @@ func (f *filters) parseDates(now time.Time, loc *time.Location) {
 		f.from, f.to = &from, &to
 		return
 	}
-	if f.FromDate != "" {
-		if t, ok := dateTime(f.FromDate, f.FromTime, loc, false); ok {
-			f.from = &t
-		} else {
-			f.errors = append(f.errors, fieldError{"fromDate", "Enter a real start date and time"})
-		}
-	}
-	if f.ToDate != "" {
-		if t, ok := dateTime(f.ToDate, f.ToTime, loc, true); ok {
-			f.to = &t
-		} else {
-			f.errors = append(f.errors, fieldError{"toDate", "Enter a real end date and time"})
-		}
-	}
-	if f.from != nil && f.to != nil && !f.from.Before(*f.to) {
-		f.errors = append(f.errors, fieldError{"toDate", "The end date must be after the start date"})
-	}
-	if f.FromDate != "" || f.ToDate != "" {
+	f.From.read(v)
+	f.To.read(v)
+	f.from, f.to = f.From.moment(loc, false), f.To.moment(loc, true)
+	checkRange(&f.From, &f.To, f.from, f.to)
+	f.errors = append(f.errors, f.From.errors()...)
+	f.errors = append(f.errors, f.To.errors()...)
+	if !f.From.Empty() || !f.To.Empty() || f.From.Error != "" || f.To.Error != "" {
 		f.DateFilter = periodCustom
 	}
-}
-
-// dateTime reads a day and an optional time of day in loc. An end is
-// exclusive: the end of the second typed, or of the day without a time.
-func dateTime(date, clock string, loc *time.Location, end bool) (time.Time, bool) {
-	var day time.Time
-	var err error
-	if strings.Contains(date, "/") {
-		day, err = time.ParseInLocation("2/1/2006", date, loc)
-	} else {
-		day, err = time.ParseInLocation(time.DateOnly, date, loc)
-	}
-	if err != nil {
-		return time.Time{}, false
-	}
-	if clock == "" {
-		if end {
-			return day.AddDate(0, 0, 1), true
-		}
-		return day, true
-	}
-	if !timeOfDay.MatchString(clock) {
-		return time.Time{}, false
-	}
-	if len(clock) == 5 {
-		clock += ":00"
-	}
-	hh, _ := strconv.Atoi(clock[0:2])
-	mm, _ := strconv.Atoi(clock[3:5])
-	ss, _ := strconv.Atoi(clock[6:8])
-	t := time.Date(day.Year(), day.Month(), day.Day(), hh, mm, ss, 0, loc)
-	if end {
-		t = t.Add(time.Second)
-	}
-	return t, true
 }
 
 // search is the filters as a search of payments and refunds. Without a
@@ -256,10 +208,12 @@ func (f *filters) query(page int) url.Values {
 	v["state"] = f.States
 	set("dateFilter", f.DateFilter)
 	if f.DateFilter == periodCustom {
-		set("fromDate", f.FromDate)
-		set("fromTime", f.FromTime)
-		set("toDate", f.ToDate)
-		set("toTime", f.ToTime)
+		for _, d := range []*dateInput{&f.From, &f.To} {
+			set(d.Name+"Day", d.Day)
+			set(d.Name+"Month", d.Month)
+			set(d.Name+"Year", d.Year)
+			set(d.TimeName, d.Time)
+		}
 	}
 	if page > 1 {
 		v.Set("page", strconv.Itoa(page))

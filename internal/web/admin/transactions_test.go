@@ -13,6 +13,7 @@ import (
 	"pay/internal/pay"
 	"pay/internal/provider/sandbox"
 	"pay/internal/team"
+	"pay/internal/web/admin"
 )
 
 var (
@@ -82,7 +83,8 @@ func TestTransactionList(t *testing.T) {
 		{"dateFilter=today", []string{"INV-004", "OTHER-1", "INV-003", "INV-002", "INV-001"}},
 		{"dateFilter=yesterday", nil},
 		{"state=bogus", []string{"INV-004", "OTHER-1", "INV-003", "INV-002", "INV-001"}},
-		{customRange(e, seeded["master"].CreatedAt, seeded["declined"].CreatedAt), []string{"INV-003", "INV-002"}},
+		{customRange(seeded["master"].CreatedAt, seeded["declined"].CreatedAt), []string{"INV-003", "INV-002"}},
+		{oldCustomRange(seeded["master"].CreatedAt, seeded["declined"].CreatedAt), []string{"INV-003", "INV-002"}},
 	} {
 		p := b.get(e.accountPath("/transactions?" + tt.query))
 		var got []string
@@ -95,9 +97,15 @@ func TestTransactionList(t *testing.T) {
 	}
 	for _, tt := range []struct{ query, want string }{
 		{"lastDigitsCardNumber=11", "lastDigitsCardNumber: Enter the last 4 digits of the card number"},
-		{"fromDate=2026-02-30", "fromDate: Enter a real start date and time"},
-		{"fromDate=2026-03-02&toDate=2026-03-01", "toDate: The end date must be after the start date"},
-		{"toDate=2026-03-01&toTime=25:00", "toDate: Enter a real end date and time"},
+		{"fromDateDay=30&fromDateMonth=2&fromDateYear=2026", "fromDateDay: Start date must be a real date"},
+		{"fromDateDay=2&fromDateYear=2026", "fromDateMonth: Start date must include a month"},
+		{"toDateDay=2&toDateMonth=3&toDateYear=26", "toDateYear: Year of the end date must include 4 numbers"},
+		{"fromDateDay=2&fromDateMonth=3&fromDateYear=2026&toDateDay=1&toDateMonth=3&toDateYear=2026",
+			"toDateDay: End date must be the same as or after the start date"},
+		{"toDateDay=1&toDateMonth=3&toDateYear=2026&toTime=25:00", "toTime: End time must be a real time, like 9:30 or 17:45:30"},
+		// Links from before the date input.
+		{"fromDate=2026-02-30", "fromDateDay: Start date must be a real date"},
+		{"fromDate=2026-03-02&toDate=2026-03-01", "toDateDay: End date must be the same as or after the start date"},
 	} {
 		p := b.get(e.accountPath("/transactions?" + tt.query))
 		if !slices.Equal(p.errors(), []string{tt.want}) || len(listed(p)) != 0 {
@@ -108,9 +116,17 @@ func TestTransactionList(t *testing.T) {
 
 // customRange is a custom date filter from one time to another, inclusive,
 // to the second, in UK time as people type it.
-func customRange(e *env, from, to time.Time) string {
-	london, _ := time.LoadLocation("Europe/London")
-	f, t := from.In(london), to.In(london)
+func customRange(from, to time.Time) string {
+	f, t := from.In(mustLondon()), to.In(mustLondon())
+	return url.Values{"fromDateDay": {f.Format("2")}, "fromDateMonth": {f.Format("1")}, "fromDateYear": {f.Format("2006")},
+		"fromTime": {f.Format("15:04:05")}, "toDateDay": {t.Format("2")}, "toDateMonth": {t.Format("1")},
+		"toDateYear": {t.Format("2006")}, "toTime": {t.Format("15:04:05")}}.Encode()
+}
+
+// oldCustomRange is customRange as links had it before the date input,
+// and as GOV.UK Pay's have it: one parameter a date.
+func oldCustomRange(from, to time.Time) string {
+	f, t := from.In(mustLondon()), to.In(mustLondon())
 	return url.Values{"fromDate": {f.Format("2006-01-02")}, "fromTime": {f.Format("15:04:05")},
 		"toDate": {t.Format("02/01/2006")}, "toTime": {t.Format("15:04:05")}}.Encode()
 }
@@ -153,6 +169,21 @@ func TestTransactionPagination(t *testing.T) {
 	}
 	if got := resultsPattern.FindStringSubmatch(p.body)[1]; got != "Showing 21 to 30 of 30 transactions" {
 		t.Fatalf("last page says %q", got)
+	}
+	// A custom range goes from page to page in the date input's fields.
+	rangeQuery := customRange(e.Clock.Now().Add(-time.Hour), e.Clock.Now())
+	p = b.get(e.accountPath("/transactions?reference=page&" + rangeQuery))
+	m := pageLinkPattern.FindStringSubmatch(p.body)
+	if m == nil || len(listed(p)) != admin.PageSize {
+		t.Fatalf("a custom range shows %d rows and no next page", len(listed(p)))
+	}
+	next, err := url.Parse(unescape(m[1]))
+	must(t, err)
+	want, _ := url.ParseQuery(rangeQuery)
+	for k := range want {
+		if next.Query().Get(k) != want.Get(k) {
+			t.Errorf("the next-page link %s has %s=%q, want %q", next, k, next.Query().Get(k), want.Get(k))
+		}
 	}
 	// The URL is the filter: opened afresh it shows the same page.
 	again := e.browser()

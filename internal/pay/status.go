@@ -1,6 +1,7 @@
 package pay
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -167,20 +168,12 @@ var allStatuses = func() []Status {
 	for s := range statuses {
 		out = append(out, s)
 	}
-	sortStatuses(out)
+	slices.Sort(out)
 	return out
 }()
 
 // AllStatuses returns every status in a stable order.
 func AllStatuses() []Status { return append([]Status(nil), allStatuses...) }
-
-func sortStatuses(list []Status) {
-	for i := 1; i < len(list); i++ {
-		for j := i; j > 0 && list[j] < list[j-1]; j-- {
-			list[j], list[j-1] = list[j-1], list[j]
-		}
-	}
-}
 
 // EventType names a payment event in GOV.UK Pay's vocabulary (connector
 // event class names in upper snake case).

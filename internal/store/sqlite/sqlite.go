@@ -56,7 +56,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 			return nil, fmt.Errorf("sqlite: create %s: %w", dir, err)
 		}
 	}
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	// Reads map the file rather than copy each page into every connection's
+	// small cache: a search counting a large share of a million payments
+	// spends half its CPU on those copies otherwise. SQLite caps the size
+	// at its compile-time maximum.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(2147418112)"
 	write, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?_txlock=immediate&_pragma=journal_mode(WAL)&"+pragmas)
 	if err != nil {
 		return nil, err

@@ -3,8 +3,12 @@ package sqlite_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
+	"pay/internal/pay"
+	"pay/internal/store"
 	"pay/internal/store/sqlite"
 	"pay/internal/store/storetest"
 )
@@ -72,5 +76,60 @@ func TestOpenAnalyses(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatal("no sqlite_stat1 after Open: ANALYZE did not run")
+	}
+}
+
+// TestSearchCountsFromIndexes checks that counting the matches of a search
+// by card brand, by state, and by both with a date range reads an index
+// alone: at a million payments, reading the table for each would take
+// seconds.
+func TestSearchCountsFromIndexes(t *testing.T) {
+	t.Parallel()
+	s := mustOpen(t)
+	// Enough payments, of several brands and statuses, for the planner's
+	// statistics to describe a table that is not empty.
+	_, err := s.DB().Exec(`INSERT INTO services (external_id, name, created_at) VALUES ('plan', 'Plan', '2026-01-01T00:00:00.000000Z');
+		INSERT INTO accounts (service_id, type, provider, settings, created_at)
+			VALUES (last_insert_rowid(), 'test', 'sandbox', '{}', '2026-01-01T00:00:00.000000Z');
+		WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 5000)
+		INSERT INTO payments (id, account_id, amount, reference, description, language, delayed_capture, moto,
+			authorisation_mode, source, status, provider, card_brand, created_at, updated_at)
+		SELECT 'plan' || n, (SELECT max(id) FROM accounts), 100, 'R' || n, 'D', 'en', 0, 0, 'web', 'CARD_API',
+			CASE n % 4 WHEN 0 THEN 'EXPIRED' WHEN 1 THEN 'CREATED' ELSE 'CAPTURED' END, 'sandbox',
+			CASE n % 3 WHEN 0 THEN 'visa' WHEN 1 THEN 'master-card' ELSE 'maestro' END,
+			strftime('%Y-%m-%dT%H:%M:%fZ', '2026-11-30', '-' || n || ' hours'), '2026-11-30T00:00:00.000000Z'
+		FROM g;
+		ANALYZE;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var account int64
+	if err := s.DB().QueryRow(`SELECT max(id) FROM accounts`).Scan(&account); err != nil {
+		t.Fatal(err)
+	}
+	month := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, q := range []*pay.PaymentSearch{
+		{AccountID: account, CardBrand: "visa"},
+		{AccountID: account, Statuses: pay.StatusesForState("failed")},
+		{AccountID: account, Statuses: pay.StatusesForState("success"), CardBrand: "visa", FromDate: &month},
+	} {
+		w := store.PaymentSearchWhere(q, sqlite.Codec())
+		rows, err := s.DB().Query(`EXPLAIN QUERY PLAN SELECT count(*) FROM payments `+w.String(), w.Args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if len(plan) != 1 || !strings.Contains(plan[0], "COVERING INDEX") {
+			t.Errorf("count %s: plan %q, want one search of a covering index", w.String(), plan)
+		}
 	}
 }

@@ -1,0 +1,17 @@
+-- +goose Up
+-- A search by card brand and state together (the combined search of the API
+-- and the admin site) counts its matches from the brand's index alone when
+-- that index also holds the status, and a search by state from the
+-- status's index when it holds the brand: PostgreSQL then answers the
+-- count from the index without visiting the table.
+DROP INDEX payments_account_brand_created;
+CREATE INDEX payments_account_brand_created ON payments (account_id, card_brand, created_at DESC, id DESC) INCLUDE (status);
+DROP INDEX payments_account_status_created;
+CREATE INDEX payments_account_status_created ON payments (account_id, status, created_at DESC, id DESC) INCLUDE (card_brand);
+ANALYZE payments;
+
+-- +goose Down
+DROP INDEX payments_account_brand_created;
+CREATE INDEX payments_account_brand_created ON payments (account_id, card_brand, created_at DESC, id DESC);
+DROP INDEX payments_account_status_created;
+CREATE INDEX payments_account_status_created ON payments (account_id, status, created_at DESC, id DESC);

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/gomodule/redigo/redis"
 
 	"pay/internal/ratelimit"
 	"pay/internal/testenv"
@@ -62,13 +62,13 @@ func TestRedisSharedAcrossInstances(t *testing.T) {
 		t.Fatalf("in the next window %d allowed, want 5", got)
 	}
 
-	client := redisClient(t, url)
+	conn := redisConn(t, url)
 	key := prefix + "7:post:" + strconv.FormatInt(c.Now().Unix(), 10)
-	n, err := client.Get(context.Background(), key).Int()
+	n, err := redis.Int(conn.Do("GET", key))
 	if err != nil || n != 6 {
 		t.Fatalf("Redis key %s = %d (%v), want the window's count 6", key, n, err)
 	}
-	if ttl, err := client.TTL(context.Background(), key).Result(); err != nil || ttl <= 0 || ttl > 2*time.Second {
+	if ttl, err := keyTTL(conn, key); err != nil || ttl <= 0 || ttl > 2*time.Second {
 		t.Fatalf("key TTL %v (%v): every window's key must expire within two seconds", ttl, err)
 	}
 }
@@ -87,22 +87,37 @@ func TestRedisUnreachable(t *testing.T) {
 	}
 }
 
-func TestRedisBadURL(t *testing.T) {
+func TestRedisURL(t *testing.T) {
 	t.Parallel()
-	if _, err := ratelimit.NewRedis("http://127.0.0.1:6379", "p:"); err == nil {
-		t.Fatal("a non-Redis URL was accepted")
+	for _, bad := range []string{"http://127.0.0.1:6379", "redis://127.0.0.1:6379/zero", "redis://127.0.0.1:6379/0/1", "127.0.0.1:6379", "redis://[::1"} {
+		if _, err := ratelimit.NewRedis(bad, "p:"); err == nil {
+			t.Errorf("%q was accepted", bad)
+		}
+	}
+	for _, good := range []string{"redis://127.0.0.1:6379/0", "redis://:secret@redis.example.org", "rediss://user:secret@redis.example.org:6380/", "redis://localhost/15"} {
+		r, err := ratelimit.NewRedis(good, "p:")
+		if err != nil {
+			t.Errorf("%q: %v", good, err)
+			continue
+		}
+		r.Close()
 	}
 }
 
-func redisClient(t *testing.T, url string) *redis.Client {
+func redisConn(t *testing.T, url string) redis.Conn {
 	t.Helper()
-	opts, err := redis.ParseURL(url)
+	c, err := redis.DialURL(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := redis.NewClient(opts)
 	t.Cleanup(func() { c.Close() })
 	return c
+}
+
+// keyTTL is how long key has left before it expires.
+func keyTTL(c redis.Conn, key string) (time.Duration, error) {
+	ms, err := redis.Int64(c.Do("PTTL", key))
+	return time.Duration(ms) * time.Millisecond, err
 }
 
 // TestRedisLongerWindow counts in one-minute windows, as sign-in attempts
@@ -120,7 +135,7 @@ func TestRedisLongerWindow(t *testing.T) {
 		t.Fatalf("later in the same minute %d allowed, want 1", got)
 	}
 	key := prefix + "signin:" + strconv.FormatInt(c.Now().Unix()/60, 10)
-	ttl, err := redisClient(t, url).TTL(context.Background(), key).Result()
+	ttl, err := keyTTL(redisConn(t, url), key)
 	if err != nil || ttl <= time.Minute || ttl > 2*time.Minute {
 		t.Fatalf("key %s TTL %v (%v): a one-minute window's key must outlive the minute, within two", key, ttl, err)
 	}

@@ -123,8 +123,10 @@ func (s *Provider) authoriseInstrument(ctx context.Context, c *stripe.Client, re
 // Complete3DS reads how the payer's authentication at Stripe ended: the
 // payer's answer on Pay's side does not matter, Stripe's does.
 func (s *Provider) Complete3DS(ctx context.Context, p *pay.Payment, _ bool) (*pay.AuthoriseResult, error) {
-	pi, err := call(ctx, s, p.AccountID, "3-D Secure result", func(c *stripe.Client) (*stripe.PaymentIntent, error) {
-		return c.V1PaymentIntents.Retrieve(ctx, p.ProviderID, nil)
+	var pi *stripe.PaymentIntent
+	err := s.call(ctx, p.AccountID, "3-D Secure result", func(c *stripe.Client) (err error) {
+		pi, err = c.V1PaymentIntents.Retrieve(ctx, p.ProviderID, nil)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -220,8 +222,10 @@ var _ pay.Challenger = (*Provider)(nil)
 // the payment intent no longer waits for the payer (they finished in
 // another tab), it is Pay's return page, which completes the payment.
 func (s *Provider) ChallengeURL(ctx context.Context, p *pay.Payment) (string, error) {
-	pi, err := call(ctx, s, p.AccountID, "3-D Secure page", func(c *stripe.Client) (*stripe.PaymentIntent, error) {
-		return c.V1PaymentIntents.Retrieve(ctx, p.ProviderID, nil)
+	var pi *stripe.PaymentIntent
+	err := s.call(ctx, p.AccountID, "3-D Secure page", func(c *stripe.Client) (err error) {
+		pi, err = c.V1PaymentIntents.Retrieve(ctx, p.ProviderID, nil)
+		return err
 	})
 	if err != nil {
 		return "", err

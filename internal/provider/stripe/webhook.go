@@ -164,8 +164,10 @@ func (h *Webhook) disputeEvent(ctx context.Context, accountID int64, raw json.Ra
 	if d.PaymentIntent == nil {
 		return nil, nil // a charge made outside Pay
 	}
-	pi, err := call(ctx, h.Provider, accountID, "read disputed payment", func(c *stripe.Client) (*stripe.PaymentIntent, error) {
-		return c.V1PaymentIntents.Retrieve(ctx, d.PaymentIntent.ID, nil)
+	var pi *stripe.PaymentIntent
+	err := h.Provider.call(ctx, accountID, "read disputed payment", func(c *stripe.Client) (err error) {
+		pi, err = c.V1PaymentIntents.Retrieve(ctx, d.PaymentIntent.ID, nil)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -40,7 +40,11 @@ func newUsersEnvOn(t *testing.T, eng apptest.Engine) *usersEnv {
 	t.Helper()
 	env := apptest.New(t, eng)
 	e := &usersEnv{ctx: env.Ctx, store: env.Store, clock: env.Clock}
-	e.users = &team.Users{Store: env.Store, Now: e.clock.Now}
+	// A bound of its own that waits long: tests running in parallel on a
+	// busy machine must not turn each other away (TestPasswordHashingBound
+	// tests the bound itself).
+	e.users = &team.Users{Store: env.Store, Now: e.clock.Now,
+		Hashing: team.NewPasswordHashing(team.DefaultHashingMemory, time.Minute)}
 	e.service = &pay.Service{ExternalID: pay.NewID(), Name: "Service"}
 	if err := env.Store.ServiceInsert(e.ctx, e.service); err != nil {
 		t.Fatal(err)

@@ -54,7 +54,18 @@ const (
 // an insert-only River client. It returns an error if the URL is invalid,
 // the database cannot be reached or a migration fails.
 func Open(ctx context.Context, url string) (*Store, error) {
-	pool, err := pgxpool.New(ctx, url)
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	// No parallel workers, unless the URL asks for them: PostgreSQL's
+	// parallel index scan over a list of values (a search by state is one
+	// over eleven statuses) ran 5–10 times slower than the same scan in one
+	// process at a million payments, and requests run side by side anyway.
+	if _, set := cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"]; !set {
+		cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"] = "0"
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}

@@ -66,6 +66,14 @@ func openDB(url string) (*sql.DB, engine, error) {
 		return db, "sqlite", err
 	}
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		// The anchor's sessions are set as Pay's are (postgres.Open).
+		if !strings.Contains(url, "max_parallel_workers_per_gather") {
+			sep := "?"
+			if strings.Contains(url, "?") {
+				sep = "&"
+			}
+			url += sep + "max_parallel_workers_per_gather=0"
+		}
 		db, err := sql.Open("pgx", url)
 		return db, "postgres", err
 	}

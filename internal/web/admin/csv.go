@@ -55,27 +55,31 @@ type csvRow map[string]string
 // row returns the values of one transaction in the order of header, which
 // is c.header().
 func (c csvColumns) row(header []string, t *pay.Transaction) []string {
-	r := paymentAttributes(t.Payment)
+	return c.rowInto(csvRow{}, make([]string, len(header)), header, t)
+}
+
+// rowInto is row with the map and the slice to fill given, so a download
+// reuses them from row to row instead of allocating both for each.
+func (c csvColumns) rowInto(r csvRow, out, header []string, t *pay.Transaction) []string {
+	clear(r)
+	paymentAttributes(r, t.Payment)
 	if t.Refund == nil {
 		c.paymentValues(r, t.Payment)
 	} else {
 		refundValues(r, t.Refund)
 	}
-	out := make([]string, len(header))
 	for i, h := range header {
 		out[i] = r[h]
 	}
 	return out
 }
 
-// paymentAttributes are the values a payment row and its refunds' rows share.
-func paymentAttributes(p *pay.Payment) csvRow {
-	return csvRow{
-		"Reference": escapeFormula(p.Reference), "Description": escapeFormula(p.Description),
-		"Email": escapeFormula(p.Email), "Cardholder Name": escapeFormula(p.Card.CardholderName),
-		"Card Number": p.Card.LastDigits, "Card Brand": pay.BrandLabel(p.Card.Brand), "Card Expiry Date": p.Card.ExpiryDate,
-		"Card Type": strings.ToLower(p.Card.CardType), "Wallet Type": walletName(p.Card.WalletType),
-	}
+// paymentAttributes sets the values a payment row and its refunds' rows share.
+func paymentAttributes(r csvRow, p *pay.Payment) {
+	r["Reference"], r["Description"] = escapeFormula(p.Reference), escapeFormula(p.Description)
+	r["Email"], r["Cardholder Name"] = escapeFormula(p.Email), escapeFormula(p.Card.CardholderName)
+	r["Card Number"], r["Card Brand"], r["Card Expiry Date"] = p.Card.LastDigits, pay.BrandLabel(p.Card.Brand), p.Card.ExpiryDate
+	r["Card Type"], r["Wallet Type"] = strings.ToLower(p.Card.CardType), walletName(p.Card.WalletType)
 }
 
 func (c csvColumns) paymentValues(r csvRow, p *pay.Payment) {
@@ -176,17 +180,20 @@ type csvWriter struct {
 	header []string
 	w      *csv.Writer
 	rows   int
+	values csvRow   // reused for each row
+	line   []string // reused for each row: csv.Writer copies it out
 }
 
 // newCSVWriter writes the header line and returns the writer.
 func newCSVWriter(w io.Writer, cols csvColumns) (*csvWriter, error) {
-	cw := &csvWriter{cols: cols, header: cols.header(), w: csv.NewWriter(w)}
+	h := cols.header()
+	cw := &csvWriter{cols: cols, header: h, w: csv.NewWriter(w), values: make(csvRow, len(h)), line: make([]string, len(h))}
 	return cw, cw.w.Write(cw.header)
 }
 
 func (cw *csvWriter) write(t *pay.Transaction) error {
 	cw.rows++
-	return cw.w.Write(cw.cols.row(cw.header, t))
+	return cw.w.Write(cw.cols.rowInto(cw.values, cw.line, cw.header, t))
 }
 
 // flush sends what is buffered and reports any write error.

@@ -57,17 +57,18 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		}
 	}
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	write, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?_txlock=immediate&_pragma=journal_mode(WAL)&"+pragmas)
+	writer, err := newCachingConnector("file:" + url.PathEscape(path) + "?_txlock=immediate&_pragma=journal_mode(WAL)&" + pragmas)
 	if err != nil {
 		return nil, err
 	}
+	reader, err := newCachingConnector("file:" + url.PathEscape(path) + "?mode=ro&" + pragmas)
+	if err != nil {
+		return nil, err
+	}
+	write := sql.OpenDB(writer)
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	read, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?mode=ro&"+pragmas)
-	if err != nil {
-		write.Close()
-		return nil, err
-	}
+	read := sql.OpenDB(reader)
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	s := &Store{write: write, read: read, stop: make(chan struct{}), Now: time.Now,
 		hotWrite: &prepared{db: write}, hotRead: &prepared{db: read}}

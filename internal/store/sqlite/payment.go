@@ -21,31 +21,27 @@ var (
 	idempotencyInsert = `INSERT INTO idempotency_keys (account_id, key, payment_id, request_hash, created_at) VALUES (?, ?, ?, ?, ?)`
 )
 
-// hotWrites are the statements of creating and changing a payment, kept
-// prepared on the writer connection.
-var hotWrites = []string{paymentInsert, paymentUpdate, paymentGet, eventInsert, idempotencyDelete, idempotencyInsert}
-
 // PaymentInsert stores a new payment.
 func (t *tx) PaymentInsert(ctx context.Context, p *pay.Payment) error {
-	_, err := t.hot.ExecContext(ctx, paymentInsert, store.PaymentArgs(p, sc)...)
+	_, err := t.tx.ExecContext(ctx, paymentInsert, store.PaymentArgs(p, sc)...)
 	return translate(err)
 }
 
 // IdempotencyKeyInsert keeps the key a payment was created with.
 func (t *tx) IdempotencyKeyInsert(ctx context.Context, p *pay.Payment, key, requestHash string) error {
-	_, err := t.hot.ExecContext(ctx, idempotencyDelete,
+	_, err := t.tx.ExecContext(ctx, idempotencyDelete,
 		p.AccountID, key, sc.TimeArg(t.now.Add(-pay.IdempotencyKeyLifetime)))
 	if err != nil {
 		return err
 	}
-	_, err = t.hot.ExecContext(ctx, idempotencyInsert,
+	_, err = t.tx.ExecContext(ctx, idempotencyInsert,
 		p.AccountID, key, p.ID, requestHash, sc.TimeArg(t.now))
 	return translate(err)
 }
 
 // EventInsert appends an event to its payment's log.
 func (t *tx) EventInsert(ctx context.Context, ev *pay.Event) error {
-	_, err := t.hot.ExecContext(ctx, eventInsert,
+	_, err := t.tx.ExecContext(ctx, eventInsert,
 		ev.PaymentID, string(ev.Type), string(ev.Status), ev.Amount, ev.RefundID, sc.TimeArg(ev.At))
 	return translate(err)
 }
@@ -65,7 +61,7 @@ func getPayment(ctx context.Context, q queryRower, accountID int64, id string) (
 
 // PaymentGet returns a payment of the account (any account for 0).
 func (s *Store) PaymentGet(ctx context.Context, accountID int64, id string) (*pay.Payment, error) {
-	return getPayment(ctx, s.hotRead, accountID, id)
+	return getPayment(ctx, s.read, accountID, id)
 }
 
 // PaymentGetByIdempotencyKey returns the payment a live idempotency key created.
@@ -93,13 +89,13 @@ func (s *Store) PaymentSearch(ctx context.Context, q *pay.PaymentSearch) (*pay.P
 // PaymentLock reads a payment in the write transaction, which already holds
 // SQLite's only write lock.
 func (t *tx) PaymentLock(ctx context.Context, accountID int64, id string) (*pay.Payment, error) {
-	return getPayment(ctx, t.hot, accountID, id)
+	return getPayment(ctx, t.tx, accountID, id)
 }
 
 // PaymentUpdate rewrites a payment read in the transaction.
 func (t *tx) PaymentUpdate(ctx context.Context, p *pay.Payment) error {
 	args := store.PaymentArgs(p, sc)
-	_, err := t.hot.ExecContext(ctx, paymentUpdate, append(args[1:], p.ID)...)
+	_, err := t.tx.ExecContext(ctx, paymentUpdate, append(args[1:], p.ID)...)
 	return translate(err)
 }
 

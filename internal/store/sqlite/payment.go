@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"pay/internal/pay"
@@ -87,16 +88,84 @@ func (s *Store) PaymentSearch(ctx context.Context, q *pay.PaymentSearch) (*pay.P
 }
 
 // PaymentLock reads a payment in the write transaction, which already holds
-// SQLite's only write lock.
+// SQLite's only write lock. It remembers the row as read, for PaymentUpdate.
 func (t *tx) PaymentLock(ctx context.Context, accountID int64, id string) (*pay.Payment, error) {
-	return getPayment(ctx, t.tx, accountID, id)
+	p, err := getPayment(ctx, t.tx, accountID, id)
+	if err == nil {
+		t.rememberPayment(p.ID, store.PaymentArgs(p, sc))
+	}
+	return p, err
 }
 
-// PaymentUpdate rewrites a payment read in the transaction.
+// rememberPayment keeps a payment's row as this transaction last read or
+// wrote it.
+func (t *tx) rememberPayment(id string, args []any) {
+	if t.payments == nil {
+		t.payments = map[string][]any{}
+	}
+	t.payments[id] = args
+}
+
+// PaymentUpdate rewrites a payment read in the transaction. Only the columns
+// that changed since it was read are set: SQLite rewrites the entry of every
+// index on a column an UPDATE sets, changed or not, and the payments table
+// has an index for each search filter, so setting every column wrote four
+// times the pages a change of status needs.
 func (t *tx) PaymentUpdate(ctx context.Context, p *pay.Payment) error {
 	args := store.PaymentArgs(p, sc)
-	_, err := t.tx.ExecContext(ctx, paymentUpdate, append(args[1:], p.ID)...)
+	query, values := paymentUpdate, append(args[1:len(args):len(args)], p.ID)
+	if old, ok := t.payments[p.ID]; ok {
+		query, values = changedPaymentColumns(old, args)
+	}
+	t.rememberPayment(p.ID, args)
+	if query == "" {
+		return nil
+	}
+	_, err := t.tx.ExecContext(ctx, query, values...)
 	return translate(err)
+}
+
+// changedPaymentColumns returns the UPDATE of the columns that differ
+// between a payment's arguments as read and as changed (PaymentArgs), and
+// its arguments; "" if none differ.
+func changedPaymentColumns(old, args []any) (string, []any) {
+	var set strings.Builder
+	var values []any
+	for i := 1; i < len(args); i++ { // the id, first, never changes
+		if sameArg(old[i], args[i]) {
+			continue
+		}
+		if set.Len() > 0 {
+			set.WriteString(", ")
+		}
+		set.WriteString(store.PaymentColumns[i] + " = ?")
+		values = append(values, args[i])
+	}
+	if len(values) == 0 {
+		return "", nil
+	}
+	return `UPDATE payments SET ` + set.String() + ` WHERE id = ?`, append(values, args[0])
+}
+
+// sameArg reports whether two query arguments of PaymentArgs store the same
+// value; a kind it does not know counts as changed, which is always safe.
+func sameArg(a, b any) bool {
+	switch a := a.(type) {
+	case nil:
+		return b == nil
+	case string, int64, bool:
+		return a == b
+	case *string:
+		b, ok := b.(*string)
+		return ok && (a == nil) == (b == nil) && (a == nil || *a == *b)
+	case *int64:
+		b, ok := b.(*int64)
+		return ok && (a == nil) == (b == nil) && (a == nil || *a == *b)
+	case *bool:
+		b, ok := b.(*bool)
+		return ok && (a == nil) == (b == nil) && (a == nil || *a == *b)
+	}
+	return false
 }
 
 // PaymentEvents returns a payment's events, oldest first.

@@ -186,6 +186,9 @@ type tx struct {
 	tx   *sql.Tx
 	jobs *river.Client[*sql.Tx]
 	now  time.Time
+	// payments are the rows of the payments read or written in the
+	// transaction (PaymentArgs), by id, so an update writes only changes.
+	payments map[string][]any
 }
 
 var _ pay.Tx = (*tx)(nil)

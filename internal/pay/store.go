@@ -71,6 +71,9 @@ type Store interface {
 
 	// PaymentGet returns a payment of the account (any account for 0).
 	PaymentGet(ctx context.Context, accountID int64, id string) (*Payment, error)
+	// PaymentGetWithAccount returns a payment of any account and its account,
+	// in one query; not found if there is no such payment.
+	PaymentGetWithAccount(ctx context.Context, id string) (*Payment, *Account, error)
 	// PaymentGetByIdempotencyKey returns the payment created with key by the
 	// account since the given time, and the hash of the request that created it.
 	PaymentGetByIdempotencyKey(ctx context.Context, accountID int64, key string, since time.Time) (*Payment, string, error)

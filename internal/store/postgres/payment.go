@@ -69,6 +69,17 @@ func (s *Store) PaymentGet(ctx context.Context, accountID int64, id string) (*pa
 	return getPayment(ctx, s.pool, paymentByID, accountID, id)
 }
 
+// PaymentGetWithAccount returns a payment and its account, in one query; not
+// found if there is no such payment.
+func (s *Store) PaymentGetWithAccount(ctx context.Context, id string) (*pay.Payment, *pay.Account, error) {
+	row := s.pool.QueryRow(ctx, `SELECT `+store.PaymentAccountColumns+` FROM `+store.PaymentAccountFrom+` WHERE p.id = $1`, id)
+	p, a, err := store.ScanPaymentAccount(row.Scan, pc)
+	if err != nil {
+		return nil, nil, notFound(err, "payment")
+	}
+	return p, a, nil
+}
+
 // PaymentGetByIdempotencyKey returns the payment the account created with key
 // since the given time, and the hash of the request that created it; not
 // found if there is no such live key.

@@ -65,6 +65,16 @@ func (s *Store) PaymentGet(ctx context.Context, accountID int64, id string) (*pa
 	return getPayment(ctx, s.read, accountID, id)
 }
 
+// PaymentGetWithAccount returns a payment and its account, in one query.
+func (s *Store) PaymentGetWithAccount(ctx context.Context, id string) (*pay.Payment, *pay.Account, error) {
+	row := s.read.QueryRowContext(ctx, `SELECT `+store.PaymentAccountColumns+` FROM `+store.PaymentAccountFrom+` WHERE p.id = ?`, id)
+	p, a, err := store.ScanPaymentAccount(row.Scan, sc)
+	if err != nil {
+		return nil, nil, notFound(err, "payment")
+	}
+	return p, a, nil
+}
+
 // PaymentGetByIdempotencyKey returns the payment a live idempotency key created.
 func (s *Store) PaymentGetByIdempotencyKey(ctx context.Context, accountID int64, key string, since time.Time) (*pay.Payment, string, error) {
 	var hash string

@@ -68,6 +68,25 @@ func testPaymentInsert(t *testing.T, open Opener) {
 	t.Run("Missing", func(t *testing.T) {
 		_, err := f.Store.PaymentGet(f.ctx, f.account.ID, pay.NewID())
 		wantKind(t, err, pay.KindNotFound)
+		_, _, err = f.Store.PaymentGetWithAccount(f.ctx, pay.NewID())
+		wantKind(t, err, pay.KindNotFound)
+	})
+	t.Run("WithAccount", func(t *testing.T) {
+		p := f.newPayment()
+		p.AccountID, p.Metadata = f.other.ID, pay.Metadata{"fund": "A1"}
+		f.insert(t, p)
+		want, err := f.Store.PaymentGet(f.ctx, 0, p.ID)
+		mustOK(t, err)
+		wantAcct, err := f.Store.AccountGet(f.ctx, f.other.ID)
+		mustOK(t, err)
+		got, gotAcct, err := f.Store.PaymentGetWithAccount(f.ctx, p.ID)
+		mustOK(t, err)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("payment (-PaymentGet +PaymentGetWithAccount):\n%s", diff)
+		}
+		if diff := cmp.Diff(wantAcct, gotAcct); diff != "" {
+			t.Fatalf("account (-AccountGet +PaymentGetWithAccount):\n%s", diff)
+		}
 	})
 	t.Run("MinimalRoundTrip", func(t *testing.T) {
 		p := f.insert(t, f.newPayment())

@@ -85,10 +85,10 @@ type Store interface {
 
 	// TokenInsert stores a one-time token (its hash) for a payment's next_url.
 	TokenInsert(ctx context.Context, paymentID, hash string, at time.Time) error
-	// TokenUse marks a token used and returns its payment id: not found if
-	// there is no such token, and if it was used before a conflict wrapping a
-	// *TokenUsedError that names the payment.
-	TokenUse(ctx context.Context, hash string, at time.Time) (string, error)
+	// TokenUse marks a token used and returns its payment, read in the same
+	// transaction: not found if there is no such token, and if it was used
+	// before a conflict wrapping a *TokenUsedError that names the payment.
+	TokenUse(ctx context.Context, hash string, at time.Time) (*Payment, error)
 
 	// PaymentListExpirable returns the ids of payments (at most Limit, oldest
 	// first) in one of Statuses, created before CreatedBefore and not

@@ -222,25 +222,28 @@ func (s *Store) TokenInsert(ctx context.Context, paymentID, hash string, at time
 	return insertToken(ctx, s.write, paymentID, hash, at)
 }
 
-// TokenUse spends a token and returns its payment id.
-func (s *Store) TokenUse(ctx context.Context, hash string, at time.Time) (string, error) {
-	var paymentID string
+// TokenUse spends a token and returns its payment.
+func (s *Store) TokenUse(ctx context.Context, hash string, at time.Time) (*pay.Payment, error) {
+	var p *pay.Payment
 	err := s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
 		var used sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT payment_id, used_at FROM payment_tokens WHERE hash = ?`, hash).Scan(&paymentID, &used)
+		row := tx.QueryRowContext(ctx, `SELECT `+store.PaymentSelect("p")+`, t.used_at
+			FROM payment_tokens t JOIN payments p ON p.id = t.payment_id WHERE t.hash = ?`, hash)
+		var err error
+		p, err = store.ScanPayment(func(dest ...any) error { return row.Scan(append(dest, &used)...) }, sc)
 		if err != nil {
 			return notFound(err, "token")
 		}
 		if used.Valid {
-			return &pay.Error{Kind: pay.KindConflict, Message: "token already used", Err: &pay.TokenUsedError{PaymentID: paymentID}}
+			return &pay.Error{Kind: pay.KindConflict, Message: "token already used", Err: &pay.TokenUsedError{PaymentID: p.ID}}
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE payment_tokens SET used_at = ? WHERE hash = ?`, sc.TimeArg(at), hash)
 		return err
 	})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return paymentID, nil
+	return p, nil
 }
 
 // Cleanup deletes expired idempotency keys and old tokens.

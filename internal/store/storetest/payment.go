@@ -297,10 +297,10 @@ func testToken(t *testing.T, open Opener) {
 	wantKind(t, f.Store.TokenInsert(f.ctx, p.ID, pay.HashToken("one"), f.Clock.Now()), pay.KindConflict)
 	wantKind(t, f.Store.TokenInsert(f.ctx, pay.NewID(), pay.HashToken("orphan"), f.Clock.Now()), pay.KindNotFound)
 
-	id, err := f.Store.TokenUse(f.ctx, pay.HashToken("one"), f.Clock.Now())
+	got, err := f.Store.TokenUse(f.ctx, pay.HashToken("one"), f.Clock.Now())
 	mustOK(t, err)
-	if id != p.ID {
-		t.Fatalf("TokenUse = %s, want %s", id, p.ID)
+	if diff := cmp.Diff(p, got); diff != "" {
+		t.Fatalf("TokenUse's payment (-inserted +read):\n%s", diff)
 	}
 	_, err = f.Store.TokenUse(f.ctx, pay.HashToken("one"), f.Clock.Now())
 	wantKind(t, err, pay.KindConflict)
@@ -310,8 +310,8 @@ func testToken(t *testing.T, open Opener) {
 	}
 	_, err = f.Store.TokenUse(f.ctx, pay.HashToken("unknown"), f.Clock.Now())
 	wantKind(t, err, pay.KindNotFound)
-	if id, err := f.Store.TokenUse(f.ctx, pay.HashToken("two"), f.Clock.Now()); err != nil || id != p.ID {
-		t.Fatalf("second token: %s %v", id, err)
+	if got, err := f.Store.TokenUse(f.ctx, pay.HashToken("two"), f.Clock.Now()); err != nil || got.ID != p.ID {
+		t.Fatalf("second token: %v %v", got, err)
 	}
 
 	t.Run("ConcurrentUse", func(t *testing.T) {

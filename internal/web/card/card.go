@@ -301,7 +301,7 @@ func (h *Handler) submitConfirm(q *request) {
 		q.to("") // a second submit after capture: the success page
 		return
 	}
-	if _, err := h.payments.Confirm(q.ctx, q.payment.ID); err != nil && !isTransition(err) {
+	if _, err := h.payments.ConfirmPayment(q.ctx, q.payment); err != nil && !isTransition(err) {
 		h.systemError(q.w, q.r, err, q.payment.Language)
 		return
 	}

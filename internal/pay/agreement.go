@@ -185,7 +185,7 @@ func (s *Payments) recordRecurring(ctx context.Context, p *Payment, res *Authori
 		if _, err := s.recordAuthorisation(ctx, p, res); err != nil {
 			return nil, err
 		}
-		return s.Confirm(ctx, p.ID)
+		return s.ConfirmPayment(ctx, p)
 	}
 	canRetry := true
 	if res.CanRetry != nil {

@@ -100,7 +100,7 @@ func (s *Payments) AuthoriseMoto(ctx context.Context, req *MotoAuthRequest) erro
 	}
 	switch p.Status {
 	case StatusAuthorisationSuccess:
-		_, err = s.Confirm(ctx, p.ID)
+		_, err = s.ConfirmPayment(ctx, p)
 		return err
 	case StatusAuthorisationRejected:
 		return &Error{Kind: KindPaymentRequired, Code: CodeAuthRejected, Message: "The payment was rejected"}

@@ -113,6 +113,15 @@ func (s *Payments) Confirm(ctx context.Context, id string) (*Payment, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.ConfirmPayment(ctx, p)
+}
+
+// ConfirmPayment is Confirm of a payment the caller has already read, in any
+// status: what the confirmation depends on (delayed capture, the agreement
+// it sets up) is fixed when the payment is created, and the status is
+// checked under the payment's lock.
+func (s *Payments) ConfirmPayment(ctx context.Context, p *Payment) (*Payment, error) {
+	id := p.ID
 	params := &PaymentTransitionParams{PaymentID: id, From: []Status{StatusAuthorisationSuccess}}
 	if p.SetUpAgreement {
 		params.Agreement = &AgreementChange{ID: p.AgreementID, Status: AgreementActive}

@@ -316,11 +316,7 @@ func (s *Payments) IssueToken(ctx context.Context, p *Payment) (string, error) {
 // UseToken spends a next_url token and returns the payment it opens: not
 // found for an unknown token, conflict for one already used.
 func (s *Payments) UseToken(ctx context.Context, token string) (*Payment, error) {
-	id, err := s.Store.TokenUse(ctx, HashToken(token), s.now())
-	if err != nil {
-		return nil, err
-	}
-	return s.Store.PaymentGet(ctx, 0, id)
+	return s.Store.TokenUse(ctx, HashToken(token), s.now())
 }
 
 // Get returns one of the account's payments.

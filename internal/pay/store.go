@@ -71,6 +71,9 @@ type Store interface {
 
 	// PaymentGet returns a payment of the account (any account for 0).
 	PaymentGet(ctx context.Context, accountID int64, id string) (*Payment, error)
+	// PaymentGetWithAccount returns a payment of any account and its account,
+	// in one query; not found if there is no such payment.
+	PaymentGetWithAccount(ctx context.Context, id string) (*Payment, *Account, error)
 	// PaymentGetByIdempotencyKey returns the payment created with key by the
 	// account since the given time, and the hash of the request that created it.
 	PaymentGetByIdempotencyKey(ctx context.Context, accountID int64, key string, since time.Time) (*Payment, string, error)
@@ -82,10 +85,10 @@ type Store interface {
 
 	// TokenInsert stores a one-time token (its hash) for a payment's next_url.
 	TokenInsert(ctx context.Context, paymentID, hash string, at time.Time) error
-	// TokenUse marks a token used and returns its payment id: not found if
-	// there is no such token, and if it was used before a conflict wrapping a
-	// *TokenUsedError that names the payment.
-	TokenUse(ctx context.Context, hash string, at time.Time) (string, error)
+	// TokenUse marks a token used and returns its payment, read in the same
+	// transaction: not found if there is no such token, and if it was used
+	// before a conflict wrapping a *TokenUsedError that names the payment.
+	TokenUse(ctx context.Context, hash string, at time.Time) (*Payment, error)
 
 	// PaymentListExpirable returns the ids of payments (at most Limit, oldest
 	// first) in one of Statuses, created before CreatedBefore and not

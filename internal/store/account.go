@@ -51,6 +51,28 @@ const APIKeyAccountColumns = "k.id, k.account_id, k.description, k.hash, k.hint,
 // for APIKeyAccountColumns.
 const APIKeyAccountFrom = "api_keys k JOIN accounts a ON a.id = k.account_id JOIN services s ON s.id = a.service_id"
 
+// PaymentAccountColumns lists a payment's columns (payments aliased p) and
+// its account's (AccountColumns) in ScanPaymentAccount's order.
+var PaymentAccountColumns = PaymentSelect("p") + ", " + AccountColumns
+
+// PaymentAccountFrom joins a payment to its account and the account's
+// service, for PaymentAccountColumns.
+const PaymentAccountFrom = "payments p JOIN accounts a ON a.id = p.account_id JOIN services s ON s.id = a.service_id"
+
+// ScanPaymentAccount reads one row of PaymentAccountColumns.
+func ScanPaymentAccount(scan func(...any) error, c Codec) (*pay.Payment, *pay.Account, error) {
+	var p *pay.Payment
+	a, err := ScanAccount(func(dest ...any) error {
+		var err error
+		p, err = ScanPayment(func(payment ...any) error { return scan(append(payment, dest...)...) }, c)
+		return err
+	}, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, a, nil
+}
+
 // ScanAPIKeyAccount reads one row of APIKeyAccountColumns.
 func ScanAPIKeyAccount(scan func(...any) error, c Codec) (*pay.APIKey, *pay.Account, error) {
 	var k *pay.APIKey

@@ -69,6 +69,17 @@ func (s *Store) PaymentGet(ctx context.Context, accountID int64, id string) (*pa
 	return getPayment(ctx, s.pool, paymentByID, accountID, id)
 }
 
+// PaymentGetWithAccount returns a payment and its account, in one query; not
+// found if there is no such payment.
+func (s *Store) PaymentGetWithAccount(ctx context.Context, id string) (*pay.Payment, *pay.Account, error) {
+	row := s.pool.QueryRow(ctx, `SELECT `+store.PaymentAccountColumns+` FROM `+store.PaymentAccountFrom+` WHERE p.id = $1`, id)
+	p, a, err := store.ScanPaymentAccount(row.Scan, pc)
+	if err != nil {
+		return nil, nil, notFound(err, "payment")
+	}
+	return p, a, nil
+}
+
 // PaymentGetByIdempotencyKey returns the payment the account created with key
 // since the given time, and the hash of the request that created it; not
 // found if there is no such live key.
@@ -153,28 +164,30 @@ func (s *Store) TokenInsert(ctx context.Context, paymentID, hash string, at time
 	return insertToken(ctx, s.pool, paymentID, hash, at)
 }
 
-// TokenUse marks a token used and returns its payment id: not found if there
+// TokenUse marks a token used and returns its payment: not found if there
 // is no such token, conflict if it was used before. The token's row is
 // locked, so of concurrent uses exactly one succeeds.
-func (s *Store) TokenUse(ctx context.Context, hash string, at time.Time) (string, error) {
-	var paymentID string
+func (s *Store) TokenUse(ctx context.Context, hash string, at time.Time) (*pay.Payment, error) {
+	var p *pay.Payment
 	err := s.withTx(ctx, func(tx pgx.Tx, _ time.Time) error {
 		var used bool
-		err := tx.QueryRow(ctx, `SELECT payment_id, used_at IS NOT NULL FROM payment_tokens WHERE hash = $1 FOR UPDATE`,
-			hash).Scan(&paymentID, &used)
+		row := tx.QueryRow(ctx, `SELECT `+store.PaymentSelect("p")+`, t.used_at IS NOT NULL
+			FROM payment_tokens t JOIN payments p ON p.id = t.payment_id WHERE t.hash = $1 FOR UPDATE OF t`, hash)
+		var err error
+		p, err = store.ScanPayment(func(dest ...any) error { return row.Scan(append(dest, &used)...) }, pc)
 		if err != nil {
 			return notFound(err, "token")
 		}
 		if used {
-			return &pay.Error{Kind: pay.KindConflict, Message: "token already used", Err: &pay.TokenUsedError{PaymentID: paymentID}}
+			return &pay.Error{Kind: pay.KindConflict, Message: "token already used", Err: &pay.TokenUsedError{PaymentID: p.ID}}
 		}
 		_, err = tx.Exec(ctx, `UPDATE payment_tokens SET used_at = $1 WHERE hash = $2`, at, hash)
 		return translate(err)
 	})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return paymentID, nil
+	return p, nil
 }
 
 // Cleanup deletes idempotency keys created before keysBefore and tokens

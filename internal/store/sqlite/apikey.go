@@ -45,7 +45,7 @@ func (s *Store) APIKeyGetByHash(ctx context.Context, hash string) (*pay.APIKey, 
 // APIKeyGetWithAccount finds a key, revoked or not, by its hash, and its
 // account, in one query; not found if there is no such key.
 func (s *Store) APIKeyGetWithAccount(ctx context.Context, hash string) (*pay.APIKey, *pay.Account, error) {
-	row := s.hotRead.QueryRowContext(ctx, `SELECT `+store.APIKeyAccountColumns+` FROM `+store.APIKeyAccountFrom+` WHERE k.hash = ?`, hash)
+	row := s.read.QueryRowContext(ctx, `SELECT `+store.APIKeyAccountColumns+` FROM `+store.APIKeyAccountFrom+` WHERE k.hash = ?`, hash)
 	k, a, err := store.ScanAPIKeyAccount(row.Scan, sc)
 	if err != nil {
 		return nil, nil, notFound(err, "API key")

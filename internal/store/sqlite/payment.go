@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"pay/internal/pay"
@@ -21,31 +22,27 @@ var (
 	idempotencyInsert = `INSERT INTO idempotency_keys (account_id, key, payment_id, request_hash, created_at) VALUES (?, ?, ?, ?, ?)`
 )
 
-// hotWrites are the statements of creating and changing a payment, kept
-// prepared on the writer connection.
-var hotWrites = []string{paymentInsert, paymentUpdate, paymentGet, eventInsert, idempotencyDelete, idempotencyInsert}
-
 // PaymentInsert stores a new payment.
 func (t *tx) PaymentInsert(ctx context.Context, p *pay.Payment) error {
-	_, err := t.hot.ExecContext(ctx, paymentInsert, store.PaymentArgs(p, sc)...)
+	_, err := t.tx.ExecContext(ctx, paymentInsert, store.PaymentArgs(p, sc)...)
 	return translate(err)
 }
 
 // IdempotencyKeyInsert keeps the key a payment was created with.
 func (t *tx) IdempotencyKeyInsert(ctx context.Context, p *pay.Payment, key, requestHash string) error {
-	_, err := t.hot.ExecContext(ctx, idempotencyDelete,
+	_, err := t.tx.ExecContext(ctx, idempotencyDelete,
 		p.AccountID, key, sc.TimeArg(t.now.Add(-pay.IdempotencyKeyLifetime)))
 	if err != nil {
 		return err
 	}
-	_, err = t.hot.ExecContext(ctx, idempotencyInsert,
+	_, err = t.tx.ExecContext(ctx, idempotencyInsert,
 		p.AccountID, key, p.ID, requestHash, sc.TimeArg(t.now))
 	return translate(err)
 }
 
 // EventInsert appends an event to its payment's log.
 func (t *tx) EventInsert(ctx context.Context, ev *pay.Event) error {
-	_, err := t.hot.ExecContext(ctx, eventInsert,
+	_, err := t.tx.ExecContext(ctx, eventInsert,
 		ev.PaymentID, string(ev.Type), string(ev.Status), ev.Amount, ev.RefundID, sc.TimeArg(ev.At))
 	return translate(err)
 }
@@ -65,7 +62,17 @@ func getPayment(ctx context.Context, q queryRower, accountID int64, id string) (
 
 // PaymentGet returns a payment of the account (any account for 0).
 func (s *Store) PaymentGet(ctx context.Context, accountID int64, id string) (*pay.Payment, error) {
-	return getPayment(ctx, s.hotRead, accountID, id)
+	return getPayment(ctx, s.read, accountID, id)
+}
+
+// PaymentGetWithAccount returns a payment and its account, in one query.
+func (s *Store) PaymentGetWithAccount(ctx context.Context, id string) (*pay.Payment, *pay.Account, error) {
+	row := s.read.QueryRowContext(ctx, `SELECT `+store.PaymentAccountColumns+` FROM `+store.PaymentAccountFrom+` WHERE p.id = ?`, id)
+	p, a, err := store.ScanPaymentAccount(row.Scan, sc)
+	if err != nil {
+		return nil, nil, notFound(err, "payment")
+	}
+	return p, a, nil
 }
 
 // PaymentGetByIdempotencyKey returns the payment a live idempotency key created.
@@ -91,16 +98,84 @@ func (s *Store) PaymentSearch(ctx context.Context, q *pay.PaymentSearch) (*pay.P
 }
 
 // PaymentLock reads a payment in the write transaction, which already holds
-// SQLite's only write lock.
+// SQLite's only write lock. It remembers the row as read, for PaymentUpdate.
 func (t *tx) PaymentLock(ctx context.Context, accountID int64, id string) (*pay.Payment, error) {
-	return getPayment(ctx, t.hot, accountID, id)
+	p, err := getPayment(ctx, t.tx, accountID, id)
+	if err == nil {
+		t.rememberPayment(p.ID, store.PaymentArgs(p, sc))
+	}
+	return p, err
 }
 
-// PaymentUpdate rewrites a payment read in the transaction.
+// rememberPayment keeps a payment's row as this transaction last read or
+// wrote it.
+func (t *tx) rememberPayment(id string, args []any) {
+	if t.payments == nil {
+		t.payments = map[string][]any{}
+	}
+	t.payments[id] = args
+}
+
+// PaymentUpdate rewrites a payment read in the transaction. Only the columns
+// that changed since it was read are set: SQLite rewrites the entry of every
+// index on a column an UPDATE sets, changed or not, and the payments table
+// has an index for each search filter, so setting every column wrote four
+// times the pages a change of status needs.
 func (t *tx) PaymentUpdate(ctx context.Context, p *pay.Payment) error {
 	args := store.PaymentArgs(p, sc)
-	_, err := t.hot.ExecContext(ctx, paymentUpdate, append(args[1:], p.ID)...)
+	query, values := paymentUpdate, append(args[1:len(args):len(args)], p.ID)
+	if old, ok := t.payments[p.ID]; ok {
+		query, values = changedPaymentColumns(old, args)
+	}
+	t.rememberPayment(p.ID, args)
+	if query == "" {
+		return nil
+	}
+	_, err := t.tx.ExecContext(ctx, query, values...)
 	return translate(err)
+}
+
+// changedPaymentColumns returns the UPDATE of the columns that differ
+// between a payment's arguments as read and as changed (PaymentArgs), and
+// its arguments; "" if none differ.
+func changedPaymentColumns(old, args []any) (string, []any) {
+	var set strings.Builder
+	var values []any
+	for i := 1; i < len(args); i++ { // the id, first, never changes
+		if sameArg(old[i], args[i]) {
+			continue
+		}
+		if set.Len() > 0 {
+			set.WriteString(", ")
+		}
+		set.WriteString(store.PaymentColumns[i] + " = ?")
+		values = append(values, args[i])
+	}
+	if len(values) == 0 {
+		return "", nil
+	}
+	return `UPDATE payments SET ` + set.String() + ` WHERE id = ?`, append(values, args[0])
+}
+
+// sameArg reports whether two query arguments of PaymentArgs store the same
+// value; a kind it does not know counts as changed, which is always safe.
+func sameArg(a, b any) bool {
+	switch a := a.(type) {
+	case nil:
+		return b == nil
+	case string, int64, bool:
+		return a == b
+	case *string:
+		b, ok := b.(*string)
+		return ok && (a == nil) == (b == nil) && (a == nil || *a == *b)
+	case *int64:
+		b, ok := b.(*int64)
+		return ok && (a == nil) == (b == nil) && (a == nil || *a == *b)
+	case *bool:
+		b, ok := b.(*bool)
+		return ok && (a == nil) == (b == nil) && (a == nil || *a == *b)
+	}
+	return false
 }
 
 // PaymentEvents returns a payment's events, oldest first.
@@ -147,25 +222,28 @@ func (s *Store) TokenInsert(ctx context.Context, paymentID, hash string, at time
 	return insertToken(ctx, s.write, paymentID, hash, at)
 }
 
-// TokenUse spends a token and returns its payment id.
-func (s *Store) TokenUse(ctx context.Context, hash string, at time.Time) (string, error) {
-	var paymentID string
+// TokenUse spends a token and returns its payment.
+func (s *Store) TokenUse(ctx context.Context, hash string, at time.Time) (*pay.Payment, error) {
+	var p *pay.Payment
 	err := s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
 		var used sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT payment_id, used_at FROM payment_tokens WHERE hash = ?`, hash).Scan(&paymentID, &used)
+		row := tx.QueryRowContext(ctx, `SELECT `+store.PaymentSelect("p")+`, t.used_at
+			FROM payment_tokens t JOIN payments p ON p.id = t.payment_id WHERE t.hash = ?`, hash)
+		var err error
+		p, err = store.ScanPayment(func(dest ...any) error { return row.Scan(append(dest, &used)...) }, sc)
 		if err != nil {
 			return notFound(err, "token")
 		}
 		if used.Valid {
-			return &pay.Error{Kind: pay.KindConflict, Message: "token already used", Err: &pay.TokenUsedError{PaymentID: paymentID}}
+			return &pay.Error{Kind: pay.KindConflict, Message: "token already used", Err: &pay.TokenUsedError{PaymentID: p.ID}}
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE payment_tokens SET used_at = ? WHERE hash = ?`, sc.TimeArg(at), hash)
 		return err
 	})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return paymentID, nil
+	return p, nil
 }
 
 // Cleanup deletes expired idempotency keys and old tokens.

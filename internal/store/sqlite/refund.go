@@ -76,6 +76,7 @@ func (t *tx) RefundLock(ctx context.Context, accountID int64, id string) (*pay.R
 	if err != nil {
 		return nil, nil, err
 	}
+	t.rememberPayment(p.ID, store.PaymentArgs(p, sc))
 	return r, p, nil
 }
 

@@ -39,8 +39,6 @@ type Store struct {
 	read  *sql.DB // read-only connections
 	jobs  *river.Client[*sql.Tx]
 	stop  chan struct{} // closed by Close, to end the periodic optimize
-	// hotWrite and hotRead keep the hot statements of each pool prepared.
-	hotWrite, hotRead *prepared
 	// Now is the store's clock; tests may replace it. A transaction reads it once.
 	Now func() time.Time
 }
@@ -61,20 +59,20 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// spends half its CPU on those copies otherwise. SQLite caps the size
 	// at its compile-time maximum.
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(2147418112)"
-	write, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?_txlock=immediate&_pragma=journal_mode(WAL)&"+pragmas)
+	writer, err := newCachingConnector("file:" + url.PathEscape(path) + "?_txlock=immediate&_pragma=journal_mode(WAL)&" + pragmas)
 	if err != nil {
 		return nil, err
 	}
+	reader, err := newCachingConnector("file:" + url.PathEscape(path) + "?mode=ro&" + pragmas)
+	if err != nil {
+		return nil, err
+	}
+	write := sql.OpenDB(writer)
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	read, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?mode=ro&"+pragmas)
-	if err != nil {
-		write.Close()
-		return nil, err
-	}
+	read := sql.OpenDB(reader)
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	s := &Store{write: write, read: read, stop: make(chan struct{}), Now: time.Now,
-		hotWrite: &prepared{db: write}, hotRead: &prepared{db: read}}
+	s := &Store{write: write, read: read, stop: make(chan struct{}), Now: time.Now}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -82,10 +80,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := s.optimize(ctx); err != nil {
 		s.Close()
 		return nil, err
-	}
-	if err := s.hotWrite.prepareAll(ctx, hotWrites); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("sqlite: prepare: %w", err)
 	}
 	go s.optimizeEvery(time.Hour)
 	if s.jobs, err = river.NewClient(riversqlite.New(write), &river.Config{}); err != nil {
@@ -165,8 +159,6 @@ func (s *Store) Close() error {
 	default:
 		close(s.stop)
 	}
-	s.hotRead.close()
-	s.hotWrite.close()
 	return errors.Join(s.read.Close(), s.write.Close())
 }
 
@@ -189,7 +181,7 @@ func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) e
 // the domain's changes one at a time, so a payment read in one is locked.
 func (s *Store) Update(ctx context.Context, fn func(pay.Tx) error) error {
 	return s.withTx(ctx, func(t *sql.Tx, now time.Time) error {
-		return fn(&tx{tx: t, jobs: s.jobs, now: now, hot: preparedTx{tx: t, p: s.hotWrite}})
+		return fn(&tx{tx: t, jobs: s.jobs, now: now})
 	})
 }
 
@@ -198,7 +190,9 @@ type tx struct {
 	tx   *sql.Tx
 	jobs *river.Client[*sql.Tx]
 	now  time.Time
-	hot  preparedTx // the hot statements, kept prepared
+	// payments are the rows of the payments read or written in the
+	// transaction (PaymentArgs), by id, so an update writes only changes.
+	payments map[string][]any
 }
 
 var _ pay.Tx = (*tx)(nil)

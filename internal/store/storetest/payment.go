@@ -68,6 +68,25 @@ func testPaymentInsert(t *testing.T, open Opener) {
 	t.Run("Missing", func(t *testing.T) {
 		_, err := f.Store.PaymentGet(f.ctx, f.account.ID, pay.NewID())
 		wantKind(t, err, pay.KindNotFound)
+		_, _, err = f.Store.PaymentGetWithAccount(f.ctx, pay.NewID())
+		wantKind(t, err, pay.KindNotFound)
+	})
+	t.Run("WithAccount", func(t *testing.T) {
+		p := f.newPayment()
+		p.AccountID, p.Metadata = f.other.ID, pay.Metadata{"fund": "A1"}
+		f.insert(t, p)
+		want, err := f.Store.PaymentGet(f.ctx, 0, p.ID)
+		mustOK(t, err)
+		wantAcct, err := f.Store.AccountGet(f.ctx, f.other.ID)
+		mustOK(t, err)
+		got, gotAcct, err := f.Store.PaymentGetWithAccount(f.ctx, p.ID)
+		mustOK(t, err)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("payment (-PaymentGet +PaymentGetWithAccount):\n%s", diff)
+		}
+		if diff := cmp.Diff(wantAcct, gotAcct); diff != "" {
+			t.Fatalf("account (-AccountGet +PaymentGetWithAccount):\n%s", diff)
+		}
 	})
 	t.Run("MinimalRoundTrip", func(t *testing.T) {
 		p := f.insert(t, f.newPayment())
@@ -278,10 +297,10 @@ func testToken(t *testing.T, open Opener) {
 	wantKind(t, f.Store.TokenInsert(f.ctx, p.ID, pay.HashToken("one"), f.Clock.Now()), pay.KindConflict)
 	wantKind(t, f.Store.TokenInsert(f.ctx, pay.NewID(), pay.HashToken("orphan"), f.Clock.Now()), pay.KindNotFound)
 
-	id, err := f.Store.TokenUse(f.ctx, pay.HashToken("one"), f.Clock.Now())
+	got, err := f.Store.TokenUse(f.ctx, pay.HashToken("one"), f.Clock.Now())
 	mustOK(t, err)
-	if id != p.ID {
-		t.Fatalf("TokenUse = %s, want %s", id, p.ID)
+	if diff := cmp.Diff(p, got); diff != "" {
+		t.Fatalf("TokenUse's payment (-inserted +read):\n%s", diff)
 	}
 	_, err = f.Store.TokenUse(f.ctx, pay.HashToken("one"), f.Clock.Now())
 	wantKind(t, err, pay.KindConflict)
@@ -291,8 +310,8 @@ func testToken(t *testing.T, open Opener) {
 	}
 	_, err = f.Store.TokenUse(f.ctx, pay.HashToken("unknown"), f.Clock.Now())
 	wantKind(t, err, pay.KindNotFound)
-	if id, err := f.Store.TokenUse(f.ctx, pay.HashToken("two"), f.Clock.Now()); err != nil || id != p.ID {
-		t.Fatalf("second token: %s %v", id, err)
+	if got, err := f.Store.TokenUse(f.ctx, pay.HashToken("two"), f.Clock.Now()); err != nil || got.ID != p.ID {
+		t.Fatalf("second token: %v %v", got, err)
 	}
 
 	t.Run("ConcurrentUse", func(t *testing.T) {

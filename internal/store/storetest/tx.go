@@ -1,8 +1,12 @@
 package storetest
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"pay/internal/pay"
 )
@@ -88,6 +92,62 @@ func testUpdate(t *testing.T, open Opener) {
 		mustOK(t, err)
 		if stored.Reference != p.Reference {
 			t.Fatalf("reference %q after a failed change, want %q", stored.Reference, p.Reference)
+		}
+	})
+
+	t.Run("UpdateRoundTrips", func(t *testing.T) {
+		// Every column set, then every optional one cleared, then two
+		// changes in one transaction: what is read back is what was written,
+		// however an engine chooses the columns it writes.
+		p := f.insert(t, f.newPayment())
+		fee, canRetry, at := int64(12), true, f.Clock.Now().Add(time.Hour)
+		change := func(edit func(*pay.Payment)) {
+			t.Helper()
+			var want *pay.Payment
+			mustOK(t, f.Store.Update(f.ctx, func(tx pay.Tx) error {
+				locked, err := tx.PaymentLock(f.ctx, 0, p.ID)
+				if err != nil {
+					return err
+				}
+				edit(locked)
+				want = locked
+				return tx.PaymentUpdate(f.ctx, locked)
+			}))
+			got, err := f.Store.PaymentGet(f.ctx, 0, p.ID)
+			mustOK(t, err)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("after PaymentUpdate (-want +got):\n%s", diff)
+			}
+		}
+		change(func(p *pay.Payment) {
+			p.Amount, p.Reference, p.Description, p.ReturnURL = 2000, "R2", "D2", "https://service.example/other"
+			p.Email, p.Language, p.DelayedCapture, p.Moto = "payer@example.org", pay.LanguageWelsh, true, true
+			p.Metadata = pay.Metadata{"fund": json.Number("1.50")}
+			p.Status, p.ProviderID = pay.StatusAuthorisationSuccess, "prov-1"
+			p.Card = pay.CardDetails{FirstDigits: "424242", LastDigits: "4242", CardholderName: "J Payer", ExpiryDate: "04/30",
+				Brand: "visa", CardType: "debit", WalletType: "Apple Pay",
+				BillingAddress: pay.Address{Line1: "1 High Street", Line2: "Flat 2", City: "Cardiff", Postcode: "CF10 1AA", Country: "GB"}}
+			p.AgreementID, p.SetUpAgreement, p.AgreementPaymentType = pay.NewID(), true, pay.AgreementInstalment
+			p.ThreeDSRequired, p.CanRetry, p.CorporateSurcharge, p.Fee, p.RefundedAmount = true, &canRetry, 250, &fee, 100
+			p.UpdatedAt, p.CaptureSubmittedAt, p.CapturedAt, p.SettledAt = at, &at, &at, &at
+			p.DisputeStatus = pay.DisputeUnderReview
+		})
+		change(func(p *pay.Payment) {
+			p.Metadata, p.CanRetry, p.Fee, p.CaptureSubmittedAt, p.CapturedAt, p.SettledAt = nil, nil, nil, nil, nil, nil
+			p.Card, p.Email, p.DisputeStatus = pay.CardDetails{}, "", ""
+		})
+		mustOK(t, f.Store.Update(f.ctx, func(tx pay.Tx) error {
+			locked, err := tx.PaymentLock(f.ctx, 0, p.ID)
+			if err != nil {
+				return err
+			}
+			locked.Reference = "first"
+			mustOK(t, tx.PaymentUpdate(f.ctx, locked))
+			locked.Reference, locked.RefundedAmount = "R2", 7 // the reference back as it was read
+			return tx.PaymentUpdate(f.ctx, locked)
+		}))
+		if got, err := f.Store.PaymentGet(f.ctx, 0, p.ID); err != nil || got.Reference != "R2" || got.RefundedAmount != 7 {
+			t.Fatalf("after two updates in one transaction: %+v, %v", got, err)
 		}
 	})
 

@@ -34,7 +34,7 @@ type Handler struct {
 // change goes through Payments.
 type Store interface {
 	PaymentGet(ctx context.Context, accountID int64, id string) (*pay.Payment, error)
-	AccountGet(ctx context.Context, id int64) (*pay.Account, error)
+	PaymentGetWithAccount(ctx context.Context, id string) (*pay.Payment, *pay.Account, error)
 }
 
 // Config is what the card pages need.
@@ -140,7 +140,7 @@ func (h *Handler) withPayment(next func(*request)) http.HandlerFunc {
 			h.notFound(w, r)
 			return
 		}
-		p, err := h.store.PaymentGet(r.Context(), 0, id)
+		p, acct, err := h.store.PaymentGetWithAccount(r.Context(), id)
 		if pay.IsKind(err, pay.KindNotFound) || (err == nil && p.AuthorisationMode != pay.ModeWeb) {
 			h.notFound(w, r)
 			return
@@ -150,11 +150,6 @@ func (h *Handler) withPayment(next func(*request)) http.HandlerFunc {
 		}
 		if !h.sessions.read(r).has(id) {
 			h.sessionExpired(w, r, p)
-			return
-		}
-		acct, err := h.store.AccountGet(r.Context(), p.AccountID)
-		if err != nil {
-			h.systemError(w, r, err, p.Language)
 			return
 		}
 		next(&request{w: w, r: r, ctx: r.Context(), payment: p, account: acct, locale: web.LocaleFor(string(p.Language))})
@@ -306,7 +301,7 @@ func (h *Handler) submitConfirm(q *request) {
 		q.to("") // a second submit after capture: the success page
 		return
 	}
-	if _, err := h.payments.Confirm(q.ctx, q.payment.ID); err != nil && !isTransition(err) {
+	if _, err := h.payments.ConfirmPayment(q.ctx, q.payment); err != nil && !isTransition(err) {
 		h.systemError(q.w, q.r, err, q.payment.Language)
 		return
 	}

@@ -21,6 +21,7 @@ type loadConfig struct {
 	url, key, db string
 	ops          string
 	concurrency  int
+	runs         int     // runs of each operation, each followed by its anchor's
 	rate         float64 // arrivals per second; 0: closed loop at concurrency
 	duration     time.Duration
 	seeded       int
@@ -42,6 +43,8 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 	fs.IntVar(&c.concurrency, "concurrency", 8, "clients, each sending its next request when the last is answered")
 	fs.Float64Var(&c.rate, "rate", 0, "requests (journeys, downloads) per second at paced arrivals instead (latency counted from the scheduled start)")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long each operation runs")
+	fs.IntVar(&c.runs, "runs", 1, "runs of each operation, each followed by its anchor's; above 1, "+
+		"each run's line and then each figure's median")
 	fs.IntVar(&c.seeded, "seeded", 1000, "how many payments seed added (searches pick references among them)")
 	fs.Int64Var(&c.account, "account", 1, "the seeded account, whose transactions csv downloads")
 	filter := fs.String("csv-filter", "", "the transaction list's filters for csv, as in its URL (state=success&dateFilter=last-30-days); "+
@@ -59,8 +62,8 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 	if c.key == "" {
 		return errors.New("--key (or PAY_API_KEY) is required")
 	}
-	if c.concurrency < 1 || c.rate < 0 || c.duration <= 0 {
-		return errors.New("--concurrency must be at least 1, --rate not negative and --duration positive")
+	if c.concurrency < 1 || c.runs < 1 || c.rate < 0 || c.duration <= 0 {
+		return errors.New("--concurrency and --runs must be at least 1, --rate not negative and --duration positive")
 	}
 	list, err := selectOps(ops(&opEnv{c: &c}), c.ops)
 	if err != nil {
@@ -102,11 +105,24 @@ func measureAll(ctx context.Context, c *loadConfig, stdout io.Writer) error {
 			fmt.Fprintln(stdout, "csv: left out, without --admin-password (or PAY_ADMIN_PASSWORD) to sign in with")
 			continue
 		}
-		r := measure(ctx, c, cl, o)
-		if r.took > 0 { // the flow started
-			r.anchor = anchor.measure(ctx, c, o)
+		var lines []line
+		for run := range c.runs {
+			r := measure(ctx, c, cl, o)
+			if r.took > 0 { // the flow started
+				r.anchor = anchor.measure(ctx, c, o)
+			}
+			name := o.name
+			if c.runs > 1 {
+				name = fmt.Sprintf("%s #%d", o.name, run+1)
+			}
+			l := r.line()
+			l.print(stdout, name)
+			r.printNotes(stdout)
+			lines = append(lines, l)
 		}
-		r.print(stdout)
+		if c.runs > 1 {
+			median(lines).print(stdout, o.name+" median")
+		}
 	}
 	return nil
 }

@@ -52,6 +52,38 @@ func seedAndRun(t *testing.T, db, cli string) {
 	t.Log("\n" + out.String())
 	_, noCLI := exec.LookPath(cli)
 	checkReport(t, out.String(), noCLI == nil)
+
+	out.Reset()
+	args = append(args, "--runs", "3", "--ops", "get,search-state")
+	if err := run(ctx, args, env, &out); err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + out.String())
+	for _, name := range []string{"get #1 ", "get #3 ", "get median ", "search-state #2 ", "search-state median "} {
+		if f := strings.Fields(lineOf(out.String(), name)); len(f) != 11 || f[6] != "0" {
+			t.Fatalf("line %q: %q, want eleven columns and no errors\n%s", name, f, out.String())
+		}
+	}
+	if f := strings.Fields(lineOf(out.String(), "search-state median ")); f[10] == "-" {
+		t.Fatalf("no median ratio to the anchor\n%s", out.String())
+	}
+}
+
+// TestMedian checks that each figure is its own median over the runs, and
+// that a figure unknown in one run stays unknown.
+func TestMedian(t *testing.T) {
+	got := median([]line{
+		{rate: 100, p50: 1, p99: 9, cpu: 2, sqlRate: 50, ratio: 2},
+		{rate: 300, p50: 3, p99: 7, cpu: -1, sqlRate: 70, ratio: 1},
+		{rate: 200, p50: 2, p99: 8, cpu: 4, sqlRate: 60, ratio: 3},
+	})
+	want := line{rate: 200, p50: 2, p99: 8, cpu: -1, sqlRate: 60, ratio: 2}
+	if got != want {
+		t.Errorf("median of three = %+v, want %+v", got, want)
+	}
+	if got := median([]line{{rate: 1, cpu: 1}, {rate: 4, cpu: 2}}); got.rate != 2.5 || got.cpu != 1.5 {
+		t.Errorf("median of two = %+v, want rate 2.5 and cpu 1.5", got)
+	}
 }
 
 // checkReport wants a line per operation with no errors, a ratio to the
@@ -99,7 +131,7 @@ func noEnv(string) string { return "" }
 func TestBadInput(t *testing.T) {
 	for _, args := range [][]string{
 		nil, {"nope"}, {"seed", "--db", "mysql://x"}, {"seed", "--db", "sqlite:x.db", "--payments", "0"},
-		{"run"}, {"run", "--key", "k", "--concurrency", "0"}, {"run", "--key", "k", "--ops", "fly"},
+		{"run"}, {"run", "--key", "k", "--concurrency", "0"}, {"run", "--key", "k", "--runs", "0"}, {"run", "--key", "k", "--ops", "fly"},
 		{"run", "--key", "k", "--ops", "csv"}, {"run", "--key", "k", "--csv-filter", "%zz"},
 	} {
 		if err := run(context.Background(), args, noEnv, &bytes.Buffer{}); err == nil {

@@ -26,33 +26,84 @@ func printHeader(w io.Writer, c *loadConfig) {
 	if c.rate > 0 {
 		mode = fmt.Sprintf("paced at %.0f/s", c.rate)
 	}
-	fmt.Fprintf(w, "%s, %s per operation\n", mode, c.duration)
+	runs := ""
+	if c.runs > 1 {
+		runs = fmt.Sprintf(", %d runs each, alternating with the anchor's", c.runs)
+	}
+	fmt.Fprintf(w, "%s, %s per operation%s\n", mode, c.duration, runs)
 	fmt.Fprintf(w, "%-20s %8s %8s %8s %8s %6s %9s %8s %8s %7s\n",
 		"operation", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "cpu ms/op", "peak MB", "sql q/s", "ratio")
 }
 
-// print writes one line, and the notes; the ratio is Pay's rate over the
-// anchor's, in rows for an operation that counts rows.
-func (r *result) print(w io.Writer) {
-	rate := 0.0
+// line is the figures of one run of an operation, as printed.
+type line struct {
+	rate, p50, p95, p99, errors, cpu, peakMB, sqlRate, ratio float64 // cpu, sqlRate, ratio: -1 when unknown
+}
+
+// line computes r's figures; the ratio is Pay's rate over the anchor's, in
+// rows for an operation that counts rows.
+func (r *result) line() line {
+	l := line{cpu: -1, sqlRate: -1, ratio: -1, errors: float64(r.errors), peakMB: r.peakRSS / 1e6}
 	if r.took > 0 { // not when the flow could not start
-		rate = float64(len(r.latencies)) / r.took.Seconds()
+		l.rate = float64(len(r.latencies)) / r.took.Seconds()
 	}
 	slices.Sort(r.latencies)
-	cpu, sqlRate, ratio := "-", "-", "-"
+	l.p50, l.p95, l.p99 = ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 95)), ms(percentile(r.latencies, 99))
 	if r.cpuPerOp > 0 {
-		cpu = fmt.Sprintf("%.2f", ms(r.cpuPerOp))
+		l.cpu = ms(r.cpuPerOp)
 	}
 	if r.anchor != nil && r.anchor.rate > 0 {
-		units := rate
+		units := l.rate
 		if r.rows > 0 {
 			units = float64(r.rows) / r.took.Seconds()
 		}
-		sqlRate, ratio = fmt.Sprintf("%.0f", r.anchor.rate), fmt.Sprintf("%.2f", units/r.anchor.rate)
+		l.sqlRate, l.ratio = r.anchor.rate, units/r.anchor.rate
 	}
-	fmt.Fprintf(w, "%-20s %8.0f %8.2f %8.2f %8.2f %6d %9s %8.0f %8s %7s\n", r.name, rate,
-		ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 95)), ms(percentile(r.latencies, 99)),
-		r.errors, cpu, r.peakRSS/1e6, sqlRate, ratio)
+	return l
+}
+
+// print writes one line under name.
+func (l line) print(w io.Writer, name string) {
+	unknown := func(v float64, format string) string {
+		if v < 0 {
+			return "-"
+		}
+		return fmt.Sprintf(format, v)
+	}
+	fmt.Fprintf(w, "%-20s %8.0f %8.2f %8.2f %8.2f %6.0f %9s %8.0f %8s %7s\n", name, l.rate, l.p50, l.p95, l.p99,
+		l.errors, unknown(l.cpu, "%.2f"), l.peakMB, unknown(l.sqlRate, "%.0f"), unknown(l.ratio, "%.2f"))
+}
+
+// median returns each figure's median over the runs, separately: with three
+// runs interleaved with their anchors, one disturbed run moves none of them.
+// A figure unknown in any run stays unknown.
+func median(lines []line) line {
+	m := func(get func(line) float64) float64 {
+		vs := make([]float64, len(lines))
+		for i, l := range lines {
+			vs[i] = get(l)
+		}
+		slices.Sort(vs)
+		if vs[0] < 0 {
+			return -1
+		}
+		if n := len(vs); n%2 == 0 {
+			return (vs[n/2-1] + vs[n/2]) / 2
+		}
+		return vs[len(vs)/2]
+	}
+	return line{
+		rate: m(func(l line) float64 { return l.rate }), p50: m(func(l line) float64 { return l.p50 }),
+		p95: m(func(l line) float64 { return l.p95 }), p99: m(func(l line) float64 { return l.p99 }),
+		errors: m(func(l line) float64 { return l.errors }), cpu: m(func(l line) float64 { return l.cpu }),
+		peakMB: m(func(l line) float64 { return l.peakMB }), sqlRate: m(func(l line) float64 { return l.sqlRate }),
+		ratio: m(func(l line) float64 { return l.ratio }),
+	}
+}
+
+// printNotes writes what a run adds below its line: a flow's notes and any
+// error.
+func (r *result) printNotes(w io.Writer) {
 	for _, n := range r.notes {
 		fmt.Fprintf(w, "  %s\n", n)
 	}

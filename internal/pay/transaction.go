@@ -30,12 +30,18 @@ type TransactionSearch struct {
 	Payments       bool // include payments
 	Refunds        bool // include refunds
 	RefundStatuses []RefundStatus
+	// TotalLimit, above 0, is as far as the total is counted: past it the
+	// page says only that there are more (TotalOver), as GOV.UK Pay's
+	// transaction list does, so a page of an account with millions of
+	// transactions does not count them all.
+	TotalLimit int
 }
 
 // TransactionPage is one page of transactions, newest first.
 type TransactionPage struct {
 	Transactions []*Transaction
 	Total        int
+	TotalOver    bool // more than the search's TotalLimit match; Total is TotalLimit
 }
 
 // RefundStatusesForDisplayState returns the refund statuses with a display

@@ -404,6 +404,24 @@ func AgreementSearchWhere(s *pay.AgreementSearch, c Codec) *Where {
 	return w
 }
 
+// CountUpTo returns a subquery counting the rows of from (a FROM clause and
+// its conditions), reading no more than limit+1 of them when limit is above 0.
+func CountUpTo(from string, limit int) string {
+	if limit <= 0 {
+		return `(SELECT count(*) ` + from + `)`
+	}
+	return fmt.Sprintf(`(SELECT count(*) FROM (SELECT 1 %s LIMIT %d) c)`, from, limit+1)
+}
+
+// LimitTotal caps a count made with CountUpTo: over the limit, the total is
+// the limit and over is true.
+func LimitTotal(total, limit int) (int, bool) {
+	if limit > 0 && total > limit {
+		return limit, true
+	}
+	return total, false
+}
+
 // PageTotal returns how many rows match a search when its page of n rows
 // (at most size, after offset) already says so: a page with rows that is not
 // full is the last one, and an empty first page means nothing matches. When

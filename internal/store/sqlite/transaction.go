@@ -27,7 +27,11 @@ func (s *Store) TransactionSearch(ctx context.Context, q *pay.TransactionSearch)
 		if page.Total, ok = store.PageTotal(len(page.Transactions), q.DisplaySize, q.Offset()); ok {
 			return nil
 		}
-		return tx.QueryRowContext(ctx, count, args...).Scan(&page.Total)
+		if err := tx.QueryRowContext(ctx, count, args...).Scan(&page.Total); err != nil {
+			return err
+		}
+		page.Total, page.TotalOver = store.LimitTotal(page.Total, q.TotalLimit)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -74,12 +78,12 @@ func transactionQuery(q *pay.TransactionSearch) (query, count string, w *store.W
 	if pw != nil {
 		union = append(union, `SELECT 'payment', p.created_at, p.id, `+store.TransactionPaymentCols+`, `+txRefundNulls+
 			` FROM payments p `+pw.String())
-		counts = append(counts, `(SELECT count(*) FROM payments p `+pw.String()+`)`)
+		counts = append(counts, store.CountUpTo(`FROM payments p `+pw.String(), q.TotalLimit))
 	}
 	if rw != nil {
 		from := ` FROM refunds r JOIN payments p ON p.id = r.payment_id ` + rw.String()
 		union = append(union, `SELECT 'refund', r.created_at, r.id, `+store.TransactionPaymentCols+`, `+store.TransactionRefundCols+from)
-		counts = append(counts, `(SELECT count(*)`+from+`)`)
+		counts = append(counts, store.CountUpTo(from, q.TotalLimit))
 	}
 	if len(union) == 0 {
 		return "", "", w

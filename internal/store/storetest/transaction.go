@@ -104,6 +104,28 @@ func testTransactions(t *testing.T, open Opener) {
 			}
 		})
 	}
+	t.Run("TotalLimit", func(t *testing.T) {
+		for _, c := range []struct {
+			limit, total int
+			over         bool
+		}{{3, 3, true}, {4, 4, true}, {5, 5, false}, {6, 5, false}} {
+			page := search(func(q *pay.TransactionSearch) { q.DisplaySize, q.TotalLimit = 2, c.limit })
+			if page.Total != c.total || page.TotalOver != c.over || len(page.Transactions) != 2 {
+				t.Errorf("limit %d: total %d, over %v, %d rows; want %d, %v, 2 rows",
+					c.limit, page.Total, page.TotalOver, len(page.Transactions), c.total, c.over)
+			}
+		}
+		// Each branch counts up to the limit: three payments, two refunds.
+		page := search(func(q *pay.TransactionSearch) { q.DisplaySize, q.TotalLimit, q.Refunds = 1, 2, false })
+		if page.Total != 2 || !page.TotalOver {
+			t.Errorf("payments only, limit 2: total %d, over %v", page.Total, page.TotalOver)
+		}
+		// A last page that is not full tells the exact total without counting.
+		page = search(func(q *pay.TransactionSearch) { q.Page, q.DisplaySize, q.TotalLimit = 3, 2, 1 })
+		if page.Total != 5 || page.TotalOver {
+			t.Errorf("last page, limit 1: total %d, over %v; want 5, false", page.Total, page.TotalOver)
+		}
+	})
 	t.Run("Stream", func(t *testing.T) {
 		var got []*pay.Transaction
 		q := &pay.TransactionSearch{PaymentSearch: pay.PaymentSearch{AccountID: f.account.ID, Page: 2, DisplaySize: 1},

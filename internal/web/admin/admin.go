@@ -6,6 +6,7 @@
 package admin
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"html/template"
@@ -85,7 +86,15 @@ type Config struct {
 	// its admin, and returns the account; an error of kind team.ErrInvalid
 	// says what is wrong with the names. Nil offers no "Add a new service".
 	CreateService func(ctx context.Context, name, nameWelsh string, creator *team.User) (*pay.Account, error)
+	// TotalLimit is as far as the transaction list counts what matches its
+	// filters; 0: DefaultTotalLimit.
+	TotalLimit int
 }
+
+// DefaultTotalLimit is as far as the transaction list counts, as GOV.UK
+// Pay's does: past it the list says "over 5,000 transactions", and a page
+// costs the same at a million payments as at ten thousand.
+const DefaultTotalLimit = 5000
 
 // Handler serves the admin site.
 type Handler struct {
@@ -115,6 +124,7 @@ type Handler struct {
 	webhookSvc *pay.Webhooks
 	// createService adds a service for "Add a new service"; nil offers none.
 	createService func(ctx context.Context, name, nameWelsh string, creator *team.User) (*pay.Account, error)
+	totalLimit    int
 }
 
 // New parses the templates and returns the handler.
@@ -146,7 +156,7 @@ func New(c Config) (*Handler, error) {
 		publicURL: c.PublicURL, secure: c.SecureCookies, templates: t, logger: c.Logger, now: c.Now,
 		client: c.Client, london: london, emailService: c.Emails, mail: c.EmailTemplates, outbox: c.Outbox,
 		signInLimiter: c.SignInLimiter, checkKey: c.CheckStripeKey, webhookSvc: c.Webhooks,
-		createService: c.CreateService}, nil
+		createService: c.CreateService, totalLimit: cmp.Or(c.TotalLimit, DefaultTotalLimit)}, nil
 }
 
 var templateFuncs = template.FuncMap{

@@ -63,6 +63,7 @@ type options struct {
 	secureCookies bool
 	signInLimiter *ratelimit.Limiter
 	hashing       *team.PasswordHashing
+	totalLimit    int
 }
 
 func newEnv(t *testing.T, opts ...func(*options)) *env {
@@ -103,7 +104,7 @@ func (e *env) start(o options) {
 		Emails: e.emails, EmailTemplates: e.mail, Outbox: true,
 		PublicURL: publicURL, SecureCookies: o.secureCookies, Logger: logger, Now: e.Clock.Now,
 		Client: &http.Client{Transport: e.sent, Timeout: 10 * time.Second}, SignInLimiter: o.signInLimiter,
-		CheckStripeKey: checkStripeKey, Webhooks: e.hooks})
+		CheckStripeKey: checkStripeKey, Webhooks: e.hooks, TotalLimit: o.totalLimit})
 	must(e.T, err)
 	h.Register(mux)
 	(&api.API{Payments: e.Payments, Accounts: accounts, Store: e.Store, PublicURL: publicURL, Logger: logger}).Register(mux)

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"pay/internal/pay"
@@ -20,7 +21,9 @@ type listData struct {
 	Periods  []option
 	Rows     []txRow
 	Total    int
-	First    int // the rows shown, counted from 1
+	Over     bool   // more than Total match: the list counts no further
+	Count    string // Total with commas between thousands
+	First    int    // the rows shown, counted from 1
 	Last     int
 	Pages    []pageLink
 	Prev     string
@@ -59,7 +62,9 @@ func (h *Handler) transactions(q *request) {
 	d.Errors = f.errors
 	d.fillOptions()
 	if len(f.errors) == 0 {
-		res, err := h.store.TransactionSearch(q.ctx, f.search(q.account.ID))
+		search := f.search(q.account.ID)
+		search.TotalLimit = h.totalLimit
+		res, err := h.store.TransactionSearch(q.ctx, search)
 		if err != nil {
 			h.systemError(q.w, q.r, err)
 			return
@@ -97,7 +102,7 @@ func (d *listData) fillOptions() {
 
 func (h *Handler) fillResults(q *request, d *listData, res *pay.TransactionPage) {
 	f := d.F
-	d.Total = res.Total
+	d.Total, d.Over, d.Count = res.Total, res.TotalOver, groupThousands(res.Total)
 	d.First = (f.Page-1)*PageSize + 1
 	d.Last = d.First + len(res.Transactions) - 1
 	for _, t := range res.Transactions {
@@ -117,13 +122,23 @@ func (h *Handler) fillResults(q *request, d *listData, res *pay.TransactionPage)
 	if f.Page > 1 {
 		d.Prev = link(f.Page - 1)
 	}
-	if f.Page < pages {
+	if f.Page < pages || (d.Over && len(res.Transactions) == PageSize) {
 		d.Next = link(f.Page + 1)
 	}
 	d.Download = q.accountPath("/transactions/download")
 	if qs := f.query(1).Encode(); qs != "" {
 		d.Download += "?" + qs
 	}
+}
+
+// groupThousands writes n with commas between thousands, as GOV.UK's style
+// writes numbers over 999.
+func groupThousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // detailData is one transaction's detail page. The sections follow GOV.UK

@@ -193,6 +193,34 @@ func TestTransactionPagination(t *testing.T) {
 	}
 }
 
+// TestTransactionTotalLimit: past its limit the list counts no further,
+// says "over", and still pages on while pages are full.
+func TestTransactionTotalLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(o *options) { o.totalLimit = 25 })
+	for range 30 {
+		e.newPayment(nil)
+		e.Clock.Advance(time.Second)
+	}
+	b := e.browser()
+	b.signIn(e.user("viewer@example.org", team.RoleViewOnly, false))
+	p := b.get(e.accountPath("/transactions"))
+	if got := resultsPattern.FindStringSubmatch(p.body)[1]; got != "Showing 1 to 20 of over 25 transactions" {
+		t.Fatalf("first page says %q", got)
+	}
+	m := pageLinkPattern.FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatal("no next page")
+	}
+	p = b.get(unescape(m[1]))
+	if got := resultsPattern.FindStringSubmatch(p.body)[1]; got != "Showing 21 to 30 of 30 transactions" {
+		t.Fatalf("the last page, which tells the total, says %q", got)
+	}
+	if pageLinkPattern.MatchString(p.body) {
+		t.Fatal("a next page after the last")
+	}
+}
+
 func TestTransactionDetail(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

@@ -28,38 +28,13 @@ type download struct {
 }
 
 func newDownload(e *opEnv) *download {
-	path := fmt.Sprintf("/admin/accounts/%d/transactions/download", e.c.account)
-	if len(e.c.csvFilter) > 0 {
-		path += "?" + e.c.csvFilter.Encode()
-	}
-	return &download{e: e, path: path}
+	return &download{e: e, path: transactionsPath(e.c.account, "/download", e.c.csvFilter)}
 }
 
-// start signs in through the sign-in form. A user with an authenticator
-// app would be asked for a code next, which the tool cannot give.
-func (d *download) start(ctx context.Context) error {
-	d.b = newBrowser(d.e.cl)
+func (d *download) start(ctx context.Context) (err error) {
+	d.b, err = signIn(ctx, d.e)
 	d.b.http.Timeout = 0 // a download of a million rows takes a while; the run's end stops it
-	signIn, err := d.b.send(ctx, "GET", "/admin/sign-in", nil)
-	if err != nil {
-		return err
-	}
-	f, err := signIn.form("sign-in-form")
-	if err != nil {
-		return err
-	}
-	in, err := d.b.send(ctx, "POST", f.action, f.fill(map[string]string{"email": d.e.c.adminEmail, "password": d.e.c.adminPass}))
-	if err != nil {
-		return err
-	}
-	switch {
-	case in.status != http.StatusOK || in.url.Path == "/admin/sign-in":
-		return fmt.Errorf("admin sign-in as %s refused (%d): check --admin-email and --admin-password", d.e.c.adminEmail, in.status)
-	case in.url.Path == "/admin/security-code" || in.url.Path == "/admin/new-password":
-		return fmt.Errorf("admin sign-in as %s goes on to %s: csv needs a user without an authenticator app or a password to change",
-			d.e.c.adminEmail, in.url.Path)
-	}
-	return nil
+	return err
 }
 
 // call downloads the CSV file once, counting its rows and bytes as they come.

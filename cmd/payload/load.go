@@ -27,6 +27,7 @@ type loadConfig struct {
 	seeded       int
 	account      int64      // the seeded account, whose transactions csv downloads
 	csvFilter    url.Values // the transaction list's filters for csv; none: every transaction
+	listFilter   url.Values // the transaction list's filters for list; none: every transaction
 	adminEmail   string
 	adminPass    string
 }
@@ -39,7 +40,7 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 	fs.StringVar(&c.key, "key", getenv("PAY_API_KEY"), "an API key of the seeded account (default $PAY_API_KEY)")
 	fs.StringVar(&c.db, "db", "", "the Pay's database, to do the same work directly as the anchor (optional)")
 	fs.StringVar(&c.ops, "ops", "all", "operations, comma-separated: create, get, search-reference, search-state, search-brand, "+
-		"search-email, search-name, search-last-digits, search-date, search-combined, refunds, journey, csv")
+		"search-email, search-name, search-last-digits, search-date, search-combined, refunds, journey, csv, list")
 	fs.IntVar(&c.concurrency, "concurrency", 8, "clients, each sending its next request when the last is answered")
 	fs.Float64Var(&c.rate, "rate", 0, "requests (journeys, downloads) per second at paced arrivals instead (latency counted from the scheduled start)")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long each operation runs")
@@ -49,6 +50,8 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 	fs.Int64Var(&c.account, "account", 1, "the seeded account, whose transactions csv downloads")
 	filter := fs.String("csv-filter", "", "the transaction list's filters for csv, as in its URL (state=success&dateFilter=last-30-days); "+
 		"default: every transaction")
+	listFilter := fs.String("list-filter", "", "the transaction list's filters for list, as in its URL (state=success); "+
+		"default: none, the list as it first opens")
 	fs.StringVar(&c.adminEmail, "admin-email", cmp.Or(getenv("PAY_ADMIN_EMAIL"), "admin@pay.localhost"),
 		"the admin site user csv signs in as, who has no authenticator app (default $PAY_ADMIN_EMAIL or Pay's default)")
 	fs.StringVar(&c.adminPass, "admin-password", getenv("PAY_ADMIN_PASSWORD"), "that user's password (default $PAY_ADMIN_PASSWORD)")
@@ -58,6 +61,9 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 	var err error
 	if c.csvFilter, err = url.ParseQuery(*filter); err != nil {
 		return fmt.Errorf("--csv-filter: %w", err)
+	}
+	if c.listFilter, err = url.ParseQuery(*listFilter); err != nil {
+		return fmt.Errorf("--list-filter: %w", err)
 	}
 	if c.key == "" {
 		return errors.New("--key (or PAY_API_KEY) is required")
@@ -69,8 +75,8 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	if indexOp(list, "csv") >= 0 && c.adminPass == "" && c.ops != "all" {
-		return errors.New("csv signs in to the admin site: --admin-password (or PAY_ADMIN_PASSWORD) is required")
+	if (indexOp(list, "csv") >= 0 || indexOp(list, "list") >= 0) && c.adminPass == "" && c.ops != "all" {
+		return errors.New("csv and list sign in to the admin site: --admin-password (or PAY_ADMIN_PASSWORD) is required")
 	}
 	return measureAll(ctx, &c, stdout)
 }
@@ -101,8 +107,8 @@ func measureAll(ctx context.Context, c *loadConfig, stdout io.Writer) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if o.name == "csv" && c.adminPass == "" {
-			fmt.Fprintln(stdout, "csv: left out, without --admin-password (or PAY_ADMIN_PASSWORD) to sign in with")
+		if (o.name == "csv" || o.name == "list") && c.adminPass == "" {
+			fmt.Fprintf(stdout, "%s: left out, without --admin-password (or PAY_ADMIN_PASSWORD) to sign in with\n", o.name)
 			continue
 		}
 		var lines []line

@@ -82,6 +82,7 @@ func ops(e *opEnv) []op {
 		{name: "journey", flow: func() flow { return newJourneys(e.cl) }},
 		{name: "csv", flow: func() flow { return newDownload(e) },
 			sql: func(ctx context.Context, a *anchor) (anchorCall, error) { return a.export(e.c) }},
+		{name: "list", flow: func() flow { return newListing(e) }},
 	}
 }
 

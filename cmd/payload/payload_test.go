@@ -133,6 +133,7 @@ func TestBadInput(t *testing.T) {
 		nil, {"nope"}, {"seed", "--db", "mysql://x"}, {"seed", "--db", "sqlite:x.db", "--payments", "0"},
 		{"run"}, {"run", "--key", "k", "--concurrency", "0"}, {"run", "--key", "k", "--runs", "0"}, {"run", "--key", "k", "--ops", "fly"},
 		{"run", "--key", "k", "--ops", "csv"}, {"run", "--key", "k", "--csv-filter", "%zz"},
+		{"run", "--key", "k", "--ops", "list"}, {"run", "--key", "k", "--list-filter", "%zz"},
 	} {
 		if err := run(context.Background(), args, noEnv, &bytes.Buffer{}); err == nil {
 			t.Errorf("%q accepted", args)

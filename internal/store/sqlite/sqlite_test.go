@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -76,6 +77,36 @@ func TestOpenAnalyses(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatal("no sqlite_stat1 after Open: ANALYZE did not run")
+	}
+}
+
+// TestCheckpointsApartFromWriter checks that the log's pages reach the
+// database file while the writer commits well under its own checkpoint
+// threshold: a connection of the store's own copies them.
+func TestCheckpointsApartFromWriter(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := sqlite.Open(context.Background(), filepath.Join(dir, "pay.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	size := func() int64 {
+		fi, err := os.Stat(filepath.Join(dir, "pay.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	before := size()
+	// 2 MB: about 500 pages of the log, against the writer's 8,000.
+	if _, err := s.DB().Exec(`CREATE TABLE filler (b BLOB); INSERT INTO filler VALUES (zeroblob(2000000))`); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); size() < before+2000000; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file is still %d bytes (%d before the write): the log was not checkpointed", size(), before)
+		}
 	}
 }
 

@@ -275,3 +275,48 @@ func TestStatusCountsFollowPayments(t *testing.T) {
 		checkStatusCounts(t, s, step.name)
 	}
 }
+
+// TestSearchTotalsFromStatusCounts checks that a search by state alone, or
+// of all an account's payments, takes its total from the counts per status,
+// and that a search with any other filter counts its payments: the counts
+// are made wrong on purpose, by 100 for each status.
+func TestSearchTotalsFromStatusCounts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := mustOpen(t)
+	a, b := newAccount(t, s), newAccount(t, s)
+	seedPayments(t, s, a, 8) // 2 created, 4 captured, 2 expired
+	seedPayments(t, s, b, 4)
+	if _, err := s.DB().Exec(`UPDATE payment_status_counts SET n = n + 100 WHERE account_id = ?`, a); err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 1, 1, 0, 4, 0, 0, time.UTC)
+	success := pay.StatusesForState(pay.StateSuccess)
+	for _, tt := range []struct {
+		name string
+		q    pay.PaymentSearch
+		want int
+	}{
+		{"State", pay.PaymentSearch{Statuses: success}, 104},
+		{"States", pay.PaymentSearch{Statuses: append(pay.StatusesForState(pay.StateCreated), success...)}, 206},
+		{"All", pay.PaymentSearch{}, 308},
+		{"StateAndReference", pay.PaymentSearch{Statuses: success, Reference: "R2"}, 1},
+		{"StateAndDate", pay.PaymentSearch{Statuses: success, FromDate: &from}, 2},
+		{"Brand", pay.PaymentSearch{CardBrand: "visa"}, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			q := tt.q
+			q.AccountID, q.Page, q.DisplaySize = a, 2, 1
+			page, err := s.PaymentSearch(ctx, &q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != tt.want {
+				t.Errorf("PaymentSearch total %d, want %d", page.Total, tt.want)
+			}
+			if query, _ := sqlite.PaymentCountQuery(&q); strings.Contains(query, "payment_status_counts") != (tt.want > 100) {
+				t.Fatalf("PaymentCountQuery = %q", query)
+			}
+		})
+	}
+}

@@ -248,6 +248,22 @@ func PaymentSearchWhere(s *pay.PaymentSearch, c Codec) *Where {
 	return w
 }
 
+// PaymentCountByStatus returns the account and statuses of a search that
+// filters payments by nothing else, whose total is then a sum of counts per
+// account and status (all statuses for none); ok is false for any other
+// search. The search's own WHERE without its statuses decides, so a filter
+// added later can never be silently left out of such a total.
+func PaymentCountByStatus(s *pay.PaymentSearch, c Codec) (accountID int64, statuses []pay.Status, ok bool) {
+	rest := *s
+	rest.Statuses = nil
+	account := newWhere(c)
+	account.Add("account_id = ?", s.AccountID)
+	if PaymentSearchWhere(&rest, c).String() != account.String() {
+		return 0, nil, false
+	}
+	return s.AccountID, s.Statuses, true
+}
+
 // addPaymentFilters adds to w the filters that describe a payment (all but
 // its status and creation date) on columns with the given prefix, "" or a
 // table alias such as "p.".

@@ -30,7 +30,7 @@ func (s *Store) AgreementGet(ctx context.Context, accountID int64, id string) (*
 
 // AgreementSearch returns one page of agreements, newest first, from one snapshot.
 func (s *Store) AgreementSearch(ctx context.Context, q *pay.AgreementSearch) (*pay.AgreementPage, error) {
-	list, total, err := searchPage(ctx, s, "agreements", store.AgreementColumns, store.AgreementSearchWhere(q, sc), q.DisplaySize, q.Offset(), store.ScanAgreement)
+	list, total, err := searchPage(ctx, s, "agreements", store.AgreementColumns, store.AgreementSearchWhere(q, sc), nil, q.DisplaySize, q.Offset(), store.ScanAgreement)
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ func (s *Store) DisputeGetByPayment(ctx context.Context, accountID int64, paymen
 
 // DisputeSearch returns one page of disputes, newest first, from one snapshot.
 func (s *Store) DisputeSearch(ctx context.Context, q *pay.DisputeSearch) (*pay.DisputePage, error) {
-	list, total, err := searchPage(ctx, s, "disputes", store.DisputeSelect, store.DisputeSearchWhere(q, sc), q.DisplaySize, q.Offset(), store.ScanDispute)
+	list, total, err := searchPage(ctx, s, "disputes", store.DisputeSelect, store.DisputeSearchWhere(q, sc), nil, q.DisplaySize, q.Offset(), store.ScanDispute)
 	if err != nil {
 		return nil, err
 	}

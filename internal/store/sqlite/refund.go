@@ -50,7 +50,7 @@ func (s *Store) RefundList(ctx context.Context, accountID int64, paymentID strin
 
 // RefundSearch returns one page of refunds, newest first, from one snapshot.
 func (s *Store) RefundSearch(ctx context.Context, q *pay.RefundSearch) (*pay.RefundPage, error) {
-	list, total, err := searchPage(ctx, s, "refunds", store.RefundSelect, store.RefundSearchWhere(q, sc), q.DisplaySize, q.Offset(), store.ScanRefund)
+	list, total, err := searchPage(ctx, s, "refunds", store.RefundSelect, store.RefundSearchWhere(q, sc), nil, q.DisplaySize, q.Offset(), store.ScanRefund)
 	if err != nil {
 		return nil, err
 	}

@@ -242,13 +242,22 @@ func (s *Store) readSnapshot(ctx context.Context, fn func(tx *sql.Tx) error) err
 	return fn(tx)
 }
 
+// countQuery is a query that counts a search's matches, and its arguments.
+type countQuery struct {
+	sql  string
+	args []any
+}
+
 // searchPage reads one page of table's rows matching w, newest first, and
 // how many match in all, from one snapshot. It counts only when the page
-// does not tell the total (store.PageTotal).
-func searchPage[T any](ctx context.Context, s *Store, table, cols string, w *store.Where, size, offset int,
+// does not tell the total (store.PageTotal), with count, or when count is
+// nil with count(*) over w.
+func searchPage[T any](ctx context.Context, s *Store, table, cols string, w *store.Where, count *countQuery, size, offset int,
 	scan func(func(...any) error, store.Codec) (T, error)) (list []T, total int, err error) {
+	if count == nil {
+		count = &countQuery{`SELECT count(*) FROM ` + table + ` ` + w.String(), w.Args[:len(w.Args):len(w.Args)]}
+	}
 	err = s.readSnapshot(ctx, func(tx *sql.Tx) error {
-		args := w.Args[:len(w.Args):len(w.Args)]
 		limit, off := w.Next(size), w.Next(offset)
 		rows, err := tx.QueryContext(ctx, `SELECT `+cols+` FROM `+table+` `+w.String()+
 			` ORDER BY created_at DESC, id DESC LIMIT `+limit+` OFFSET `+off, w.Args...)
@@ -259,7 +268,7 @@ func searchPage[T any](ctx context.Context, s *Store, table, cols string, w *sto
 		if total, ok = store.PageTotal(len(list), size, offset); ok {
 			return nil
 		}
-		return tx.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` `+w.String(), args...).Scan(&total)
+		return tx.QueryRowContext(ctx, count.sql, count.args...).Scan(&total)
 	})
 	return list, total, err
 }

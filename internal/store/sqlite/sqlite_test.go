@@ -2,8 +2,10 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -162,5 +164,159 @@ func TestSearchCountsFromIndexes(t *testing.T) {
 		if len(plan) != 1 || !strings.Contains(plan[0], "COVERING INDEX") {
 			t.Errorf("count %s: plan %q, want one search of a covering index", w.String(), plan)
 		}
+	}
+}
+
+// newAccount stores a service and a test account of it.
+func newAccount(t *testing.T, s *sqlite.Store) int64 {
+	t.Helper()
+	ctx := context.Background()
+	svc := &pay.Service{ExternalID: pay.NewID(), Name: "Counts"}
+	if err := s.ServiceInsert(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	a := &pay.Account{ServiceID: svc.ID, Type: pay.AccountTest, Provider: pay.ProviderSandbox, Settings: pay.DefaultAccountSettings()}
+	if err := s.AccountInsert(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
+}
+
+// seedPayments inserts n payments of the account directly, as the load
+// tool seeds them: created, captured, captured and expired in turn, one a
+// minute from 2026-01-01, referenced R1, R2, ….
+func seedPayments(t *testing.T, s *sqlite.Store, account int64, n int) {
+	t.Helper()
+	_, err := s.DB().Exec(`WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < ?)
+		INSERT INTO payments (id, account_id, amount, reference, description, language, delayed_capture, moto,
+			authorisation_mode, source, status, provider, created_at, updated_at)
+		SELECT 'seed-' || ? || '-' || n, ?, 100, 'R' || n, 'D', 'en', 0, 0, 'web', 'CARD_API',
+			CASE n % 4 WHEN 0 THEN 'EXPIRED' WHEN 1 THEN 'CREATED' ELSE 'CAPTURED' END, 'sandbox',
+			strftime('%Y-%m-%dT%H:%M:%S.000000Z', '2026-01-01', '+' || n || ' minutes'), '2026-01-01T00:00:00.000000Z'
+		FROM g`, n, account, account)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkStatusCounts fails t unless the counts per account and status are
+// those of the payments, with no count below zero.
+func checkStatusCounts(t *testing.T, s *sqlite.Store, after string) {
+	t.Helper()
+	read := func(query string) []string {
+		rows, err := s.DB().Query(query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var account, n int64
+			var status string
+			if err := rows.Scan(&account, &status, &n); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%d %s %d", account, status, n))
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	want := read(`SELECT account_id, status, count(*) FROM payments GROUP BY account_id, status ORDER BY 1, 2`)
+	got := read(`SELECT account_id, status, n FROM payment_status_counts WHERE n <> 0 ORDER BY 1, 2`)
+	if !slices.Equal(got, want) {
+		t.Fatalf("after %s: counts per status %q, payments %q", after, got, want)
+	}
+}
+
+// TestStatusCountsFollowPayments checks the counts per account and status
+// (migration 00014) against the payments after each way payments are
+// written: the store's creates and changes, and direct SQL as the load tool
+// writes, including changes of account and deletes, which Pay never makes.
+func TestStatusCountsFollowPayments(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := mustOpen(t)
+	a, b := newAccount(t, s), newAccount(t, s)
+	var created []*pay.Payment
+	for i := range 4 {
+		p := &pay.Payment{ID: pay.NewID(), AccountID: a, Amount: 100, Reference: fmt.Sprint("P", i), Description: "D",
+			Language: pay.LanguageEnglish, AuthorisationMode: pay.ModeWeb, Source: pay.SourceAPI, Status: pay.StatusCreated,
+			Provider: pay.ProviderSandbox}
+		if err := pay.InsertPayment(ctx, s, &pay.PaymentInsertParams{Payment: p}); err != nil {
+			t.Fatal(err)
+		}
+		created = append(created, p)
+	}
+	checkStatusCounts(t, s, "creates")
+	for _, p := range created[:3] {
+		if _, err := pay.TransitionPayment(ctx, s, &pay.PaymentTransitionParams{PaymentID: p.ID, To: pay.StatusEnteringCardDetails}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := pay.TransitionPayment(ctx, s, &pay.PaymentTransitionParams{PaymentID: created[0].ID, To: pay.StatusUserCancelled})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkStatusCounts(t, s, "transitions")
+	seedPayments(t, s, b, 100)
+	checkStatusCounts(t, s, "a seed")
+	for _, step := range []struct{ name, sql string }{
+		{"a change of status", `UPDATE payments SET status = 'CAPTURED' WHERE account_id = ` + fmt.Sprint(b) + ` AND status = 'CREATED'`},
+		{"a change of account", `UPDATE payments SET account_id = ` + fmt.Sprint(a) + ` WHERE id IN ('seed-` + fmt.Sprint(b) + `-1', 'seed-` + fmt.Sprint(b) + `-4')`},
+		{"a change of both", `UPDATE payments SET account_id = ` + fmt.Sprint(b) + `, status = 'EXPIRED' WHERE id = '` + created[3].ID + `'`},
+		{"a rewrite without change", `UPDATE payments SET account_id = account_id, status = status`},
+		{"deletes", `DELETE FROM payments WHERE id LIKE 'seed-%' AND status = 'EXPIRED'`},
+	} {
+		if _, err := s.DB().Exec(step.sql); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		checkStatusCounts(t, s, step.name)
+	}
+}
+
+// TestSearchTotalsFromStatusCounts checks that a search by state alone, or
+// of all an account's payments, takes its total from the counts per status,
+// and that a search with any other filter counts its payments: the counts
+// are made wrong on purpose, by 100 for each status.
+func TestSearchTotalsFromStatusCounts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := mustOpen(t)
+	a, b := newAccount(t, s), newAccount(t, s)
+	seedPayments(t, s, a, 8) // 2 created, 4 captured, 2 expired
+	seedPayments(t, s, b, 4)
+	if _, err := s.DB().Exec(`UPDATE payment_status_counts SET n = n + 100 WHERE account_id = ?`, a); err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 1, 1, 0, 4, 0, 0, time.UTC)
+	success := pay.StatusesForState(pay.StateSuccess)
+	for _, tt := range []struct {
+		name string
+		q    pay.PaymentSearch
+		want int
+	}{
+		{"State", pay.PaymentSearch{Statuses: success}, 104},
+		{"States", pay.PaymentSearch{Statuses: append(pay.StatusesForState(pay.StateCreated), success...)}, 206},
+		{"All", pay.PaymentSearch{}, 308},
+		{"StateAndReference", pay.PaymentSearch{Statuses: success, Reference: "R2"}, 1},
+		{"StateAndDate", pay.PaymentSearch{Statuses: success, FromDate: &from}, 2},
+		{"Brand", pay.PaymentSearch{CardBrand: "visa"}, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			q := tt.q
+			q.AccountID, q.Page, q.DisplaySize = a, 2, 1
+			page, err := s.PaymentSearch(ctx, &q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != tt.want {
+				t.Errorf("PaymentSearch total %d, want %d", page.Total, tt.want)
+			}
+			if query, _ := sqlite.PaymentCountQuery(&q); strings.Contains(query, "payment_status_counts") != (tt.want > 100) {
+				t.Fatalf("PaymentCountQuery = %q", query)
+			}
+		})
 	}
 }

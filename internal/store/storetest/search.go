@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -209,4 +210,106 @@ func testPaymentSearch(t *testing.T, open Opener) {
 			t.Fatalf("other account sees %v", ids(page.Payments))
 		}
 	})
+}
+
+// testPaymentSearchTotals checks the exact totals of searches by state
+// alone and of all an account's payments, which an engine may keep apart
+// from the payments (SQLite's counts per status), after creates and status
+// changes in both accounts, a change undone in its own transaction and a
+// transaction rolled back. Page 2 of size 1 makes every search count.
+func testPaymentSearchTotals(t *testing.T, open Opener) {
+	f := setup(t, open)
+	statusOf := map[string]pay.Status{}
+	accountOf := map[string]int64{}
+	add := func(account *pay.Account, status pay.Status) *pay.Payment {
+		p := f.newPayment()
+		p.AccountID, p.Status = account.ID, status
+		f.Clock.Advance(time.Second)
+		f.insert(t, p)
+		statusOf[p.ID], accountOf[p.ID] = status, account.ID
+		return p
+	}
+	change := func(p *pay.Payment, statuses ...pay.Status) {
+		t.Helper()
+		mustOK(t, f.Store.Update(f.ctx, func(tx pay.Tx) error {
+			for _, s := range statuses {
+				locked, err := tx.PaymentLock(f.ctx, 0, p.ID)
+				mustOK(t, err)
+				locked.Status, locked.UpdatedAt = s, tx.Now()
+				mustOK(t, tx.PaymentUpdate(f.ctx, locked))
+			}
+			return nil
+		}))
+		statusOf[p.ID] = statuses[len(statuses)-1]
+	}
+	var created []*pay.Payment
+	for range 5 {
+		created = append(created, add(f.account, pay.StatusCreated))
+	}
+	captured := add(f.account, pay.StatusCaptured)
+	add(f.account, pay.StatusCaptured)
+	add(f.account, pay.StatusAuthorisationRejected)
+	add(f.other, pay.StatusCaptured)
+	otherCreated := add(f.other, pay.StatusCreated)
+
+	for _, p := range created[:2] {
+		_, err := pay.TransitionPayment(f.ctx, f.Store, &pay.PaymentTransitionParams{PaymentID: p.ID, To: pay.StatusEnteringCardDetails})
+		mustOK(t, err)
+		statusOf[p.ID] = pay.StatusEnteringCardDetails
+	}
+	change(created[2], pay.StatusCaptured)
+	change(created[3], pay.StatusExpired, pay.StatusCreated) // undone before commit
+	change(otherCreated, pay.StatusUserCancelled)
+	mustOK(t, f.Store.Update(f.ctx, func(tx pay.Tx) error { // a change of another column only
+		locked, err := tx.PaymentLock(f.ctx, 0, captured.ID)
+		mustOK(t, err)
+		locked.Email = "changed@example.org"
+		return tx.PaymentUpdate(f.ctx, locked)
+	}))
+	mustOK(t, f.Store.Update(f.ctx, func(tx pay.Tx) error { // created and changed in one transaction
+		p := f.newPayment()
+		p.CreatedAt, p.UpdatedAt = tx.Now(), tx.Now()
+		mustOK(t, tx.PaymentInsert(f.ctx, p))
+		p.Status = pay.StatusExpired
+		mustOK(t, tx.PaymentUpdate(f.ctx, p))
+		statusOf[p.ID], accountOf[p.ID] = p.Status, p.AccountID
+		return nil
+	}))
+	err := f.Store.Update(f.ctx, func(tx pay.Tx) error { // rolled back
+		locked, err := tx.PaymentLock(f.ctx, 0, created[4].ID)
+		mustOK(t, err)
+		locked.Status = pay.StatusCaptured
+		mustOK(t, tx.PaymentUpdate(f.ctx, locked))
+		mustOK(t, tx.PaymentInsert(f.ctx, f.newPayment()))
+		return errStop
+	})
+	if !errors.Is(err, errStop) {
+		t.Fatalf("rolled back update: %v", err)
+	}
+
+	want := func(account int64, statuses []pay.Status) int {
+		n := 0
+		for id, s := range statusOf {
+			if accountOf[id] == account && (len(statuses) == 0 || slices.Contains(statuses, s)) {
+				n++
+			}
+		}
+		return n
+	}
+	searches := map[string][]pay.Status{"all": nil, "success and failed": append(
+		pay.StatusesForState(pay.StateSuccess), pay.StatusesForState(pay.StateFailed)...)}
+	for _, state := range []string{pay.StateCreated, pay.StateStarted, pay.StateSubmitted, pay.StateCapturable,
+		pay.StateSuccess, pay.StateFailed, pay.StateCancelled, pay.StateError} {
+		searches[state] = pay.StatusesForState(state)
+	}
+	for _, account := range []*pay.Account{f.account, f.other} {
+		for name, statuses := range searches {
+			q := pay.PaymentSearch{AccountID: account.ID, Statuses: statuses, Page: 2, DisplaySize: 1}
+			page, err := f.Store.PaymentSearch(f.ctx, &q)
+			mustOK(t, err)
+			if w := want(account.ID, statuses); page.Total != w {
+				t.Errorf("account %d, %s: total %d, want %d", account.ID, name, page.Total, w)
+			}
+		}
+	}
 }

@@ -74,6 +74,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("PaymentTransition", func(t *testing.T) { t.Parallel(); testPaymentTransition(t, open) })
 	t.Run("PaymentTransitionConcurrent", func(t *testing.T) { t.Parallel(); testPaymentTransitionConcurrent(t, open) })
 	t.Run("PaymentSearch", func(t *testing.T) { t.Parallel(); testPaymentSearch(t, open) })
+	t.Run("PaymentSearchTotals", func(t *testing.T) { t.Parallel(); testPaymentSearchTotals(t, open) })
 	t.Run("Token", func(t *testing.T) { t.Parallel(); testToken(t, open) })
 	t.Run("PaymentExpirable", func(t *testing.T) { t.Parallel(); testPaymentExpirable(t, open) })
 	t.Run("Agreement", func(t *testing.T) { t.Parallel(); testAgreement(t, open) })

@@ -31,10 +31,16 @@ func newDownload(e *opEnv) *download {
 	return &download{e: e, path: transactionsPath(e.c.account, "/download", e.c.csvFilter)}
 }
 
-func (d *download) start(ctx context.Context) (err error) {
-	d.b, err = signIn(ctx, d.e)
-	d.b.http.Timeout = 0 // a download of a million rows takes a while; the run's end stops it
-	return err
+func (d *download) start(ctx context.Context) error {
+	b, err := d.e.signedIn(ctx)
+	if err != nil {
+		return err
+	}
+	// A download of a million rows takes a while; the run's end stops it.
+	untimed := *b.http
+	untimed.Timeout = 0
+	d.b = &browser{base: b.base, http: &untimed}
+	return nil
 }
 
 // call downloads the CSV file once, counting its rows and bytes as they come.

@@ -32,6 +32,7 @@ type opEnv struct {
 	c       *loadConfig
 	cl      *client
 	created func(rng *rand.Rand) string
+	admin   *browser // signed in to the admin site, once for the whole run
 }
 
 // searchSize is the page size of the measured searches: a page a person reads.

@@ -31,7 +31,7 @@ func printHeader(w io.Writer, c *loadConfig) {
 		runs = fmt.Sprintf(", %d runs each, alternating with the anchor's", c.runs)
 	}
 	fmt.Fprintf(w, "%s, %s per operation%s\n", mode, c.duration, runs)
-	fmt.Fprintf(w, "%-20s %8s %8s %8s %8s %6s %9s %8s %8s %7s\n",
+	fmt.Fprintf(w, "%-26s %8s %8s %8s %8s %6s %9s %8s %8s %7s\n",
 		"operation", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "cpu ms/op", "peak MB", "sql q/s", "ratio")
 }
 
@@ -70,7 +70,7 @@ func (l line) print(w io.Writer, name string) {
 		}
 		return fmt.Sprintf(format, v)
 	}
-	fmt.Fprintf(w, "%-20s %8.0f %8.2f %8.2f %8.2f %6.0f %9s %8.0f %8s %7s\n", name, l.rate, l.p50, l.p95, l.p99,
+	fmt.Fprintf(w, "%-26s %8.0f %8.2f %8.2f %8.2f %6.0f %9s %8.0f %8s %7s\n", name, l.rate, l.p50, l.p95, l.p99,
 		l.errors, unknown(l.cpu, "%.2f"), l.peakMB, unknown(l.sqlRate, "%.0f"), unknown(l.ratio, "%.2f"))
 }
 

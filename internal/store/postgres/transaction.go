@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -13,7 +14,7 @@ import (
 // TransactionSearch returns a page of payments and refunds from one snapshot.
 func (s *Store) TransactionSearch(ctx context.Context, q *pay.TransactionSearch) (*pay.TransactionPage, error) {
 	page := &pay.TransactionPage{}
-	query, count, w := transactionQuery(q)
+	query, count, w := transactionQuery(q, q.Offset()+q.DisplaySize)
 	if query == "" {
 		return page, nil
 	}
@@ -44,7 +45,7 @@ func (s *Store) TransactionSearch(ctx context.Context, q *pay.TransactionSearch)
 // matches, newest first, from one snapshot. pgx reads rows from the
 // connection as fn takes them.
 func (s *Store) TransactionStream(ctx context.Context, q *pay.TransactionSearch, fn func(*pay.Transaction) error) error {
-	query, _, w := transactionQuery(q)
+	query, _, w := transactionQuery(q, 0)
 	if query == "" {
 		return nil
 	}
@@ -62,7 +63,7 @@ func (s *Store) TransactionStream(ctx context.Context, q *pay.TransactionSearch,
 // search and its arguments ("" when the search takes nothing), for tools
 // that run Pay's own SQL directly (the load tool's CSV anchor).
 func TransactionStreamQuery(q *pay.TransactionSearch) (string, []any) {
-	query, _, w := transactionQuery(q)
+	query, _, w := transactionQuery(q, 0)
 	return query, w.Args
 }
 
@@ -76,18 +77,27 @@ const txRefundNulls = "NULL::text, NULL::text, NULL::bigint, NULL::bigint, NULL:
 // payments and refunds (with their payments), newest first, for
 // store.ScanTransaction; the query counting its rows; and the conditions,
 // whose Args both take and whose Next adds LIMIT and OFFSET. The queries are
-// "" when the search takes neither payments nor refunds.
-func transactionQuery(q *pay.TransactionSearch) (query, count string, w *store.Where) {
+// "" when the search takes neither payments nor refunds. With top above 0,
+// each branch reads only its newest top rows: PostgreSQL sorts the whole
+// union otherwise, every payment of the account for the list's first page,
+// as it does not merge the branches in order.
+func transactionQuery(q *pay.TransactionSearch, top int) (query, count string, w *store.Where) {
 	pw, rw, w := store.TransactionFilters(q, pc)
 	var union, counts []string
+	branch := func(sel, alias string) string {
+		if top <= 0 {
+			return sel
+		}
+		return fmt.Sprintf(`SELECT * FROM (%s ORDER BY %s.created_at DESC, %s.id DESC LIMIT %d) %s_top`, sel, alias, alias, top, alias)
+	}
 	if pw != nil {
-		union = append(union, `SELECT 'payment'::text, p.created_at, p.id, `+store.TransactionPaymentCols+`, `+txRefundNulls+
-			` FROM payments p `+pw.String())
+		union = append(union, branch(`SELECT 'payment'::text, p.created_at, p.id, `+store.TransactionPaymentCols+`, `+txRefundNulls+
+			` FROM payments p `+pw.String(), "p"))
 		counts = append(counts, store.CountUpTo(`FROM payments p `+pw.String(), q.TotalLimit))
 	}
 	if rw != nil {
 		from := ` FROM refunds r JOIN payments p ON p.id = r.payment_id ` + rw.String()
-		union = append(union, `SELECT 'refund'::text, r.created_at, r.id, `+store.TransactionPaymentCols+`, `+store.TransactionRefundCols+from)
+		union = append(union, branch(`SELECT 'refund'::text, r.created_at, r.id, `+store.TransactionPaymentCols+`, `+store.TransactionRefundCols+from, "r"))
 		counts = append(counts, store.CountUpTo(from, q.TotalLimit))
 	}
 	if len(union) == 0 {

@@ -114,7 +114,8 @@ func TestCheckpointsApartFromWriter(t *testing.T) {
 
 // TestSearchCountsFromIndexes checks that counting the matches of a search
 // by card brand, by state, and by both with a date range reads an index
-// alone: at a million payments, reading the table for each would take
+// alone, and that a page of the transaction list reads no more than it
+// shows: at a million payments, reading the table for each would take
 // seconds.
 func TestSearchCountsFromIndexes(t *testing.T) {
 	t.Parallel()
@@ -140,17 +141,13 @@ func TestSearchCountsFromIndexes(t *testing.T) {
 	if err := s.DB().QueryRow(`SELECT max(id) FROM accounts`).Scan(&account); err != nil {
 		t.Fatal(err)
 	}
-	month := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	for _, q := range []*pay.PaymentSearch{
-		{AccountID: account, CardBrand: "visa"},
-		{AccountID: account, Statuses: pay.StatusesForState("failed")},
-		{AccountID: account, Statuses: pay.StatusesForState("success"), CardBrand: "visa", FromDate: &month},
-	} {
-		w := store.PaymentSearchWhere(q, sqlite.Codec())
-		rows, err := s.DB().Query(`EXPLAIN QUERY PLAN SELECT count(*) FROM payments `+w.String(), w.Args...)
+	explain := func(query string, args ...any) []string {
+		t.Helper()
+		rows, err := s.DB().Query(`EXPLAIN QUERY PLAN `+query, args...)
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer rows.Close()
 		var plan []string
 		for rows.Next() {
 			var id, parent, unused int
@@ -160,10 +157,27 @@ func TestSearchCountsFromIndexes(t *testing.T) {
 			}
 			plan = append(plan, detail)
 		}
-		rows.Close()
-		if len(plan) != 1 || !strings.Contains(plan[0], "COVERING INDEX") {
+		return plan
+	}
+	month := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, q := range []*pay.PaymentSearch{
+		{AccountID: account, CardBrand: "visa"},
+		{AccountID: account, Statuses: pay.StatusesForState("failed")},
+		{AccountID: account, Statuses: pay.StatusesForState("success"), CardBrand: "visa", FromDate: &month},
+	} {
+		w := store.PaymentSearchWhere(q, sqlite.Codec())
+		if plan := explain(`SELECT count(*) FROM payments `+w.String(), w.Args...); len(plan) != 1 || !strings.Contains(plan[0], "COVERING INDEX") {
 			t.Errorf("count %s: plan %q, want one search of a covering index", w.String(), plan)
 		}
+	}
+	// The transaction list as it first opens, payments and refunds
+	// together: both read newest first from their indexes and merged, never
+	// every payment sorted for one page.
+	query, args := sqlite.TransactionStreamQuery(&pay.TransactionSearch{PaymentSearch: pay.PaymentSearch{AccountID: account},
+		Payments: true, Refunds: true})
+	if plan := explain(query+` LIMIT 20`, args...); !slices.Contains(plan, "MERGE (UNION ALL)") ||
+		slices.ContainsFunc(plan, func(d string) bool { return strings.Contains(d, "TEMP B-TREE") }) {
+		t.Errorf("transaction list: plan %q, want the branches merged without a sort", plan)
 	}
 }
 

@@ -88,6 +88,10 @@ func transactionQuery(q *pay.TransactionSearch) (query, count string, w *store.W
 	if len(union) == 0 {
 		return "", "", w
 	}
-	return `SELECT * FROM (` + strings.Join(union, " UNION ALL ") + `) t ORDER BY 2 DESC, 3 DESC`,
+	// The ORDER BY belongs to the compound itself, not to a query over it
+	// as a subquery: SQLite then merges the two branches, each read newest
+	// first from its index, and a page stops after its rows; over a
+	// subquery it sorted every payment of the account first.
+	return strings.Join(union, " UNION ALL ") + ` ORDER BY 2 DESC, 3 DESC`,
 		`SELECT ` + strings.Join(counts, " + "), w
 }

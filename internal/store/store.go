@@ -270,7 +270,7 @@ func PaymentCountByStatus(s *pay.PaymentSearch, c Codec) (accountID int64, statu
 func addPaymentFilters(w *Where, s *pay.PaymentSearch, prefix string) {
 	w.Add(prefix+"account_id = ?", s.AccountID)
 	if s.Reference != "" && s.PartialReference {
-		addContains(w, prefix, "reference", s.Reference)
+		w.Add(`lower(`+prefix+`reference) LIKE lower(?) ESCAPE '\'`, "%"+likeEscape(s.Reference)+"%")
 	} else if s.Reference != "" {
 		w.Add("lower("+prefix+"reference) = lower(?)", s.Reference)
 	}

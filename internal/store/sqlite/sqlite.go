@@ -319,15 +319,10 @@ type codec struct{}
 
 var _ store.SubstringIndex = codec{}
 
-// Contains narrows a substring search to the candidates of a trigram table,
-// whose LIKE ignores case: payments_text for emails and cardholder names
-// (migration 00011), payments_reference_text for references (00015).
+// Contains narrows a substring search to the candidates of the trigram
+// table payments_text (migration 00011), whose LIKE ignores case.
 func (codec) Contains(prefix, col string) string {
-	table := "payments_text"
-	if col == "reference" {
-		table = "payments_reference_text"
-	}
-	return prefix + "rowid IN (SELECT rowid FROM " + table + " WHERE " + col + " LIKE ?)"
+	return prefix + "rowid IN (SELECT rowid FROM payments_text WHERE " + col + " LIKE ?)"
 }
 
 func (codec) Time(t *time.Time) any      { return timeScanner{t: t} }

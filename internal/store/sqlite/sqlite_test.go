@@ -170,14 +170,6 @@ func TestSearchCountsFromIndexes(t *testing.T) {
 			t.Errorf("count %s: plan %q, want one search of a covering index", w.String(), plan)
 		}
 	}
-	// Part of a reference, as the admin site searches: from the trigram
-	// table of references, not every reference of the account.
-	w := store.PaymentSearchWhere(&pay.PaymentSearch{AccountID: account, Reference: "r12", PartialReference: true}, sqlite.Codec())
-	if plan := explain(`SELECT count(*) FROM payments `+w.String(), w.Args...); !slices.ContainsFunc(plan, func(d string) bool {
-		return strings.Contains(d, "payments_reference_text VIRTUAL TABLE")
-	}) {
-		t.Errorf("part of a reference: plan %q, want the trigram table of references", plan)
-	}
 	// The transaction list as it first opens, payments and refunds
 	// together: both read newest first from their indexes and merged, never
 	// every payment sorted for one page.

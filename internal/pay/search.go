@@ -30,9 +30,6 @@ type PaymentSearch struct {
 
 	// CardBrands matches any of these brand ids.
 	CardBrands []string
-	// PartialReference matches Reference anywhere in the reference; the
-	// API matches the whole reference.
-	PartialReference bool
 }
 
 // Offset returns the number of rows before the page.

@@ -269,9 +269,7 @@ func PaymentCountByStatus(s *pay.PaymentSearch, c Codec) (accountID int64, statu
 // table alias such as "p.".
 func addPaymentFilters(w *Where, s *pay.PaymentSearch, prefix string) {
 	w.Add(prefix+"account_id = ?", s.AccountID)
-	if s.Reference != "" && s.PartialReference {
-		w.Add(`lower(`+prefix+`reference) LIKE lower(?) ESCAPE '\'`, "%"+likeEscape(s.Reference)+"%")
-	} else if s.Reference != "" {
+	if s.Reference != "" {
 		w.Add("lower("+prefix+"reference) = lower(?)", s.Reference)
 	}
 	addContains(w, prefix, "email", s.Email)

@@ -174,10 +174,13 @@ func (f *filters) parseDates(v url.Values, now time.Time, loc *time.Location) {
 }
 
 // search is the filters as a search of payments and refunds. Without a
-// state both are listed; with states, only the kinds they name.
+// state both are listed; with states, only the kinds they name. The
+// reference matches whole, ignoring case, as in GOV.UK Pay's list (which
+// asks its ledger for an exact reference match) and the API: a match on
+// any part of it would read every payment of the account.
 func (f *filters) search(accountID int64) *pay.TransactionSearch {
 	q := &pay.TransactionSearch{PaymentSearch: pay.PaymentSearch{AccountID: accountID, Reference: f.Reference,
-		PartialReference: true, Email: f.Email, CardholderName: f.CardholderName, LastDigits: f.LastDigits,
+		Email: f.Email, CardholderName: f.CardholderName, LastDigits: f.LastDigits,
 		CardBrands: f.Brands, FromDate: f.from, ToDate: f.to, Page: f.Page, DisplaySize: PageSize}}
 	q.Payments, q.Refunds = len(f.States) == 0, len(f.States) == 0
 	for _, id := range f.States {

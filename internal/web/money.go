@@ -50,6 +50,15 @@ func groupThousands(digits string) string {
 	return b.String()
 }
 
+// FormatCount writes a count of things as GOV.UK's style writes numbers over
+// 999: 5000 → "5,000".
+func FormatCount(n int) string {
+	if n < 0 {
+		return "-" + groupThousands(strconv.FormatUint(uint64(-int64(n)), 10))
+	}
+	return groupThousands(strconv.Itoa(n))
+}
+
 // FormatPounds writes pence as pounds, as the payment pages and form
 // values show them: 12000 → "120.00", 123456 → "1234.56", -250 → "-2.50".
 func FormatPounds(pence int64) string { return plainPounds.format(pence) }

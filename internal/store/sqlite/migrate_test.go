@@ -15,24 +15,32 @@ import (
 	"pay/internal/team"
 )
 
+// migratedTo returns a new database file migrated up to version, open, and
+// the migrations' provider; the database is closed when t ends.
+func migratedTo(t *testing.T, version int64) (path string, db *sql.DB, p *goose.Provider) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "pay.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	fsys, _ := fs.Sub(migrations, "migrations")
+	if p, err = goose.NewProvider(goose.DialectSQLite3, db, fsys); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(context.Background(), version); err != nil {
+		t.Fatal(err)
+	}
+	return path, db, p
+}
+
 // TestAdminMigrationKeepsAdmins migrates a database from before roles
 // existed: its users become admins of its services, as they were.
 func TestAdminMigrationKeepsAdmins(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "pay.db")
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys, _ := fs.Sub(migrations, "migrations")
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 1); err != nil {
-		t.Fatal(err)
-	}
+	path, db, _ := migratedTo(t, 1)
 	for _, q := range []string{
 		`INSERT INTO services (external_id, name, created_at) VALUES ('s1', 'Old service', '2025-01-01T00:00:00.000000Z')`,
 		`INSERT INTO users (email, password_hash, created_at) VALUES ('old@example.org', 'h', '2025-01-02T00:00:00.000000Z')`,
@@ -66,20 +74,7 @@ func TestAdminMigrationKeepsAdmins(t *testing.T) {
 func TestStatusCountsMigration(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "pay.db")
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	fsys, _ := fs.Sub(migrations, "migrations")
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 13); err != nil {
-		t.Fatal(err)
-	}
+	path, db, p := migratedTo(t, 13)
 	insertPayments := `INSERT INTO payments (id, account_id, amount, reference, description, language, delayed_capture, moto,
 		authorisation_mode, source, status, provider, created_at, updated_at)
 		SELECT ? || n, ?, 100, 'R', 'D', 'en', 0, 0, 'web', 'CARD_API', CASE n % 3 WHEN 0 THEN 'CREATED' ELSE 'CAPTURED' END,

@@ -4,7 +4,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"pay/internal/pay"
@@ -102,7 +101,7 @@ func (d *listData) fillOptions() {
 
 func (h *Handler) fillResults(q *request, d *listData, res *pay.TransactionPage) {
 	f := d.F
-	d.Total, d.Over, d.Count = res.Total, res.TotalOver, groupThousands(res.Total)
+	d.Total, d.Over, d.Count = res.Total, res.TotalOver, web.FormatCount(res.Total)
 	d.First = (f.Page-1)*PageSize + 1
 	d.Last = d.First + len(res.Transactions) - 1
 	for _, t := range res.Transactions {
@@ -129,16 +128,6 @@ func (h *Handler) fillResults(q *request, d *listData, res *pay.TransactionPage)
 	if qs := f.query(1).Encode(); qs != "" {
 		d.Download += "?" + qs
 	}
-}
-
-// groupThousands writes n with commas between thousands, as GOV.UK's style
-// writes numbers over 999.
-func groupThousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // detailData is one transaction's detail page. The sections follow GOV.UK
